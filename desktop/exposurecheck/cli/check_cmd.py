@@ -1,0 +1,184 @@
+"""`exposure-check check`: look identifiers up in the chosen sources and print a report (text or JSON).
+
+Identifiers come from options because that is what help-desk scripts use; the one exception is the password,
+which is read from stdin or a no-echo prompt so it never appears in a process list or shell history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from exposurecheck.cli.output import print_error, print_json, safe_text
+from exposurecheck.core.check import check
+from exposurecheck.core.errors import UserError
+from exposurecheck.core.i18n import tr
+from exposurecheck.core.identifiers import Identifier, IdentifierType, InvalidIdentifier, normalize
+from exposurecheck.core.identifiers.phone import DEFAULT_REGION
+from exposurecheck.core.report import Report, SourceState
+from exposurecheck.core.sources.base import Source
+from exposurecheck.core.sources.registry import SourceContext, build_source, default_specs
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_USAGE, EXIT_ALL_FAILED = 0, 2, 3
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("check", help="check identifiers against breach data sources")
+    parser.add_argument("--phone", action="append", default=[], metavar="P")
+    parser.add_argument("--email", action="append", default=[], metavar="E")
+    parser.add_argument("--cn-id", action="append", default=[], metavar="N")
+    parser.add_argument("--username", action="append", default=[], metavar="U")
+    parser.add_argument(
+        "--password-stdin", action="store_true", help="read one password from stdin (prompted without echo on a terminal)"
+    )
+    parser.add_argument("--region", default=DEFAULT_REGION, help="default country for phone numbers (default CN)")
+    parser.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="hibp-passwords[=BASE_URL], pack=PATH, service=URL or demo; repeatable",
+    )
+    parser.add_argument("--trust", action="append", default=[], metavar="FILE.pub", help="trust this publisher key")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--lang", choices=("en", "zh_CN"), default=None)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    lang = args.lang
+    try:
+        identifiers = _identifiers_from_args(args)
+    except InvalidIdentifier as exc:
+        print_error(exc.message(lang))
+        return EXIT_USAGE
+    if not identifiers:
+        print_error(tr("check.no_identifiers", lang))
+        return EXIT_USAGE
+    sources = _sources_from_args(args)
+    log.info("checking %s against %d source(s)", identifiers_summary(identifiers), len(sources))
+    report = check(identifiers, sources)
+    _print_report(report, args)
+    if report.all_failed:
+        return EXIT_ALL_FAILED
+    return EXIT_OK
+
+
+def _identifiers_from_args(args: argparse.Namespace) -> list[Identifier]:
+    found: list[Identifier] = []
+    given = (
+        (IdentifierType.PHONE, args.phone),
+        (IdentifierType.EMAIL, args.email),
+        (IdentifierType.CN_ID, args.cn_id),
+        (IdentifierType.USERNAME, args.username),
+    )
+    for kind, values in given:
+        found.extend(normalize(kind, raw, region=args.region) for raw in values)
+    if args.password_stdin:
+        found.append(normalize(IdentifierType.PASSWORD, read_password(args.lang)))
+    # The same value typed twice is checked once.
+    return list(dict.fromkeys(found))
+
+
+def read_password(lang: str) -> str:
+    """One password from a no-echo prompt on a terminal, or the first line of stdin otherwise."""
+    if sys.stdin.isatty():
+        password = getpass.getpass(tr("cli.password_prompt", lang))
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise UserError("cli.password_empty")
+    return password
+
+
+def _sources_from_args(args: argparse.Namespace) -> list[Source]:
+    from exposurecheck.core.publisher_keys import read_public_key
+
+    context = SourceContext(trusted_keys=tuple(read_public_key(path) for path in args.trust))
+    specs = args.source or default_specs()
+    return [build_source(spec, context) for spec in specs]
+
+
+def report_json(report: Report, lang: str) -> dict[str, Any]:
+    """The `--json` shape: stable keys that scripts and tests rely on."""
+    from exposurecheck.core.advice import advice_json, plan_for_report
+
+    return {
+        "exposures": [
+            {
+                "type": e.type.value,
+                "hint": e.hint,
+                "source": e.source,
+                "count": e.count,
+                "breaches": [{"id": b} for b in e.breaches],
+                "demo": e.demo,
+            }
+            for e in report.exposures
+        ],
+        "sources": [
+            {
+                "name": s.name,
+                "status": "ok" if s.state is SourceState.OK else s.state.value,
+                "error": s.error_message(lang) if s.state is SourceState.ERROR else None,
+                "demo": s.demo,
+            }
+            for s in report.sources
+        ],
+        "advice": advice_json(plan_for_report(report, lang)),
+    }
+
+
+def _print_report(report: Report, args: argparse.Namespace) -> None:
+    lang = args.lang
+    if args.json:
+        print_json(report_json(report, lang))
+        return
+    _print_text(report, lang)
+
+
+def _print_text(report: Report, lang: str) -> None:
+    from exposurecheck.core.advice import plan_for_report
+
+    lines: list[str] = []
+    for exposure in report.exposures:
+        if exposure.type is IdentifierType.PASSWORD:
+            lines.append(tr("cli.exposed_password", lang, count=exposure.count))
+        else:
+            lines.append(
+                tr(
+                    "cli.found",
+                    lang,
+                    type=tr(f"identifier.type.{exposure.type.value}", lang),
+                    hint=exposure.hint,
+                    source=exposure.source,
+                    breaches=", ".join(exposure.breaches),
+                )
+            )
+    if not report.exposures:
+        lines.append(tr("cli.not_found", lang))
+    for status in report.sources:
+        if status.state is SourceState.ERROR:
+            lines.append(tr("cli.source_error", lang, source=status.name, message=status.error_message(lang)))
+    plan = plan_for_report(report, lang)
+    lines.append("")
+    lines.append(plan.summary)
+    for group in plan.groups:
+        lines.append("")
+        lines.append(f"== {group.title} ==")
+        for item in group.items:
+            lines.append(f"[{item.code}] {item.title}")
+    sys.stdout.write(safe_text("\n".join(lines)) + "\n")
+
+
+def identifiers_summary(identifiers: Sequence[Identifier]) -> str:
+    """Counts by type, the only thing about identifiers that may be logged."""
+    counts: dict[str, int] = {}
+    for identifier in identifiers:
+        counts[identifier.type.value] = counts.get(identifier.type.value, 0) + 1
+    return ", ".join(f"{k}={v}" for k, v in counts.items())

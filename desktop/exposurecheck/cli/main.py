@@ -1,0 +1,86 @@
+"""Entry point: builds the argument parser from the command modules and turns failures into calm messages.
+
+No traceback ever reaches the terminal: a `UserError` prints its translated message; anything else prints a
+short error code (the exception's type name), never the exception's text, which might quote input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from exposurecheck import __version__
+from exposurecheck.cli.output import print_error
+from exposurecheck.core.errors import UserError
+from exposurecheck.core.i18n import normalize_lang, tr
+
+# Each module exposes `register(subparsers)`; the order is the order shown in --help.
+COMMAND_MODULES = (
+    "exposurecheck.cli.gui_cmd",
+    "exposurecheck.cli.check_cmd",
+    "exposurecheck.cli.normalize_cmd",
+    "exposurecheck.cli.presumed_cmd",
+    "exposurecheck.cli.pack_cmd",
+    "exposurecheck.cli.trust_cmd",
+    "exposurecheck.cli.history_cmd",
+    "exposurecheck.cli.wipe_cmd",
+    "exposurecheck.cli.kit_cmd",
+)
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_ALL_FAILED = 3
+EXIT_INTERNAL = 70
+
+
+def default_lang() -> str:
+    return normalize_lang(os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="exposure-check",
+        description="Check whether your details were in a data breach, and what to do about it.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--verbose", action="store_true", help="log progress to stderr (never identifiers, hashes or prefixes)"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def add_lang_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=("en", "zh_CN"), default=None, help="language of messages (en or zh_CN)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list:
+        args_list = ["gui"]
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    lang = getattr(args, "lang", None) or default_lang()
+    args.lang = lang
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.func(args))
+    except UserError as exc:
+        print_error(exc.message(lang))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print_error(tr("cli.interrupted", lang))
+        return 130
+    except Exception as exc:  # last line of defence: a calm message, no traceback, no exception text
+        print_error(tr("cli.internal_error", lang, code=type(exc).__name__))
+        return EXIT_INTERNAL

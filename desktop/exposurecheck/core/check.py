@@ -1,0 +1,82 @@
+"""The front door: `check(identifiers, sources) -> Report`.
+
+Sources run concurrently in a small thread pool; one failing source never spoils the others. Progress and
+cancellation travel through plain callables, which the GUI wraps in Qt signals.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from exposurecheck.core.errors import UserError
+from exposurecheck.core.identifiers import Identifier
+from exposurecheck.core.report import Report, SourceResult, SourceState, SourceStatus
+from exposurecheck.core.sources.base import Cancelled, CancelToken, ProgressCallback, Source
+
+log = logging.getLogger(__name__)
+
+SourceDone = Callable[[SourceStatus], None]
+
+
+def _ignore_progress(_name: str, _fraction: float) -> None:
+    pass
+
+
+def _ignore_done(_status: SourceStatus) -> None:
+    pass
+
+
+def check(
+    identifiers: Sequence[Identifier],
+    sources: Sequence[Source],
+    *,
+    progress: ProgressCallback = _ignore_progress,
+    on_source_done: SourceDone = _ignore_done,
+    cancel: CancelToken | None = None,
+) -> Report:
+    """Look every identifier up in every source that accepts its type and gather one report."""
+    cancel = cancel or CancelToken()
+    checked_types = tuple(dict.fromkeys(i.type for i in identifiers))
+    if not sources:
+        return Report(checked_types=checked_types)
+    with ThreadPoolExecutor(max_workers=min(4, len(sources)), thread_name_prefix="source") as pool:
+        futures = [pool.submit(_run_one, source, identifiers, progress, cancel) for source in sources]
+        outcomes = []
+        for future in futures:
+            outcome = future.result()
+            on_source_done(outcome[0])
+            outcomes.append(outcome)
+    exposures = tuple(e for _, result in outcomes for e in result.exposures)
+    sent = tuple(result.sent for _, result in outcomes if result.sent is not None)
+    return Report(
+        exposures=exposures,
+        sources=tuple(status for status, _ in outcomes),
+        sent=sent,
+        checked_types=checked_types,
+    )
+
+
+def _run_one(
+    source: Source, identifiers: Sequence[Identifier], progress: ProgressCallback, cancel: CancelToken
+) -> tuple[SourceStatus, SourceResult]:
+    wanted = [i for i in identifiers if i.type in source.accepts]
+    if not wanted:
+        return SourceStatus(source.name, SourceState.SKIPPED, demo=source.demo), SourceResult()
+    try:
+        cancel.raise_if_cancelled()
+        result = source.lookup(wanted, progress, cancel)
+    except Cancelled:
+        return SourceStatus(source.name, SourceState.CANCELLED, demo=source.demo), SourceResult()
+    except UserError as exc:
+        params = tuple((k, str(v)) for k, v in exc.params.items())
+        status = SourceStatus(source.name, SourceState.ERROR, exc.key, params, demo=source.demo)
+        return status, SourceResult()
+    except Exception as exc:  # a bug in one source must not take the others down, nor show a traceback
+        # Only the exception's type is logged: its text could quote input.
+        log.error("source %s failed unexpectedly (%s)", source.name, type(exc).__name__)
+        status = SourceStatus(source.name, SourceState.ERROR, "check.source_crashed", demo=source.demo)
+        return status, SourceResult()
+    progress(source.name, 1.0)
+    return SourceStatus(source.name, SourceState.OK, demo=source.demo), result

@@ -1,0 +1,1 @@
+"""Data sources behind one interface: Pwned Passwords, offline packs, the lookup service, demo sources."""

@@ -1,0 +1,55 @@
+"""The one interface every data source implements.
+
+A source gets normalized identifiers and returns exposures. It reports progress and honours cancellation through
+plain callables, so the core stays free of Qt (the GUI turns these into signals).
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from exposurecheck.core.identifiers import Identifier, IdentifierType
+from exposurecheck.core.report import SourceResult
+
+ProgressCallback = Callable[[str, float], None]
+"""Called as `progress(source_name, fraction_done)` with 0.0 <= fraction <= 1.0."""
+
+
+@dataclass(frozen=True)
+class CancelToken:
+    """Checked by sources between network calls; `is_cancelled` is any zero-argument callable."""
+
+    is_cancelled: Callable[[], bool] = lambda: False
+
+    def raise_if_cancelled(self) -> None:
+        if self.is_cancelled():
+            raise Cancelled()
+
+
+class Cancelled(Exception):
+    """The person pressed cancel; not an error."""
+
+
+class Source(abc.ABC):
+    """A place to look identifiers up.
+
+    Subclasses set `name` (stable, shown in reports), `accepts` (identifier types they can check),
+    `uses_network` (the offline-only switch filters on it) and `demo` (results must be labelled DEMO).
+    `lookup` raises `exposurecheck.core.errors.UserError` for any failure a person should read about.
+    """
+
+    name: str = "source"
+    accepts: frozenset[IdentifierType] = frozenset()
+    uses_network: bool = False
+    demo: bool = False
+
+    @abc.abstractmethod
+    def lookup(
+        self,
+        identifiers: Sequence[Identifier],
+        progress: ProgressCallback,
+        cancel: CancelToken,
+    ) -> SourceResult:
+        """Look up the identifiers this source accepts (the caller has already filtered them)."""

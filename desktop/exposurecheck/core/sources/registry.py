@@ -1,0 +1,67 @@
+"""Turns a source spec (`hibp-passwords`, `hibp-passwords=URL`, `pack=PATH`, `service=URL`, `demo`) into a Source.
+
+Source modules are imported lazily so that a missing optional part (e.g. libsodium for the lookup service) only
+affects the source that needs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from exposurecheck.core.errors import UserError
+from exposurecheck.core.sources.base import Source
+
+
+@dataclass(frozen=True)
+class SourceContext:
+    """Things sources need that are not part of a spec.
+
+    `trusted_keys`: raw 32-byte Ed25519 publisher keys added by `--trust FILE.pub` or kept in settings, trusted in
+    addition to the keys the app ships with.
+    """
+
+    trusted_keys: tuple[bytes, ...] = ()
+
+
+KNOWN = ("hibp-passwords", "pack", "service", "demo")
+
+
+def parse_spec(spec: str) -> tuple[str, str | None]:
+    name, sep, arg = spec.partition("=")
+    name = name.strip().lower()
+    return name, (arg.strip() if sep else None)
+
+
+def build_source(spec: str, context: SourceContext | None = None) -> Source:
+    context = context or SourceContext()
+    name, arg = parse_spec(spec)
+    if name == "hibp-passwords":
+        from exposurecheck.core.sources.pwned_passwords import DEFAULT_BASE_URL, PwnedPasswordsSource
+
+        return PwnedPasswordsSource(arg or DEFAULT_BASE_URL)
+    if name == "pack":
+        if not arg:
+            raise UserError("source.needs_argument", name=name, example="pack=/media/usb/packs/ngo.ecpack")
+        from exposurecheck.core.packs.source import PackSource
+
+        return PackSource(Path(arg), trusted_keys=context.trusted_keys)
+    if name == "demo":
+        from exposurecheck.core.packs.source import demo_pack_source
+
+        return demo_pack_source()
+    if name == "service":
+        if not arg:
+            raise UserError("source.needs_argument", name=name, example="service=https://lookup.example.org")
+        from exposurecheck.core.sources.service import ServiceSource
+
+        return ServiceSource(arg, trusted_keys=context.trusted_keys)
+    raise UserError("source.unknown", name=name)
+
+
+def default_specs() -> list[str]:
+    """Sources used when none are named: Pwned Passwords, plus every offline pack found next to the app or on a
+    mounted stick."""
+    from exposurecheck.core.packs.discovery import discover_packs
+
+    return ["hibp-passwords", *(f"pack={path}" for path in discover_packs())]
