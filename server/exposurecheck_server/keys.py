@@ -1,0 +1,153 @@
+"""`exposure-check-admin keygen`: publisher signing keys (Ed25519) and OPRF keys (ristretto255 scalars).
+
+Files written:
+- `publisher.key`: the Ed25519 private key as PKCS#8 PEM, encrypted with the passphrase when one is given
+  (`--passphrase-stdin`); mode 0600, never overwritten.
+- `publisher.pub`: the public key in the `.pub` format of `exposurecheck.core.publisher_keys` (hand this to users
+  and NGOs; they compare its fingerprint before trusting it).
+- with `--oprf`: `oprf.key` instead, one line `exposure-check-oprf-ristretto255 <base64 of the 32-byte scalar>`,
+  mode 0600. The public half is printed, since it is derived from the scalar and is not secret.
+
+The passphrase is read from stdin (never from argv, where other users could see it in the process list).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import binascii
+import os
+import sys
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from exposurecheck.core.errors import UserError
+from exposurecheck.core.publisher_keys import fingerprint, format_public_key
+
+PRIVATE_NAME = "publisher.key"
+PUBLIC_NAME = "publisher.pub"
+OPRF_NAME = "oprf.key"
+OPRF_PREFIX = "exposure-check-oprf-ristretto255"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("keygen", help="create a publisher signing key pair (or an OPRF key with --oprf)")
+    parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder to write the key files into")
+    parser.add_argument(
+        "--passphrase-stdin", action="store_true", help="encrypt the private key with a passphrase read from stdin"
+    )
+    parser.add_argument("--oprf", action="store_true", help="write an OPRF key (oprf.key) instead of a signing key")
+    parser.add_argument("--comment", default="", help="a note stored after the public key (e.g. the NGO's name)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    passphrase = read_passphrase() if args.passphrase_stdin else None
+    if args.oprf:
+        if passphrase is not None:
+            raise UserError("pack.keygen.oprf_no_passphrase")
+        public = write_oprf_key(args.out)
+        sys.stdout.write(f"{args.out / OPRF_NAME}\nOPRF public key: {public.hex()}\n")
+        return 0
+    raw = write_signing_key(args.out, passphrase=passphrase, comment=args.comment)
+    sys.stdout.write(f"{args.out / PRIVATE_NAME}\n{args.out / PUBLIC_NAME}\nfingerprint: {fingerprint(raw)}\n")
+    return 0
+
+
+def read_passphrase() -> bytes:
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise UserError("pack.keygen.empty_passphrase")
+    return line.encode("utf-8")
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    # O_EXCL: an existing key is never overwritten (losing a publisher key strands every pack signed with it).
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise UserError("pack.keygen.exists", file=str(path)) from None
+    except OSError:
+        raise UserError("pack.keygen.write_failed", file=str(path)) from None
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def _prepare(folder: Path, names: tuple[str, ...]) -> None:
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        raise UserError("pack.keygen.write_failed", file=str(folder)) from None
+    for name in names:
+        if (folder / name).exists():
+            raise UserError("pack.keygen.exists", file=str(folder / name))
+
+
+def write_signing_key(folder: Path, *, passphrase: bytes | None = None, comment: str = "") -> bytes:
+    """Create `folder/publisher.key` and `folder/publisher.pub`; return the raw 32-byte public key."""
+    _prepare(folder, (PRIVATE_NAME, PUBLIC_NAME))
+    key = Ed25519PrivateKey.generate()
+    encryption: serialization.KeySerializationEncryption = (
+        serialization.BestAvailableEncryption(passphrase) if passphrase else serialization.NoEncryption()
+    )
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
+    _write_private(folder / PRIVATE_NAME, pem)
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    (folder / PUBLIC_NAME).write_text(format_public_key(raw, comment), encoding="utf-8")
+    return raw
+
+
+def load_signing_key(path: Path | str, passphrase: bytes | str | None = None) -> Ed25519PrivateKey:
+    """The Ed25519 private key in a `publisher.key` file; a clear `UserError` for a wrong passphrase or file."""
+    path = Path(path)
+    if isinstance(passphrase, str):
+        passphrase = passphrase.encode("utf-8")
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise UserError("pack.keygen.unreadable", file=str(path)) from None
+    try:
+        key = serialization.load_pem_private_key(data, password=passphrase or None)
+    except TypeError:
+        # Raised both for "encrypted but no passphrase" and "not encrypted but a passphrase was given".
+        key_needs = b"ENCRYPTED" in data.split(b"\n", 1)[0]
+        raise UserError("pack.keygen.needs_passphrase" if key_needs else "pack.keygen.no_passphrase") from None
+    except ValueError:
+        if passphrase:
+            raise UserError("pack.keygen.wrong_passphrase") from None
+        raise UserError("pack.keygen.not_a_key", file=str(path)) from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise UserError("pack.keygen.not_a_key", file=str(path))
+    return key
+
+
+def write_oprf_key(folder: Path) -> bytes:
+    """Create `folder/oprf.key` with a fresh random ristretto255 scalar; return the public element."""
+    # Imported here: libsodium is only needed for OPRF keys, not for publisher keys.
+    from exposurecheck.core.crypto.oprf import generate_key_pair
+
+    _prepare(folder, (OPRF_NAME,))
+    pair = generate_key_pair()
+    _write_private(folder / OPRF_NAME, f"{OPRF_PREFIX} {base64.b64encode(pair.secret).decode('ascii')}\n".encode())
+    return pair.public
+
+
+def load_oprf_key(path: Path | str) -> bytes:
+    """The 32-byte ristretto255 scalar in an `oprf.key` file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise UserError("pack.keygen.unreadable", file=str(path)) from None
+    parts = text.split()
+    if len(parts) != 2 or parts[0] != OPRF_PREFIX:
+        raise UserError("pack.keygen.not_a_key", file=str(path))
+    try:
+        secret = base64.b64decode(parts[1], validate=True)
+    except (binascii.Error, ValueError):
+        raise UserError("pack.keygen.not_a_key", file=str(path)) from None
+    if len(secret) != 32:
+        raise UserError("pack.keygen.not_a_key", file=str(path))
+    return secret

@@ -1,0 +1,99 @@
+"""`exposure-check-admin keygen` through the real command, and loading what it wrote."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from exposurecheck.core.errors import UserError
+from exposurecheck.core.publisher_keys import fingerprint, read_public_key
+from exposurecheck_server.keys import load_oprf_key, load_signing_key
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def admin(*args: str, stdin: str = "", tmp: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "desktop"), str(ROOT / "server")])
+    env["EXPOSURECHECK_CONFIG_DIR"] = str(tmp / "cfg")
+    env["EXPOSURECHECK_DATA_DIR"] = str(tmp / "data")
+    env["EXPOSURECHECK_STATE_DIR"] = str(tmp / "state")
+    return subprocess.run(
+        [sys.executable, "-m", "exposurecheck_server", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+
+def test_keygen_writes_private_0600_and_loadable_pair(tmp_path):
+    out = tmp_path / "keys"
+    result = admin("keygen", "--out", str(out), tmp=tmp_path)
+    assert result.returncode == 0, result.stderr
+    key_file = out / "publisher.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    raw = read_public_key(out / "publisher.pub")
+    assert fingerprint(raw) in result.stdout
+    key = load_signing_key(key_file)
+    signature = key.sign(b"message")
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    Ed25519PublicKey.from_public_bytes(raw).verify(signature, b"message")
+
+
+def test_keygen_never_overwrites(tmp_path):
+    out = tmp_path / "keys"
+    assert admin("keygen", "--out", str(out), tmp=tmp_path).returncode == 0
+    before = (out / "publisher.key").read_bytes()
+    again = admin("keygen", "--out", str(out), tmp=tmp_path)
+    assert again.returncode == 2
+    assert "already exists" in again.stderr
+    assert "Traceback" not in again.stderr
+    assert (out / "publisher.key").read_bytes() == before
+
+
+def test_passphrase_protected_key(tmp_path):
+    out = tmp_path / "keys"
+    result = admin("keygen", "--out", str(out), "--passphrase-stdin", stdin="correct horse\n", tmp=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert b"ENCRYPTED" in (out / "publisher.key").read_bytes()
+    assert "correct horse" not in result.stdout + result.stderr
+    load_signing_key(out / "publisher.key", "correct horse")
+    with pytest.raises(UserError) as info:
+        load_signing_key(out / "publisher.key", "wrong")
+    assert info.value.key == "pack.keygen.wrong_passphrase"
+    with pytest.raises(UserError) as info:
+        load_signing_key(out / "publisher.key")
+    assert info.value.key == "pack.keygen.needs_passphrase"
+
+
+def test_not_a_key_file(tmp_path):
+    bogus = tmp_path / "bogus.key"
+    bogus.write_text("hello\n")
+    with pytest.raises(UserError) as info:
+        load_signing_key(bogus)
+    assert info.value.key == "pack.keygen.not_a_key"
+
+
+def test_oprf_keygen(tmp_path):
+    pytest.importorskip("exposurecheck.core.crypto.sodium")
+    from exposurecheck.core.crypto.oprf import public_key
+
+    out = tmp_path / "oprf"
+    result = admin("keygen", "--out", str(out), "--oprf", tmp=tmp_path)
+    if result.returncode != 0 and "Sodium" in result.stderr:
+        pytest.skip("libsodium is not installed")
+    assert result.returncode == 0, result.stderr
+    path = out / "oprf.key"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    secret = load_oprf_key(path)
+    assert len(secret) == 32
+    assert public_key(secret).hex() in result.stdout
+    assert not (out / "publisher.key").exists()
