@@ -35,7 +35,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--cn-id", action="append", default=[], metavar="N")
     parser.add_argument("--username", action="append", default=[], metavar="U")
     parser.add_argument(
-        "--password-stdin", action="store_true", help="read one password from stdin (prompted without echo on a terminal)"
+        "--password-stdin",
+        action="store_true",
+        help="read one password from stdin (prompted without echo on a terminal)",
     )
     parser.add_argument("--region", default=DEFAULT_REGION, help="default country for phone numbers (default CN)")
     parser.add_argument(

@@ -7,6 +7,7 @@ sources' pure parsers; nothing here logs URLs, because a URL can carry a hash pr
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,9 @@ CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 15.0
 MAX_RETRY_AFTER = 30.0  # never make a person wait longer than this for one rate-limited request
 MAX_BODY = 4 * 1024 * 1024
+
+# urllib3 logs retried URLs at WARNING, and a range URL carries a hash prefix: silence it for the whole process.
+logging.getLogger("urllib3").setLevel(logging.CRITICAL + 1)
 
 
 def make_session() -> requests.Session:
@@ -95,6 +99,9 @@ def _send(
     except requests.exceptions.Timeout as exc:
         raise UserError("http.timeout") from exc
     except requests.exceptions.ConnectionError as exc:
+        # After its retries, urllib3 reports a read timeout as a connection error; tell the two apart for people.
+        if "timed out" in repr(exc.args).lower():
+            raise UserError("http.timeout") from exc
         raise UserError("http.unreachable") from exc
     except requests.exceptions.RequestException as exc:
         raise UserError("http.failed") from exc

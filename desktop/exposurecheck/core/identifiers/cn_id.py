@@ -18,7 +18,11 @@ _CHECK_CHARS = "10X98765432"
 # First two digits: province-level codes of GB/T 2260, plus 71/81/82/83 (Taiwan, Hong Kong, Macau residence
 # permits) and 91 (overseas), which appear on real cards.
 PROVINCE_CODES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82 83 91".split()
+    (
+        "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34",
+        "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52",
+        "53", "54", "61", "62", "63", "64", "65", "71", "81", "82", "83", "91",
+    )
 )
 _SHAPE_18 = re.compile(r"^\d{17}[\dX]$")
 _SHAPE_15 = re.compile(r"^\d{15}$")

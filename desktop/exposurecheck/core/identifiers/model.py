@@ -19,7 +19,7 @@ class IdentifierType(enum.Enum):
     EMAIL = "email"
     CN_ID = "cn_id"
     USERNAME = "username"
-    PASSWORD = "password"
+    PASSWORD = "password"  # noqa: S105 -- the name of a type, not a secret
 
     @property
     def code(self) -> int:

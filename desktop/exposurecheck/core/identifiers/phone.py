@@ -32,12 +32,22 @@ def normalize_phone(raw: str, region: str = DEFAULT_REGION) -> Identifier:
     except phonenumbers.NumberParseException as exc:
         raise InvalidIdentifier(_KIND, "identifier.phone.not_a_number") from exc
     if not phonenumbers.is_valid_number(number):
-        if phonenumbers.is_possible_number(number):
-            raise InvalidIdentifier(_KIND, "identifier.phone.not_in_use")
-        raise InvalidIdentifier(_KIND, "identifier.phone.wrong_length")
+        raise InvalidIdentifier(_KIND, _why_invalid(number))
     number.extension = None
     return Identifier(_KIND, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
 def is_region(code: str) -> bool:
     return code.upper() in phonenumbers.SUPPORTED_REGIONS
+
+
+def _why_invalid(number: phonenumbers.PhoneNumber) -> str:
+    national = str(number.national_number)
+    # Chinese mobiles all start with 1 and have 11 digits; libphonenumber would call a 10-digit one a "possible"
+    # landline, but the person almost surely dropped or added a digit of their mobile number.
+    if number.country_code == 86 and national.startswith("1") and len(national) != 11:
+        return "identifier.phone.wrong_length"
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason == phonenumbers.ValidationResult.IS_POSSIBLE:
+        return "identifier.phone.not_in_use"
+    return "identifier.phone.wrong_length"
