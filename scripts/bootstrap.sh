@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Set up everything Exposure Check needs on a Debian/Ubuntu machine: system packages (when run as root, or with
+# sudo available) and a Python virtual environment in .venv with the project installed. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  # Qt runtime for the GUI (offscreen and on a desktop) and PDF case sheets
+  libglib2.0-0 libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3
+  libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-shape0
+  libxkbcommon-x11-0 libxcb-xkb1
+  fonts-wqy-microhei          # Chinese text; without a CJK font it renders as boxes
+  libsodium23 libsodium-dev   # ristretto255 for the lookup service's OPRF
+  dbus gnome-keyring libsecret-tools   # the real OS keyring (Secret Service) for the vault
+  poppler-utils               # pdftotext/pdftoppm: tests read back the case sheets
+  nginx-light                 # the bucket-serving benchmark compares nginx with the dev server
+  python3-venv
+)
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "Installing system packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.exposure-check-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[dev]"
+  touch "$stamp"
+fi
