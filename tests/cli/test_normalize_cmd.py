@@ -1,0 +1,47 @@
+import json
+
+from tests.conftest import run_cli
+
+
+def _lines(out: str) -> list[dict]:
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_full_width_phone_from_stdin() -> None:
+    result = run_cli("normalize", "--type", "phone", stdin="１３８ ００１３ ８０００\n")
+    assert result.returncode == 0
+    assert _lines(result.stdout) == [{"ok": True, "type": "phone", "canonical": "+8613800138000"}]
+    assert '"canonical": "+8613800138000"' in result.stdout
+
+
+def test_values_as_arguments_one_object_each_and_exit_1_when_any_is_invalid() -> None:
+    result = run_cli("normalize", "--type", "cn-id", "11010519491231002x", "110105194912310021")
+    assert result.returncode == 1
+    good, bad = _lines(result.stdout)
+    assert good == {"ok": True, "type": "cn_id", "canonical": "11010519491231002X"}
+    assert bad["ok"] is False and bad["type"] == "cn_id"
+    assert "mistyped" in bad["error"]
+
+
+def test_invalid_id_message_in_chinese() -> None:
+    result = run_cli("normalize", "--type", "cn-id", "--lang", "zh_CN", "110105194913310029")
+    (line,) = _lines(result.stdout)
+    assert "出生日期" in line["error"]
+    assert result.returncode == 1
+
+
+def test_region_option_and_usage_errors() -> None:
+    assert _lines(run_cli("normalize", "--type", "phone", "--region", "GB", "020 7946 0958").stdout)[0]["canonical"] == (
+        "+442079460958"
+    )
+    assert run_cli("normalize", "--type", "phone", "--region", "XX", "1").returncode == 2
+    assert run_cli("normalize", "--type", "fax", "1").returncode == 2
+    assert run_cli("normalize").returncode == 2
+
+
+def test_stdin_lines_with_crlf_and_blank_lines() -> None:
+    result = run_cli("normalize", "--type", "email", stdin="A@Example.com\r\nnot-an-email\r\n")
+    lines = _lines(result.stdout)
+    assert lines[0]["canonical"] == "a@example.com"
+    assert lines[1]["ok"] is False
+    assert result.returncode == 1
