@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from exposurecheck.cli.output import print_error, print_json, safe_text
+from exposurecheck.cli.vault_options import add_save_arguments, save_after_check
 from exposurecheck.core.check import check
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import tr
@@ -50,6 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--trust", action="append", default=[], metavar="FILE.pub", help="trust this publisher key")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--lang", choices=("en", "zh_CN"), default=None)
+    add_save_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -67,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
     log.info("checking %s against %d source(s)", identifiers_summary(identifiers), len(sources))
     report = check(identifiers, sources)
     _print_report(report, args)
+    save_after_check(report, identifiers, args)
     if report.all_failed:
         return EXIT_ALL_FAILED
     return EXIT_OK

@@ -1,0 +1,142 @@
+"""`exposure-check history list|show|delete|done`: the checks a person chose to keep in the encrypted vault.
+
+Kept identifiers are never printed in full: `show` gives their masked hints only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from exposurecheck.cli.output import print_json, safe_text
+from exposurecheck.cli.vault_options import add_passphrase_argument, open_vault
+from exposurecheck.core.i18n import tr
+from exposurecheck.core.identifiers import mask
+from exposurecheck.core.vault import SavedCheck, SavedCheckSummary
+
+EXIT_OK = 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("history", help="list, show or delete checks kept in the encrypted vault")
+    actions = parser.add_subparsers(dest="history_action", metavar="ACTION", required=True)
+
+    listing = actions.add_parser("list", help="saved checks, newest first")
+    _common(listing)
+    listing.set_defaults(func=run_list)
+
+    show = actions.add_parser("show", help="one saved check and its checklist progress")
+    show.add_argument("id", metavar="ID")
+    _common(show)
+    show.set_defaults(func=run_show)
+
+    delete = actions.add_parser("delete", help="delete one saved check")
+    delete.add_argument("id", metavar="ID")
+    _common(delete, json_option=False)
+    delete.set_defaults(func=run_delete)
+
+    done = actions.add_parser("done", help="tick a checklist item (by its code, e.g. P-01) of a saved check")
+    done.add_argument("id", metavar="ID")
+    done.add_argument("item", metavar="ITEM")
+    done.add_argument("--undo", action="store_true", help="untick it instead")
+    _common(done, json_option=False)
+    done.set_defaults(func=run_done)
+
+
+def _common(parser: argparse.ArgumentParser, *, json_option: bool = True) -> None:
+    if json_option:
+        parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--lang", choices=("en", "zh_CN"), default=None)
+    add_passphrase_argument(parser)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    summaries = open_vault(args).list_checks()
+    if args.json:
+        print_json([_summary_json(s) for s in summaries])
+        return EXIT_OK
+    if not summaries:
+        _out(tr("vault.history.empty", args.lang))
+        return EXIT_OK
+    for summary in summaries:
+        types = ", ".join(tr(f"identifier.type.{t.value}", args.lang) for t in summary.checked_types)
+        _out(
+            tr(
+                "vault.history.row",
+                args.lang,
+                id=summary.id,
+                saved_at=summary.saved_at,
+                found=summary.exposure_count,
+                types=types,
+                done=summary.done_count,
+                note=summary.note,
+            )
+        )
+    return EXIT_OK
+
+
+def run_show(args: argparse.Namespace) -> int:
+    saved = open_vault(args).load_check(args.id)
+    if args.json:
+        print_json(_saved_json(saved, args.lang))
+        return EXIT_OK
+    lang = args.lang
+    _out(tr("vault.history.saved_at", lang, id=saved.id, saved_at=saved.saved_at))
+    if saved.note:
+        _out(tr("vault.history.note", lang, note=saved.note))
+    if saved.identifiers:
+        hints = ", ".join(mask(identifier) for identifier in saved.identifiers)
+        _out(tr("vault.history.identifiers_kept", lang, hints=hints))
+    if saved.done:
+        _out(tr("vault.history.done_items", lang, items=", ".join(sorted(saved.done))))
+    _out("")
+    # The same text `check` prints, so a help-desk sees a saved check exactly as it was shown.
+    from exposurecheck.cli.check_cmd import _print_text
+
+    _print_text(saved.report, lang)
+    return EXIT_OK
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    vault = open_vault(args)
+    vault.delete_check(args.id)
+    _out(tr("vault.history.deleted", args.lang, id=args.id.strip().lower()))
+    return EXIT_OK
+
+
+def run_done(args: argparse.Namespace) -> int:
+    vault = open_vault(args)
+    vault.set_done(args.id, args.item, not args.undo)
+    key = "vault.history.unmarked" if args.undo else "vault.history.marked"
+    _out(tr(key, args.lang, id=args.id.strip().lower(), item=args.item))
+    return EXIT_OK
+
+
+def _summary_json(summary: SavedCheckSummary) -> dict[str, Any]:
+    return {
+        "id": summary.id,
+        "saved_at": summary.saved_at,
+        "note": summary.note,
+        "found": summary.exposure_count,
+        "checked_types": [t.value for t in summary.checked_types],
+        "identifiers_kept": summary.has_identifiers,
+        "done_count": summary.done_count,
+    }
+
+
+def _saved_json(saved: SavedCheck, lang: str) -> dict[str, Any]:
+    from exposurecheck.cli.check_cmd import report_json
+
+    return {
+        "id": saved.id,
+        "saved_at": saved.saved_at,
+        "note": saved.note,
+        "identifiers_kept": [{"type": i.type.value, "hint": mask(i)} for i in saved.identifiers],
+        "done": sorted(saved.done),
+        "report": report_json(saved.report, lang),
+    }
+
+
+def _out(line: str) -> None:
+    sys.stdout.write(safe_text(line) + "\n")
