@@ -19,7 +19,8 @@ def range_body(testdata) -> bytes:
 
 
 def _check(url: str, password: str = "P@ssw0rd", *extra: str):
-    return run_cli("check", "--password-stdin", "--source", f"hibp-passwords={url}", "--json", *extra, stdin=password + "\n")
+    source = f"hibp-passwords={url}"
+    return run_cli("check", "--password-stdin", "--source", source, "--json", *extra, stdin=password + "\n")
 
 
 def test_password_found_with_the_count_the_real_body_holds(range_body: bytes) -> None:

@@ -31,9 +31,8 @@ def test_invalid_id_message_in_chinese() -> None:
 
 
 def test_region_option_and_usage_errors() -> None:
-    assert _lines(run_cli("normalize", "--type", "phone", "--region", "GB", "020 7946 0958").stdout)[0]["canonical"] == (
-        "+442079460958"
-    )
+    uk = run_cli("normalize", "--type", "phone", "--region", "GB", "020 7946 0958")
+    assert _lines(uk.stdout)[0]["canonical"] == "+442079460958"
     assert run_cli("normalize", "--type", "phone", "--region", "XX", "1").returncode == 2
     assert run_cli("normalize", "--type", "fax", "1").returncode == 2
     assert run_cli("normalize").returncode == 2

@@ -51,7 +51,8 @@ def test_every_source_gets_only_the_types_it_accepts_and_results_are_merged() ->
     report = check([PHONE, EMAIL], [phones, both])
     assert phones.seen == [PHONE]
     assert both.seen == [PHONE, EMAIL]
-    assert {(e.source, e.type) for e in report.exposures} == {("phones", IdentifierType.PHONE), ("both", IdentifierType.EMAIL)}
+    found = {(e.source, e.type) for e in report.exposures}
+    assert found == {("phones", IdentifierType.PHONE), ("both", IdentifierType.EMAIL)}
     assert [s.state for s in report.sources] == [SourceState.OK, SourceState.OK]
     assert report.breach_ids == ("demo_breach",)
 
