@@ -120,10 +120,23 @@ def finalize_verifiable(
     """
     if len(evaluated) != len(blinded) or len(inputs) != len(blinded):
         raise OprfError("batch size mismatch")
+    verify_evaluation([b.element for b in blinded], evaluated, proof, server_public)
+    return unblind_and_hash(inputs, blinded, evaluated[: len(inputs)])
+
+
+def verify_evaluation(
+    blinded_elements: Sequence[bytes], evaluated: Sequence[bytes], proof: bytes, server_public: bytes
+) -> None:
+    """Check a VOPRF batch proof; the batch may hold padding elements that have no input behind them."""
+    if len(evaluated) != len(blinded_elements):
+        raise OprfError("batch size mismatch")
     _deserialize_elements(evaluated)
-    elements = [b.element for b in blinded]
-    if not dleq.verify_proof(GENERATOR, server_public, elements, evaluated, proof, Mode.VOPRF):
+    if not dleq.verify_proof(GENERATOR, server_public, blinded_elements, evaluated, proof, Mode.VOPRF):
         raise OprfError("VerifyError")
+
+
+def unblind_and_hash(inputs: Sequence[bytes], blinded: Sequence[Blinded], evaluated: Sequence[bytes]) -> list[bytes]:
+    """The last step of Finalize, for evaluations already checked with `verify_evaluation`."""
     return [_finish(x, b.blind, e, None) for x, b, e in zip(inputs, blinded, evaluated, strict=True)]
 
 

@@ -1,0 +1,208 @@
+"""The project's lookup service as a Source (`--source service=URL`); protocol in docs/protocol.md.
+
+What leaves the computer: one manifest request, a fixed-size batch of blinded points (padded with random points),
+and a fixed number of bucket requests (real prefixes of keyed outputs mixed with random ones). Every answer is
+checked before it is believed: the manifest's Ed25519 signature and freshness, the batch DLEQ proof against the
+manifest's OPRF key, and each bucket's Merkle proof against the signed root.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+
+from exposurecheck.core.crypto import oprf, sodium
+from exposurecheck.core.crypto.group import Mode
+from exposurecheck.core.errors import UserError
+from exposurecheck.core.http import fetch, looks_like_html, make_session
+from exposurecheck.core.i18n import tr
+from exposurecheck.core.identifiers import Identifier, IdentifierType, encode, mask
+from exposurecheck.core.publisher_keys import read_public_key
+from exposurecheck.core.report import Exposure, SentRecord, SourceResult
+from exposurecheck.core.service import bucket as buckets
+from exposurecheck.core.service import messages
+from exposurecheck.core.service.errors import ProtocolError
+from exposurecheck.core.service.manifest import Epoch, Manifest, check_fresh, open_envelope
+from exposurecheck.core.sources.base import CancelToken, ProgressCallback, Source
+from exposurecheck.core.sources.service_state import SequenceStore
+from exposurecheck.resources import resource_path
+
+MANIFEST_PATH = "v1/manifest.json"
+EVAL_PATH = "v1/eval"
+MAX_BUCKET_BYTES = 64 * 1024 * 1024
+
+
+def pinned_keys(folder: Path | None = None) -> tuple[bytes, ...]:
+    """Manifest signing keys shipped with the app (`resources/keys/service/*.pub`, the publisher `.pub` format)."""
+    folder = folder or resource_path("keys", "service")
+    if not folder.is_dir():
+        return ()
+    return tuple(read_public_key(path) for path in sorted(folder.glob("*.pub")))
+
+
+class ServiceSource(Source):
+    name = "service"
+    accepts = frozenset({IdentifierType.PHONE, IdentifierType.EMAIL, IdentifierType.CN_ID, IdentifierType.USERNAME})
+    uses_network = True
+
+    def __init__(
+        self,
+        base_url: str,
+        trusted_keys: Sequence[bytes] = (),
+        *,
+        lang: str = "en",
+        session: requests.Session | None = None,
+        state: SequenceStore | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        include_pinned: bool = True,
+    ) -> None:
+        parts = urlsplit(base_url.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise UserError("service.error.bad_url")
+        self.base_url = base_url.strip().rstrip("/") + "/"
+        self._trusted = tuple(trusted_keys) + (pinned_keys() if include_pinned else ())
+        self._lang = lang
+        self._session = session
+        self._state = state or SequenceStore()
+        self._clock = clock
+        self.manifest: Manifest | None = None  # the last verified manifest: its catalog names the breach ids found
+
+    def lookup(
+        self, identifiers: Sequence[Identifier], progress: ProgressCallback, cancel: CancelToken
+    ) -> SourceResult:
+        if not self._trusted:
+            raise UserError("service.error.no_trusted_keys")
+        try:
+            sodium.load()
+        except sodium.SodiumUnavailable:
+            raise UserError("service.error.no_crypto") from None
+        session = self._session or make_session()
+        manifest = self._manifest(session)
+        progress(self.name, 0.1)
+        epoch = manifest.epoch()
+        outputs, batches = self._evaluate(session, manifest, epoch, identifiers, cancel)
+        progress(self.name, 0.5)
+        found, fetched = self._match(session, manifest, epoch, identifiers, outputs, progress, cancel)
+        sent = SentRecord(
+            self.name,
+            (
+                tr("service.sent.manifest", self._lang),
+                tr("service.sent.blinded", self._lang, count=batches * manifest.batch_size),
+                tr("service.sent.buckets", self._lang, count=fetched, bits=epoch.prefix_bits),
+            ),
+        )
+        return SourceResult(tuple(found), sent)
+
+    def _get(self, session: requests.Session, path: str, max_body: int, html_key: str) -> bytes:
+        body = fetch(session, "GET", self.base_url + path, max_body=max_body).body
+        if looks_like_html(body):
+            raise ProtocolError(html_key)
+        return body
+
+    def _manifest(self, session: requests.Session) -> Manifest:
+        body = self._get(session, MANIFEST_PATH, 8 * 1024 * 1024, "service.error.html")
+        manifest = open_envelope(body, self._trusted)
+        check_fresh(manifest, self._clock(), self._state.last(self.base_url))
+        self._state.record(self.base_url, manifest.sequence)
+        self.manifest = manifest
+        return manifest
+
+    def _evaluate(
+        self,
+        session: requests.Session,
+        manifest: Manifest,
+        epoch: Epoch,
+        identifiers: Sequence[Identifier],
+        cancel: CancelToken,
+    ) -> tuple[list[bytes], int]:
+        """Blind, send in fixed-size padded batches, verify each batch proof, finalize. Returns outputs in order."""
+        inputs = [encode(i) for i in identifiers]
+        size = manifest.batch_size
+        outputs: list[bytes] = []
+        batches = 0
+        for start in range(0, max(len(inputs), 1), size):
+            cancel.raise_if_cancelled()
+            chunk = inputs[start : start + size]
+            blinded = oprf.blind(chunk, Mode.VOPRF)
+            # Random points look exactly like blinded ones, so the server cannot count the real identifiers.
+            padding = [sodium.point_from_hash(os.urandom(64)) for _ in range(size - len(chunk))]
+            elements = [b.element for b in blinded] + padding
+            body = fetch(
+                session,
+                "POST",
+                self.base_url + EVAL_PATH,
+                headers={"Content-Type": messages.CONTENT_TYPE},
+                data=messages.encode_request(epoch.id, elements),
+                max_body=messages.HEADER_BYTES + size * 32 + 64,
+            ).body
+            if looks_like_html(body):
+                raise ProtocolError("service.error.html")
+            response = messages.parse_response(body, epoch.id, size)
+            try:
+                oprf.verify_evaluation(elements, response.elements, response.proof, epoch.public_key)
+            except oprf.OprfError:
+                raise ProtocolError("service.error.bad_proof") from None
+            outputs += oprf.unblind_and_hash(chunk, blinded, response.elements[: len(chunk)])
+            batches += 1
+        return outputs, batches
+
+    def _match(
+        self,
+        session: requests.Session,
+        manifest: Manifest,
+        epoch: Epoch,
+        identifiers: Sequence[Identifier],
+        outputs: Sequence[bytes],
+        progress: ProgressCallback,
+        cancel: CancelToken,
+    ) -> tuple[list[Exposure], int]:
+        wanted: dict[int, list[tuple[Identifier, bytes]]] = {}
+        for identifier, output in zip(identifiers, outputs, strict=True):
+            prefix, tag = buckets.split_output(output, epoch.prefix_bits)
+            wanted.setdefault(prefix, []).append((identifier, tag))
+        prefixes = _padded_prefixes(set(wanted), manifest.buckets_per_check, epoch.bucket_count)
+        found: list[Exposure] = []
+        for done, prefix in enumerate(prefixes, start=1):
+            cancel.raise_if_cancelled()
+            body = self._get(
+                session,
+                buckets.bucket_path(epoch.id, prefix, epoch.prefix_bits),
+                MAX_BUCKET_BYTES,
+                "service.error.html",
+            )
+            parsed = buckets.parse_bucket(body, epoch, prefix)
+            for identifier, tag in wanted.get(prefix, []):
+                indices = parsed.breaches_for(tag)
+                names = tuple(dict.fromkeys(_breach_name(manifest, i) for i in indices))
+                if names:
+                    found.append(Exposure(identifier.type, mask(identifier), self.name, breaches=names))
+            progress(self.name, 0.5 + 0.5 * done / len(prefixes))
+        return found, len(prefixes)
+
+
+def _breach_name(manifest: Manifest, index: int) -> str:
+    if index >= len(manifest.breach_ids):
+        raise ProtocolError("service.error.bucket_invalid")
+    return manifest.breach_ids[index]
+
+
+def _padded_prefixes(real: set[int], per_check: int, bucket_count: int) -> list[int]:
+    """The real prefixes plus random ones, up to a multiple of `per_check`, in random order.
+
+    Random prefixes are drawn without repeating real ones, so every check fetches the same number of distinct
+    buckets whatever the number of identifiers (up to `per_check`).
+    """
+    target = max(per_check, -(-len(real) // per_check) * per_check)
+    target = min(target, bucket_count)
+    chosen = set(real)
+    while len(chosen) < target:
+        chosen.add(secrets.randbelow(bucket_count))
+    order = list(chosen)
+    secrets.SystemRandom().shuffle(order)
+    return order

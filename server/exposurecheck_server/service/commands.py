@@ -1,0 +1,131 @@
+"""`exposure-check-admin service build|serve` (registered by exposurecheck_server.cli)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from exposurecheck.core.crypto import oprf, sodium
+from exposurecheck.core.errors import UserError
+from exposurecheck.core.i18n import tr
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    service = subparsers.add_parser("service", help="build or serve a lookup service (docs/protocol.md)")
+    actions = service.add_subparsers(dest="service_command", metavar="ACTION")
+    _register_build(actions)
+    _register_serve(actions)
+    service.set_defaults(func=lambda _args: (service.print_help(), 2)[1])
+
+
+def _register_serve(actions: argparse._SubParsersAction) -> None:
+    serve = actions.add_parser("serve", help="serve a built site and the /v1/eval endpoint (development, small sites)")
+    serve.add_argument("--site", required=True, type=Path, metavar="SITE_DIR")
+    serve.add_argument("--oprf-key", required=True, type=Path, metavar="FILE")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080, help="0 picks a free port (printed on start)")
+    serve.add_argument("--rate", type=float, default=240, help="evaluations per minute per client (default 240)")
+    serve.add_argument("--burst", type=int, default=64, help="evaluations a client may make at once (default 64)")
+    serve.set_defaults(func=run_serve)
+
+
+def _register_build(actions: argparse._SubParsersAction) -> None:
+    build = actions.add_parser("build", help="build a static lookup-service site from breach records")
+    build.add_argument("--input", required=True, nargs="+", type=Path, metavar="FILE")
+    build.add_argument("--format", default=None, choices=("csv", "tsv", "jsonl"), help="default: from the file name")
+    build.add_argument("--map", required=True, metavar="TYPE=COL,...", help="e.g. phone=3,email=Email (as for packs)")
+    build.add_argument("--no-header", action="store_true", help="the files have no header row")
+    build.add_argument("--region", default="CN", help="region for phone numbers without a country code")
+    build.add_argument("--breach", required=True, metavar="ID", help="catalog id of the breach the records come from")
+    build.add_argument("--catalog", required=True, type=Path, metavar="FILE")
+    build.add_argument("--oprf-key", required=True, type=Path, metavar="FILE")
+    build.add_argument("--signing-key", required=True, type=Path, metavar="FILE")
+    build.add_argument("--passphrase-stdin", action="store_true", help="read the signing key's passphrase from stdin")
+    build.add_argument("--out", required=True, type=Path, metavar="SITE_DIR")
+    build.add_argument("--prefix-bits", type=int, default=None, help="default: 16-20 chosen from the record count")
+    build.add_argument("--epoch", type=int, default=1)
+    build.add_argument("--sequence", type=int, default=None, help="default: the current Unix time")
+    build.add_argument("--valid-days", type=int, default=30)
+    build.add_argument("--name", default="Exposure Check lookup service", help="service name shown to users")
+    build.add_argument("--workers", type=int, default=None, help="evaluation processes (default: all cores)")
+    build.set_defaults(func=run_build)
+
+
+def load_oprf_keypair(path: Path) -> oprf.KeyPair:
+    """The key pair for an `oprf.key` file written by `keygen --oprf`."""
+    from exposurecheck_server.keys import load_oprf_key
+
+    secret = load_oprf_key(path)
+    if secret == bytes(32) or not sodium.is_canonical_scalar(secret):
+        raise UserError("service.admin.key_unreadable", path=str(path))
+    return oprf.KeyPair(secret=secret, public=oprf.public_key(secret))
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from exposurecheck_server.service.server import ServiceServer, make_config
+
+    config = make_config(args.site, load_oprf_keypair(args.oprf_key), per_minute=args.rate, burst=args.burst)
+    server = ServiceServer(config, args.host, args.port)
+    line = tr("service.admin.serving", "en", path=str(args.site), host=server.host, port=server.port)
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()  # tests and scripts read the port from this line
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.httpd.server_close()
+    return 0
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from exposurecheck.core.catalog import catalog_from_json, catalog_to_json
+    from exposurecheck_server.ingest import IngestStats, iter_identifiers, parse_map
+    from exposurecheck_server.keys import load_signing_key, read_passphrase
+    from exposurecheck_server.service.build import BuildSettings, build_site
+
+    passphrase = read_passphrase() if args.passphrase_stdin else None
+    try:
+        catalog_bytes = args.catalog.read_bytes()
+    except OSError:
+        raise UserError("service.admin.catalog_unreadable", path=str(args.catalog)) from None
+    catalog = json.loads(catalog_to_json(catalog_from_json(catalog_bytes)))
+    settings = BuildSettings(
+        oprf_key=load_oprf_keypair(args.oprf_key),
+        signing_keys=[load_signing_key(args.signing_key, passphrase)],
+        catalog=catalog,
+        service_name=args.name,
+        epoch_id=args.epoch,
+        prefix_bits=args.prefix_bits,
+        sequence=args.sequence,
+        valid_days=args.valid_days,
+        workers=args.workers,
+    )
+    fmt = args.format or _format_from_name(args.input[0])
+    stats = IngestStats()
+    identifiers = iter_identifiers(
+        args.input, fmt, parse_map(args.map), stats=stats, region=args.region, header=not args.no_header
+    )
+    summary = build_site(((identifier, args.breach) for identifier in identifiers), args.out, settings)
+    # Counts only (never values): how many rows were read, kept and rejected, and why.
+    sys.stdout.write(json.dumps(stats.as_dict(), sort_keys=True) + "\n")
+    message = tr(
+        "service.admin.built",
+        "en",
+        epoch=summary.epoch_id,
+        records=summary.records,
+        buckets=summary.buckets,
+        size=summary.bucket_bytes,
+        bits=summary.prefix_bits,
+        sequence=summary.sequence,
+        path=str(args.out),
+    )
+    sys.stdout.write(message + "\n")
+    return 0
+
+
+def _format_from_name(path: Path) -> str:
+    suffix = path.suffix.lower().lstrip(".")
+    return {"csv": "csv", "tsv": "tsv", "tab": "tsv", "jsonl": "jsonl", "ndjson": "jsonl"}.get(suffix, "csv")

@@ -1,0 +1,166 @@
+"""The reference server: `POST /v1/eval` plus static serving of the site, on the standard library's HTTP server.
+
+For development, tests and small deployments. In production put the static part (`v1/manifest.json`,
+`v1/catalog.json`, `v1/epochs/...`) behind nginx or a CDN (docs/nginx.conf) and proxy only `/v1/eval` here.
+
+Nothing about requests is logged: a bucket path is a prefix of a person's keyed identifier, and even a blinded
+batch's arrival time is nobody's business. Only startup and fatal errors are reported.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import posixpath
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from exposurecheck.core.crypto import oprf
+from exposurecheck.core.errors import UserError
+from exposurecheck.core.service import messages
+from exposurecheck.core.service.errors import ProtocolError
+from exposurecheck.core.service.manifest import Manifest, parse_payload
+from exposurecheck_server.service.ratelimit import RateLimiter
+
+_TYPES = {".json": "application/json", ".bin": "application/octet-stream", ".md": "text/plain; charset=utf-8"}
+
+
+def read_site_manifest(site: Path) -> Manifest:
+    """The site's own manifest (not signature-checked: the operator built it; the clients check it)."""
+    try:
+        envelope = json.loads((site / "v1" / "manifest.json").read_bytes())
+        return parse_payload(base64.b64decode(envelope["payload"], validate=True))
+    except (OSError, ValueError, KeyError, TypeError, ProtocolError):
+        raise UserError("service.admin.site_missing", path=str(site)) from None
+
+
+@dataclass
+class ServiceConfig:
+    site: Path
+    key: oprf.KeyPair
+    epoch_id: int
+    batch_size: int
+    limiter: RateLimiter
+
+
+def make_config(
+    site: Path, key: oprf.KeyPair, *, per_minute: float = 240, burst: int = 64, check_key: bool = True
+) -> ServiceConfig:
+    """Match the key to an epoch of the site's manifest. `check_key=False` exists only to let tests run a server
+    that misbehaves by answering with another key."""
+    manifest = read_site_manifest(site)
+    matching = [e for e in manifest.epochs if e.public_key == key.public]
+    if not matching and check_key:
+        raise UserError("service.admin.key_mismatch")
+    epoch_id = matching[0].id if matching else manifest.current_epoch
+    return ServiceConfig(site.resolve(), key, epoch_id, manifest.batch_size, RateLimiter(per_minute, burst))
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "ExposureCheckService/1"
+    sys_version = ""
+    protocol_version = "HTTP/1.1"
+    config: ServiceConfig  # set on the subclass made per server
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # see the module docstring: requests are never logged
+
+    def _reply(self, status: int, body: bytes, content_type: str, extra: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _error(self, status: int, code: str, extra: dict[str, str] | None = None) -> None:
+        body = json.dumps({"error": code}).encode()
+        self._reply(status, body, "application/json", {"Cache-Control": "no-store", **(extra or {})})
+
+    def do_POST(self) -> None:
+        if self.path.split("?", 1)[0] != "/v1/eval":
+            self._error(404, "not_found")
+            return
+        length_header = self.headers.get("Content-Length", "")
+        if not length_header.isdigit():
+            self._error(411, "length_required")
+            return
+        length = int(length_header)
+        if length > messages.MAX_REQUEST_BYTES:
+            self.close_connection = True  # do not read an oversized body at all
+            self._error(413, "too_large")
+            return
+        body = self.rfile.read(length)
+        config = self.config
+        try:
+            request = messages.parse_request(body)
+        except ProtocolError:
+            self._error(400, "bad_request")
+            return
+        if request.epoch != config.epoch_id:
+            self._error(404, "unknown_epoch")
+            return
+        if len(request.elements) != config.batch_size:
+            self._error(400, "wrong_batch_size")  # every request must look the same
+            return
+        wait = config.limiter.take(self.client_address[0], len(request.elements))
+        if wait is not None:
+            self._error(429, "rate_limited", {"Retry-After": str(wait)})
+            return
+        try:
+            evaluated, proof = oprf.blind_evaluate_verifiable(config.key, request.elements)
+        except oprf.OprfError:
+            self._error(400, "bad_element")
+            return
+        answer = messages.encode_response(config.epoch_id, evaluated, proof)
+        self._reply(200, answer, messages.CONTENT_TYPE, {"Cache-Control": "no-store"})
+
+    def do_GET(self) -> None:
+        path = self._static_path()
+        if path is None:
+            self._error(404, "not_found")
+            return
+        data = path.read_bytes()
+        immutable = "/epochs/" in self.path
+        cache = "public, max-age=31536000, immutable" if immutable else "no-cache"
+        self._reply(200, data, _TYPES.get(path.suffix, "application/octet-stream"), {"Cache-Control": cache})
+
+    do_HEAD = do_GET
+
+    def _static_path(self) -> Path | None:
+        raw = self.path.split("?", 1)[0].split("#", 1)[0]
+        clean = posixpath.normpath(raw)
+        if not clean.startswith("/v1/") or ".." in clean.split("/") or "\\" in clean:
+            return None
+        candidate = (self.config.site / clean.lstrip("/")).resolve()
+        if not candidate.is_relative_to(self.config.site) or not candidate.is_file():
+            return None
+        return candidate
+
+
+class ServiceServer:
+    """A running server bound to host:port (port 0 picks a free one); `url` ends with a slash."""
+
+    def __init__(self, config: ServiceConfig, host: str = "127.0.0.1", port: int = 0) -> None:
+        handler = type("Handler", (_Handler,), {"config": config})
+        self.httpd = ThreadingHTTPServer((host, port), handler)
+        self.httpd.daemon_threads = True
+        bound_host, bound_port = self.httpd.server_address[:2]
+        self.host, self.port = str(bound_host), int(bound_port)
+        self.url = f"http://{self.host}:{self.port}/"
+
+    def serve_forever(self) -> None:
+        self.httpd.serve_forever()
+
+    def start_in_thread(self) -> threading.Thread:
+        thread = threading.Thread(target=self.serve_forever, daemon=True, name="service-server")
+        thread.start()
+        return thread
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
