@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "exposurecheck.cli.history_cmd",
     "exposurecheck.cli.wipe_cmd",
     "exposurecheck.cli.kit_cmd",
+    "exposurecheck.cli.diagnostics_cmd",  # support info; tests/frozen checks the bundled libsodium with it
 )
 
 EXIT_OK = 0
