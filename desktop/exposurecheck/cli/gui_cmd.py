@@ -1,0 +1,41 @@
+"""`exposure-check gui` (also what runs with no arguments): the desktop app, its self-test and screenshots.
+
+Qt is imported only inside `run`, so `exposure-check --help` and the other commands never load it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("gui", help="open the desktop app (the default with no command)")
+    # Its own dest: main() fills `args.lang` from the environment, but the app must tell "not given" (then the
+    # saved setting wins) from an explicit choice.
+    parser.add_argument(
+        "--lang", dest="gui_lang", choices=("en", "zh_CN"), default=None, help="language of the app (en or zh_CN)"
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check the demo pack offscreen, verify the results page, exit 0 (ok) or 1 (installer smoke test)",
+    )
+    parser.add_argument("--screenshots", metavar="DIR", type=Path, help="save every screen in both languages as PNG")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.self_test:
+        from exposurecheck.gui.self_test import self_test
+
+        return self_test(args.gui_lang or "en")
+    if args.screenshots:
+        from exposurecheck.gui.app import application
+        from exposurecheck.gui.screenshots import main as screenshots
+
+        application(offscreen=True)
+        return screenshots(args.screenshots)
+    from exposurecheck.gui.app import run as run_app
+
+    return run_app(args.gui_lang)

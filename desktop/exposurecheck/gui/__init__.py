@@ -1,0 +1,1 @@
+"""The PySide6 desktop app. The only package in the project that imports Qt."""

@@ -1,0 +1,85 @@
+"""Starting the app: the QApplication, fonts, Qt's own translations, the exception hook and the window.
+
+`create_window()` is also what the self-test, the screenshot command, the benchmark and the tests use, so they
+exercise the same start-up path as a person double-clicking the app.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+
+from PySide6.QtCore import QThreadPool
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from exposurecheck.gui.excepthook import ExceptionHook
+from exposurecheck.gui.main_window import MainWindow
+from exposurecheck.gui.sources import SourceFactory, default_factory
+from exposurecheck.gui.style import apply_base_font
+from exposurecheck.gui.translation import QtTranslations
+
+
+@dataclass
+class Running:
+    app: QApplication
+    window: MainWindow
+    hook: ExceptionHook
+    translations: QtTranslations
+
+
+def application(offscreen: bool = False) -> QApplication:
+    """The one QApplication (created on first use). `offscreen` renders without a display (self-test, CI)."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    if offscreen:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Exposure Check")
+    app.setOrganizationName("exposure-check")
+    apply_base_font(app)
+    return app
+
+
+def create_window(
+    lang: str,
+    *,
+    pool: QThreadPool | None = None,
+    source_factory: SourceFactory = default_factory,
+    offscreen: bool = False,
+    install_hook: bool = True,
+) -> Running:
+    app = application(offscreen)
+    translations = QtTranslations(app)
+    window = MainWindow(lang, pool or QThreadPool.globalInstance(), source_factory)
+    window.on_language_changed = translations.apply
+    translations.apply(lang)
+    hook = ExceptionHook(lambda: window, lambda: window.session.lang, window.remember_clipboard)
+    if install_hook:
+        hook.install()
+    return Running(app, window, hook, translations)
+
+
+def initial_language(requested: str | None) -> str:
+    """--lang, else the saved setting, else the system's language."""
+    from exposurecheck.core.i18n import normalize_lang
+
+    if requested:
+        return normalize_lang(requested)
+    from exposurecheck.core.settings import load_settings
+
+    saved = load_settings().settings.language
+    if saved:
+        return saved
+    return normalize_lang(os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG"))
+
+
+def run(lang: str | None = None) -> int:
+    """Open the window and run until it is closed."""
+    running = create_window(initial_language(lang))
+    running.window.resize(1000, 720)
+    running.window.show()
+    QGuiApplication.processEvents()
+    return int(running.app.exec())

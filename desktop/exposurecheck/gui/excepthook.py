@@ -1,0 +1,93 @@
+"""The last line of defence: an unexpected error shows a calm message, never a traceback.
+
+The message says nothing was sent or saved because of it and offers to copy a diagnostic. The diagnostic holds
+only the app version, the platform, the exception's type and where it happened (module and line): never the
+exception's message or any local variable, because those could quote what the person typed.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import sys
+import traceback
+from collections.abc import Callable
+from types import TracebackType
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+
+from exposurecheck import __version__
+from exposurecheck.gui.text import t
+
+log = logging.getLogger(__name__)
+
+
+def diagnostic(exc_type: type[BaseException], tb: TracebackType | None) -> str:
+    """A few lines safe to paste into a support request."""
+    where = "?"
+    frames = traceback.extract_tb(tb) if tb is not None else []
+    if frames:
+        frame = frames[-1]
+        where = f"{_module_name(frame.filename)}:{frame.lineno}"
+    return "\n".join(
+        [
+            f"Exposure Check {__version__}",
+            f"Python {platform.python_version()} · PySide6 {pyside_version}",
+            f"{platform.system()} {platform.release()} ({platform.machine()})",
+            f"Error: {exc_type.__module__}.{exc_type.__qualname__}",
+            f"At: {where}",
+        ]
+    )
+
+
+def _module_name(filename: str) -> str:
+    """`exposurecheck/gui/pages/results.py` → `exposurecheck.gui.pages.results`; outside the app: the file name.
+    A path could name the person's home folder, so only the part from the package on is kept."""
+    parts = filename.replace("\\", "/").split("/")
+    if "exposurecheck" in parts:
+        parts = parts[parts.index("exposurecheck"):]
+        return ".".join(parts).removesuffix(".py")
+    return parts[-1]
+
+
+class ExceptionHook:
+    """Installed as `sys.excepthook`; shows one dialog at a time (a burst of errors does not stack dialogs)."""
+
+    def __init__(self, parent: Callable[[], QWidget | None], lang: Callable[[], str],
+                 copy: Callable[[str], None]) -> None:
+        self._parent = parent
+        self._lang = lang
+        self._copy = copy
+        self.dialog: QMessageBox | None = None
+        self.last_diagnostic = ""
+
+    def install(self) -> None:
+        sys.excepthook = self
+
+    def __call__(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        self.last_diagnostic = diagnostic(exc_type, tb)
+        log.error("unexpected error: %s", self.last_diagnostic.replace("\n", " | "))
+        if self.dialog is not None and self.dialog.isVisible():
+            return
+        lang = self._lang()
+        dialog = QMessageBox(self._parent())
+        dialog.setObjectName("errorDialog")
+        dialog.setIcon(QMessageBox.Icon.Information)
+        dialog.setWindowTitle(t("gui.error.title", lang))
+        dialog.setTextFormat(Qt.TextFormat.PlainText)
+        dialog.setText(t("gui.error.text", lang))
+        dialog.setInformativeText(t("gui.error.informative", lang))
+        copy_button = QPushButton(t("gui.error.copy", lang))
+        copy_button.setObjectName("copyDiagnostic")
+        dialog.addButton(copy_button, QMessageBox.ButtonRole.ActionRole)
+        dialog.addButton(QMessageBox.StandardButton.Ok)
+        # Copying also closes the box: one press does what the person wanted.
+        copy_button.clicked.connect(lambda: self._copy(self.last_diagnostic))
+        self.dialog = dialog
+        # open(), not exec(): a nested event loop inside an exception hook can re-enter the code that failed.
+        dialog.open()

@@ -1,0 +1,202 @@
+"""The results page's extra actions, each backed by another part of the app:
+
+- Guided mode (`gui.guided.GuidedView`, help desk) and the PDF case sheet (`gui.case_sheet.write_case_sheet`):
+  their buttons appear only when those modules are present, so a partial build never shows a dead button.
+- Keeping a check in the encrypted vault (`core.vault`), re-opening it, and "Wipe everything" (`core.wipe`).
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QWidget
+
+from exposurecheck.core.errors import UserError
+from exposurecheck.gui.pages.base import Page, button, label_button
+from exposurecheck.gui.pages.saved import SavedChecksPage
+from exposurecheck.gui.text import t
+
+if TYPE_CHECKING:
+    from exposurecheck.gui.main_window import MainWindow
+
+
+def optional(module: str, name: str) -> Any:
+    """`module.name`, or None when that module is not part of this build."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            return None
+        raise
+
+
+class GuidedPage(Page):
+    """Holds the help desk's GuidedView for the current plan, with a way back to the full results."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view: QWidget | None = None
+        self.back_button = button("guidedBackButton")
+        row = QHBoxLayout()
+        row.addWidget(self.back_button)
+        row.addStretch(1)
+        self.body.addLayout(row)
+
+    def set_view(self, view: QWidget | None) -> None:
+        if self.view is not None:
+            self.body.removeWidget(self.view)
+            self.view.deleteLater()
+        self.view = view
+        if view is not None:
+            self.body.insertWidget(0, view, 1)
+
+    def retranslate(self, lang: str) -> None:
+        super().retranslate(lang)
+        label_button(self.back_button, t("gui.guided.back", lang))
+
+
+class Extras:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.guided_class = optional("exposurecheck.gui.guided", "GuidedView")
+        self.write_case_sheet = optional("exposurecheck.gui.case_sheet", "write_case_sheet")
+        self.kept_id: str | None = None  # the vault id of the check on screen, once kept
+        self.guided = GuidedPage()
+        self.saved = SavedChecksPage()
+        window.add_page(self.guided)
+        window.add_page(self.saved)
+        results = window.results
+        results.guided_button.setVisible(self.guided_class is not None)
+        results.case_sheet_button.setVisible(self.write_case_sheet is not None)
+        results.guided_requested.connect(self.open_guided)
+        results.case_sheet_requested.connect(self.ask_case_sheet_path)
+        results.keep_requested.connect(self.keep)
+        self.guided.back_button.clicked.connect(self._back_from_guided)
+        window.welcome.open_saved_requested.connect(self.open_saved)
+        self.saved.back_requested.connect(lambda: window.show_page(window.welcome))
+        self.saved.open_requested.connect(self.load_saved)
+        self.saved.wipe_requested.connect(self.wipe)
+
+    def retranslate(self, lang: str) -> None:
+        self.guided.retranslate(lang)
+        self.saved.retranslate(lang)
+        if self.guided.view is not None and self.window.session.plan is not None:
+            self._make_guided_view()
+        self.refresh_saved_button()
+
+    def refresh_saved_button(self) -> None:
+        from exposurecheck.core.vault import vault_exists
+
+        self.window.welcome.open_saved_button.setVisible(vault_exists())
+
+    # --- guided mode ----------------------------------------------------------------------------------------
+
+    def _make_guided_view(self) -> None:
+        session = self.window.session
+        view = self.guided_class(session.plan, session.lang, done_items=tuple(session.done_items))
+        view.doneChanged.connect(self.window._mark_done)
+        self.guided.set_view(view)
+
+    def open_guided(self) -> None:
+        if self.guided_class is None or self.window.session.plan is None:
+            return
+        self._make_guided_view()
+        self.window.show_page(self.guided)
+
+    def _back_from_guided(self) -> None:
+        session = self.window.session
+        if session.plan is not None:
+            self.window.results.show_plan(session.plan, session.report, session.done_items)
+        self.window.show_page(self.window.results)
+
+    # --- case sheet -----------------------------------------------------------------------------------------
+
+    def ask_case_sheet_path(self) -> None:
+        lang = self.window.session.lang
+        name, _filter = QFileDialog.getSaveFileName(
+            self.window, t("gui.results.case_sheet", lang), str(Path.home() / t("gui.case_sheet.file_name", lang)),
+            t("gui.case_sheet.filter", lang))
+        if name:
+            self.save_case_sheet(Path(name))
+
+    def save_case_sheet(self, path: Path) -> bool:
+        """Write the PDF (no identifiers on it) and say where it went, or why it could not be written."""
+        session, results = self.window.session, self.window.results
+        if self.write_case_sheet is None or session.plan is None:
+            return False
+        try:
+            self.write_case_sheet(session.plan, path, session.lang, demo=bool(session.plan.demo or session.training))
+        except UserError as exc:
+            results.status.setText(t(exc.key, session.lang, **exc.params))
+            return False
+        except OSError as exc:
+            results.status.setText(t("gui.case_sheet.failed", session.lang, reason=type(exc).__name__))
+            return False
+        results.status.setText(t("gui.case_sheet.saved", session.lang, path=str(path)))
+        return True
+
+    # --- the vault ------------------------------------------------------------------------------------------
+
+    def keep(self) -> bool:
+        """Keep the report (not the identifiers) in the encrypted vault."""
+        from exposurecheck.core.vault import Vault
+
+        session, results = self.window.session, self.window.results
+        if session.report is None:
+            return False
+        try:
+            vault = Vault.open()
+            self.kept_id = vault.save_check(session.report)
+            for item_id in sorted(session.done_items):
+                vault.set_done(self.kept_id, item_id, True)
+        except UserError as exc:
+            results.status.setText(t("gui.vault.not_kept", session.lang, reason=t(exc.key, session.lang,
+                                                                                    **exc.params)))
+            return False
+        results.status.setText(t("gui.vault.kept", session.lang, id=self.kept_id))
+        self.refresh_saved_button()
+        return True
+
+    def item_done(self, item_id: str, done: bool) -> None:
+        if self.kept_id is None:
+            return
+        from exposurecheck.core.vault import Vault
+
+        try:
+            Vault.open().set_done(self.kept_id, item_id, done)
+        except UserError as exc:
+            self.window.results.status.setText(t(exc.key, self.window.session.lang, **exc.params))
+
+    def open_saved(self) -> None:
+        from exposurecheck.core.vault import Vault
+
+        try:
+            self.saved.show_checks(Vault.open().list_checks(), "")
+        except UserError as exc:
+            self.saved.show_checks([], t(exc.key, self.window.session.lang, **exc.params))
+        self.window.show_page(self.saved)
+
+    def load_saved(self, check_id: str) -> None:
+        from exposurecheck.core.vault import Vault
+
+        try:
+            saved = Vault.open().load_check(check_id)
+        except UserError as exc:
+            self.saved.status.show_message(t(exc.key, self.window.session.lang, **exc.params))
+            return
+        self.kept_id = saved.id
+        self.window.show_saved_report(saved.report, set(saved.done))
+
+    def wipe(self) -> None:
+        from exposurecheck.core.wipe import wipe_everything
+
+        report = wipe_everything()
+        self.kept_id = None
+        self.window.end_session()
+        self.window.welcome.status.setText("\n".join(report.lines(self.window.session.lang)))
+
+    def end_session(self) -> None:
+        self.kept_id = None
+        self.guided.set_view(None)

@@ -1,0 +1,34 @@
+"""Finds text that does not fit: labels shorter than their wrapped text, buttons and boxes narrower than their
+label. Used by the stretch-pseudolocale test and the self-test (at 1024×768, or 200% scaling)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QAbstractButton, QLabel, QScrollArea, QWidget
+
+
+def clipped_widgets(root: QWidget) -> list[str]:
+    """Object names (or class names) of visible widgets whose text is cut off."""
+    found: list[str] = []
+    for widget in root.findChildren(QWidget):
+        if not widget.isVisibleTo(root) or widget.width() <= 0:
+            continue
+        if isinstance(widget, QScrollArea) and widget.widget() is not None:
+            # Pages never scroll sideways, so content wider than the view is cut off at the right edge.
+            if widget.widget().width() > widget.viewport().width() + 1:
+                found.append(f"{_name(widget.widget())} (too wide)")
+        elif isinstance(widget, QLabel) and widget.text():
+            if widget.wordWrap():
+                needed = widget.heightForWidth(widget.width())
+                if needed > widget.height() + 1:
+                    found.append(_name(widget))
+            elif widget.sizeHint().width() > widget.width() + 1:
+                found.append(_name(widget))
+        elif (
+            isinstance(widget, QAbstractButton) and widget.text() and widget.sizeHint().width() > widget.width() + 1
+        ):
+            found.append(_name(widget))
+    return found
+
+
+def _name(widget: QWidget) -> str:
+    return widget.objectName() or type(widget).__name__

@@ -1,0 +1,322 @@
+"""The window: a top bar over a stack of pages, one clear screen at a time, and the flow between them.
+
+The window owns the session (what the person typed lives only in the details page's fields; the report and plan
+only in memory) and the running check. Lookups run in the injected thread pool; this class only reacts to
+their signals, so the event loop never waits on the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QThreadPool
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
+
+from exposurecheck.core.advice import Plan, plan_for_presumed, plan_for_report
+from exposurecheck.core.identifiers import Identifier
+from exposurecheck.core.report import Report, SourceState
+from exposurecheck.core.sources.base import Source
+from exposurecheck.gui import integrations
+from exposurecheck.gui.pages.base import Page
+from exposurecheck.gui.pages.checking import CheckingPage
+from exposurecheck.gui.pages.consent import ConsentPage
+from exposurecheck.gui.pages.details import DetailsPage
+from exposurecheck.gui.pages.questionnaire import QuestionnairePage
+from exposurecheck.gui.pages.results import ResultsPage
+from exposurecheck.gui.pages.sent import SentPage
+from exposurecheck.gui.pages.welcome import WelcomePage
+from exposurecheck.gui.session import Session
+from exposurecheck.gui.sources import SourceFactory, default_factory, plan_sources
+from exposurecheck.gui.style import stylesheet
+from exposurecheck.gui.text import t
+from exposurecheck.gui.topbar import TopBar
+from exposurecheck.gui.training import load_demo_identities
+from exposurecheck.gui.widgets import scrollable
+from exposurecheck.gui.workers import CheckJob
+
+MIN_WIDTH, MIN_HEIGHT = 800, 600  # fits 1024×768 with room for the desktop's panels
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        lang: str,
+        pool: QThreadPool,
+        source_factory: SourceFactory = default_factory,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.session = Session(lang=lang)
+        self.pool = pool
+        self.source_factory = source_factory
+        self._job: CheckJob | None = None
+        # Cancelled jobs still running: kept referenced until they end so their signal objects outlive the emit.
+        self._abandoned: list[CheckJob] = []
+        self._pending: tuple[list[Identifier], tuple[Source, ...]] | None = None
+        self.on_language_changed = lambda _lang: None  # the app hooks Qt's own translator in here
+
+        self.top = TopBar()
+        self.stack = QStackedWidget()
+        self.welcome = WelcomePage()
+        self.details = DetailsPage()
+        self.consent = ConsentPage()
+        self.checking = CheckingPage()
+        self.results = ResultsPage()
+        self.sent = SentPage()
+        self.questions = QuestionnairePage()
+        self.pages: list[Page] = [self.welcome, self.details, self.consent, self.checking, self.results, self.sent,
+                                  self.questions]
+        self._wrappers: dict[QWidget, QScrollArea] = {}
+        for page in list(self.pages):
+            self.add_page(page)
+        self.extras = integrations.Extras(self)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.top)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
+        self.setStyleSheet(stylesheet("app"))
+        self._connect()
+        self.set_language(lang)
+        self.show_page(self.welcome)
+
+    # --- wiring ------------------------------------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        self.top.language_requested.connect(self.set_language)
+        self.top.end_session_requested.connect(self.end_session)
+        self.welcome.start_requested.connect(lambda: self.show_page(self.details))
+        self.welcome.questions_requested.connect(lambda: self.show_page(self.questions))
+        self.welcome.demo_requested.connect(self._start_demo)
+        self.welcome.offline_changed.connect(self._set_offline)
+        self.welcome.training_changed.connect(self.set_training)
+        self.details.back_requested.connect(lambda: self.show_page(self.welcome))
+        self.details.check_requested.connect(self.start_check)
+        self.consent.accepted.connect(self._consent_given)
+        self.consent.offline_chosen.connect(self._consent_refused)
+        self.consent.back_requested.connect(lambda: self.show_page(self.details))
+        self.checking.cancel_requested.connect(self.cancel_check)
+        self.checking.results_requested.connect(self._show_results_after_problems)
+        self.checking.retry_requested.connect(self.start_check)
+        self.checking.questions_requested.connect(lambda: self.show_page(self.questions))
+        self.checking.back_requested.connect(lambda: self.show_page(self.details))
+        self.results.sent_requested.connect(self._show_sent)
+        self.results.new_check_requested.connect(lambda: self.show_page(self.details))
+        self.results.on_done = self._mark_done
+        self.sent.back_requested.connect(lambda: self.show_page(self.results))
+        self.questions.back_requested.connect(lambda: self.show_page(self.welcome))
+        self.questions.done.connect(self.show_presumed_plan)
+
+    def add_page(self, page: Page) -> None:
+        if page not in self.pages:
+            self.pages.append(page)
+        wrapper = scrollable(page)
+        self._wrappers[page] = wrapper
+        self.stack.addWidget(wrapper)
+
+    def show_page(self, page: QWidget) -> None:
+        wrapper = self._wrappers[page]
+        self.stack.setCurrentWidget(wrapper)
+        wrapper.verticalScrollBar().setValue(0)
+        page.setFocus()
+        self.focusNextChild()  # land on the page's first control, so Tab-only use starts in the right place
+
+    def current_page(self) -> QWidget:
+        wrapper = self.stack.currentWidget()
+        return next((page for page, w in self._wrappers.items() if w is wrapper), wrapper)
+
+    # --- language, modes ---------------------------------------------------------------------------------------
+
+    def set_language(self, lang: str) -> None:
+        """Re-label every screen in `lang` now, keeping what was typed; a plan on screen is rebuilt in `lang`."""
+        self.session.lang = lang
+        self.on_language_changed(lang)
+        self.setWindowTitle(t("gui.app.title", lang))
+        self.top.retranslate(lang)
+        for page in self.pages:
+            page.retranslate(lang)
+        self.extras.retranslate(lang)
+        if self.session.plan is not None:
+            self.session.plan = self._make_plan()
+            self.results.show_plan(self.session.plan, self.session.report, self.session.done_items)
+        self._update_demo()
+
+    def _set_offline(self, offline: bool) -> None:
+        self.session.offline_only = offline
+
+    def set_training(self, on: bool) -> None:
+        """Training mode: the demo pack only, demo identities offered, DEMO shown on every screen."""
+        self.session.training = on
+        if self.welcome.training_box.isChecked() != on:
+            self.welcome.training_box.setChecked(on)
+        self.details.set_demo_identities(load_demo_identities() if on else ())
+        self._update_demo()
+
+    def _start_demo(self) -> None:
+        self.set_training(True)
+        self.show_page(self.details)
+
+    def _update_demo(self) -> None:
+        plan = self.session.plan
+        demo = self.session.training or bool(plan is not None and plan.demo)
+        self.top.demo.setVisible(demo)
+
+    # --- the check ---------------------------------------------------------------------------------------------
+
+    def start_check(self) -> None:
+        """Decide the sources, ask before the first network use, then run the check in the pool."""
+        identifiers = self.details.identifiers()
+        if not identifiers:
+            self.show_page(self.details)
+            return
+        chosen = plan_sources(self.source_factory, training=self.session.training,
+                              offline_only=self.session.offline_only)
+        self._pending = (identifiers, chosen.sources)
+        if chosen.uses_network and not self.session.online_consent:
+            self.consent.ask(tuple(s for s in chosen.sources if s.uses_network))
+            self.show_page(self.consent)
+            return
+        self._run(identifiers, chosen.sources)
+
+    def _consent_given(self) -> None:
+        self.session.online_consent = True
+        if self._pending is not None:
+            self._run(*self._pending)
+
+    def _consent_refused(self) -> None:
+        # "Check without the internet" turns the offline-only switch on for the rest of the session.
+        self.welcome.offline_box.setChecked(True)
+        self.start_check()
+
+    def _run(self, identifiers: Sequence[Identifier], sources: tuple[Source, ...]) -> None:
+        self._pending = None
+        self.cancel_check(show_details=False)
+        job = CheckJob(identifiers, sources)
+        job.signals.progress.connect(self.checking.set_progress)
+        job.signals.source_done.connect(self.checking.source_done)
+        job.signals.finished.connect(lambda report, job=job: self._finished(job, report))
+        job.signals.failed.connect(lambda _name, job=job: self._failed(job))
+        self._job = job
+        self.checking.start(sources)
+        self.show_page(self.checking)
+        if not sources:
+            # Nothing may run (offline only and no pack): say so at once instead of "checking" nothing.
+            self._job = None
+            self.checking.finish(Report(checked_types=tuple(dict.fromkeys(i.type for i in identifiers))))
+            self.checking.show_no_sources()
+            return
+        self.pool.start(job)
+
+    def cancel_check(self, *, show_details: bool = True) -> None:
+        if self._job is not None:
+            self._job.cancel()
+            self._abandoned.append(self._job)
+            self._job = None
+            if show_details:
+                self.details.show_note(t("gui.checking.cancelled", self.session.lang))
+                self.show_page(self.details)
+
+    def _finished(self, job: CheckJob, report: Report) -> None:
+        if job is not self._job:
+            self._drop(job)
+            return
+        self._job = None
+        self.session.report = report
+        self.session.presumed_answers = None
+        self.session.done_items.clear()
+        self.session.plan = self._make_plan()
+        self.extras.kept_id = None  # a new result is not in the vault until the person keeps it
+        self.checking.finish(report)
+        if not any(s.state is SourceState.ERROR for s in report.sources):
+            self._show_results()
+
+    def _failed(self, job: CheckJob) -> None:
+        if job is not self._job:
+            self._drop(job)
+            return
+        self._job = None
+        self.checking.failed()
+
+    def _drop(self, job: CheckJob) -> None:
+        if job in self._abandoned:
+            self._abandoned.remove(job)
+
+    @property
+    def busy(self) -> bool:
+        return self._job is not None
+
+    # --- results -----------------------------------------------------------------------------------------------
+
+    def _make_plan(self) -> Plan:
+        lang = self.session.lang
+        if self.session.report is not None:
+            return plan_for_report(self.session.report, lang)
+        return plan_for_presumed(self.session.presumed_answers or {}, lang)
+
+    def show_presumed_plan(self, answers: dict[str, bool]) -> None:
+        self.session.report = None
+        self.session.presumed_answers = dict(answers)
+        self.session.done_items.clear()
+        self.session.plan = self._make_plan()
+        self.extras.kept_id = None
+        self._show_results()
+
+    def show_saved_report(self, report: Report, done: set[str]) -> None:
+        """A check re-opened from the vault: its plan is recomputed from today's advice, in today's language."""
+        self.session.report = report
+        self.session.presumed_answers = None
+        self.session.done_items = set(done)
+        self.session.plan = self._make_plan()
+        self._show_results()
+
+    def _show_results_after_problems(self) -> None:
+        if self.session.plan is not None:
+            self._show_results()
+
+    def _show_results(self) -> None:
+        assert self.session.plan is not None  # noqa: S101 - every caller sets the plan first
+        self.results.show_plan(self.session.plan, self.session.report, self.session.done_items)
+        self._update_demo()
+        self.show_page(self.results)
+
+    def _mark_done(self, item_id: str, done: bool) -> None:
+        if done:
+            self.session.done_items.add(item_id)
+        else:
+            self.session.done_items.discard(item_id)
+        self.extras.item_done(item_id, done)
+
+    def _show_sent(self) -> None:
+        self.sent.show_report(self.session.report)
+        self.show_page(self.sent)
+
+    # --- end of session ----------------------------------------------------------------------------------------
+
+    def remember_clipboard(self, text: str) -> None:
+        """Put `text` on the clipboard and remember it, so "End session" can take it off again."""
+        self.session.clipboard_texts.append(text)
+        QGuiApplication.clipboard().setText(text)
+
+    def end_session(self) -> None:
+        """Forget everything about the person and go back to the welcome page, ready for the next one."""
+        self.cancel_check(show_details=False)
+        clipboard = QGuiApplication.clipboard()
+        typed = {f.edit.text() for f in self.details.fields.values() if f.edit.text()}
+        current = clipboard.text()
+        if current and (current in self.session.clipboard_texts or current in typed):
+            clipboard.clear()
+        self.details.clear()
+        self.questions.clear()
+        self.results.clear()
+        self.sent.show_report(None)
+        self.checking.reset()
+        self.extras.end_session()
+        self.session.forget()
+        self.set_training(False)
+        self.welcome.offline_box.setChecked(self.session.offline_only)
+        self._update_demo()
+        self.show_page(self.welcome)

@@ -1,0 +1,196 @@
+"""Checking: one row per source with its own progress bar, a cancel button, and, when a source cannot be
+reached, its plain message plus the ways forward (try again, the questionnaire, the demo pack, an offline pack)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QProgressBar, QWidget
+
+from exposurecheck.core.i18n import catalog
+from exposurecheck.core.report import Report, SourceState, SourceStatus
+from exposurecheck.core.sources.base import Source
+from exposurecheck.gui.pages.base import Page, button, label_button
+from exposurecheck.gui.text import t
+from exposurecheck.gui.widgets import ErrorLabel, Heading, SecureLabel
+
+
+def source_label(name: str, lang: str) -> str:
+    """A person-friendly source name ("Pwned Passwords (Have I Been Pwned)"); unknown names show as they are."""
+    key = f"source.{name}"
+    if key in catalog("en"):
+        return t(key, lang)
+    base = name.split(":", 1)[0].split("=", 1)[0]
+    return t(f"source.{base}", lang) if f"source.{base}" in catalog("en") else name
+
+
+@dataclass
+class _Row:
+    name: str
+    label: SecureLabel
+    bar: QProgressBar
+    state: SecureLabel
+    status: SourceStatus | None = None
+
+
+class CheckingPage(Page):
+    cancel_requested = Signal()
+    results_requested = Signal()
+    retry_requested = Signal()
+    questions_requested = Signal()
+    back_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = Heading()
+        self.note = SecureLabel()
+        self.grid = QGridLayout()
+        self.grid.setColumnStretch(0, 2)
+        self.grid.setColumnStretch(1, 1)
+        self.rows: dict[str, _Row] = {}
+        self.problem = ErrorLabel()
+        self.problem.setObjectName("sourceProblem")
+        self.way_forward = SecureLabel()
+        self.way_forward.setObjectName("wayForward")
+        self.way_forward.hide()
+        self.cancel_button = button("cancelButton")
+        self.results_button = button("resultsButton")
+        self.retry_button = button("retryButton")
+        self.questions_button = button("questionsInsteadButton")
+        self.back_button = button("backToDetailsButton")
+        self.body.addWidget(self.title)
+        self.body.addWidget(self.note)
+        self.body.addLayout(self.grid)
+        self.body.addWidget(self.problem)
+        self.body.addWidget(self.way_forward)
+        row = QHBoxLayout()
+        for widget in (self.back_button, self.retry_button, self.questions_button):
+            row.addWidget(widget)
+        row.addStretch(1)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.results_button)
+        self.body.addLayout(row)
+        self.body.addStretch(1)
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        self.results_button.clicked.connect(self.results_requested)
+        self.retry_button.clicked.connect(self.retry_requested)
+        self.questions_button.clicked.connect(self.questions_requested)
+        self.back_button.clicked.connect(self.back_requested)
+        self.report: Report | None = None
+        self._set_running(False)
+
+    def reset(self) -> None:
+        """No check on screen (End session)."""
+        self.start(())
+        self._set_running(False)
+        self.report = None
+
+    def show_no_sources(self) -> None:
+        """Nothing could run: offline only and no offline pack, say. Offer the ways that need no source."""
+        self._set_running(False)
+        self.results_button.hide()
+        self.problem.show_message(t("gui.checking.no_sources", self.lang))
+        self.way_forward.setText(t("gui.checking.way_forward", self.lang))
+        self.way_forward.show()
+        self.questions_button.setFocus()
+
+    def start(self, sources: tuple[Source, ...]) -> None:
+        """Show one row per source, all at 0%."""
+        for row in self.rows.values():
+            for widget in (row.label, row.bar, row.state):
+                self.grid.removeWidget(widget)
+                widget.deleteLater()
+        self.rows.clear()
+        self.report = None
+        for index, source in enumerate(sources):
+            label = SecureLabel()
+            bar = QProgressBar()
+            bar.setRange(0, 100)
+            bar.setObjectName("sourceProgress")
+            state = SecureLabel()
+            self.grid.addWidget(label, index, 0)
+            self.grid.addWidget(bar, index, 1)
+            self.grid.addWidget(state, index, 2)
+            self.rows[source.name] = _Row(source.name, label, bar, state)
+        self.problem.show_message("")
+        self.way_forward.hide()
+        self._set_running(True)
+        self.retranslate(self.lang)
+        self.cancel_button.setFocus()
+
+    def set_progress(self, name: str, fraction: float) -> None:
+        row = self.rows.get(name)
+        if row is not None and row.status is None:
+            row.bar.setValue(round(max(0.0, min(1.0, fraction)) * 100))
+
+    def source_done(self, status: SourceStatus) -> None:
+        row = self.rows.get(status.name)
+        if row is None:
+            return
+        row.status = status
+        if status.state is SourceState.OK:
+            row.bar.setValue(100)
+        self._label_row(row)
+
+    def finish(self, report: Report) -> None:
+        """The check is over: go on by itself when every source answered, otherwise explain and offer ways on."""
+        self.report = report
+        for status in report.sources:
+            self.source_done(status)
+        self._set_running(False)
+        errors = [s for s in report.sources if s.state is SourceState.ERROR]
+        self._show_problems(errors)
+        if errors:
+            (self.retry_button if report.all_failed else self.results_button).setFocus()
+
+    def failed(self) -> None:
+        """The check itself broke (not one source): say so calmly and offer the same ways on."""
+        self._set_running(False)
+        self.results_button.hide()
+        self.problem.show_message(t("gui.checking.internal_error", self.lang))
+        self.way_forward.setText(t("gui.checking.way_forward", self.lang))
+        self.way_forward.show()
+        self.retry_button.setFocus()
+
+    def _show_problems(self, errors: list[SourceStatus]) -> None:
+        if not errors:
+            self.problem.show_message("")
+            self.way_forward.hide()
+            return
+        lines = [
+            t("gui.checking.source_problem", self.lang, source=source_label(s.name, self.lang),
+              message=t(s.error_key or "check.source_crashed", self.lang, **dict(s.error_params)))
+            for s in errors
+        ]
+        self.problem.show_message("\n".join(lines))
+        self.way_forward.setText(t("gui.checking.way_forward", self.lang))
+        self.way_forward.show()
+        self.results_button.setVisible(self.report is not None and not self.report.all_failed)
+
+    def _set_running(self, running: bool) -> None:
+        self.cancel_button.setVisible(running)
+        for widget in (self.results_button, self.retry_button, self.questions_button, self.back_button):
+            widget.setVisible(not running)
+
+    def _label_row(self, row: _Row) -> None:
+        row.label.setText(source_label(row.name, self.lang))
+        row.bar.setAccessibleName(source_label(row.name, self.lang))
+        if row.status is None:
+            row.state.setText(t("gui.checking.state.running", self.lang))
+        else:
+            row.state.setText(t(f"gui.checking.state.{row.status.state.value}", self.lang))
+
+    def retranslate(self, lang: str) -> None:
+        super().retranslate(lang)
+        self.title.setText(t("gui.checking.title", lang))
+        self.note.setText(t("gui.checking.note", lang))
+        for row in self.rows.values():
+            self._label_row(row)
+        label_button(self.cancel_button, t("gui.checking.cancel", lang))
+        label_button(self.results_button, t("gui.checking.results", lang))
+        label_button(self.retry_button, t("gui.checking.retry", lang))
+        label_button(self.questions_button, t("gui.checking.questions", lang))
+        label_button(self.back_button, t("gui.checking.back", lang))
+        if self.report is not None:
+            self._show_problems([s for s in self.report.sources if s.state is SourceState.ERROR])

@@ -1,0 +1,63 @@
+"""Asked once per session, before the first network use: which sources would go online and what they would
+see. The buttons name the action ("Go online and check" / "Check without the internet")."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+from exposurecheck.core.sources.base import Source
+from exposurecheck.gui.pages.base import Page, button, label_button
+from exposurecheck.gui.pages.checking import source_label
+from exposurecheck.gui.text import t
+from exposurecheck.gui.widgets import Heading, SecureLabel
+
+
+class ConsentPage(Page):
+    accepted = Signal()
+    offline_chosen = Signal()
+    back_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = Heading()
+        self.intro = SecureLabel()
+        self.sources_label = SecureLabel()
+        self.sources_label.setObjectName("consentSources")
+        self.promise = SecureLabel()
+        self.back_button = button("consentBackButton")
+        self.offline_button = button("consentOfflineButton")
+        self.accept_button = button("consentAcceptButton")
+        self.accept_button.setDefault(True)
+        for widget in (self.title, self.intro, self.sources_label, self.promise):
+            self.body.addWidget(widget)
+        row = QHBoxLayout()
+        row.addWidget(self.back_button)
+        row.addStretch(1)
+        row.addWidget(self.offline_button)
+        row.addWidget(self.accept_button)
+        self.body.addLayout(row)
+        self.body.addStretch(1)
+        self.accept_button.clicked.connect(self.accepted)
+        self.offline_button.clicked.connect(self.offline_chosen)
+        self.back_button.clicked.connect(self.back_requested)
+        self.network_sources: tuple[Source, ...] = ()
+
+    def ask(self, network_sources: tuple[Source, ...]) -> None:
+        self.network_sources = network_sources
+        self.retranslate(self.lang)
+        self.accept_button.setFocus()
+
+    def retranslate(self, lang: str) -> None:
+        super().retranslate(lang)
+        self.title.setText(t("gui.consent.title", lang))
+        self.intro.setText(t("gui.consent.intro", lang))
+        lines = [t("gui.consent.source_line", lang, source=source_label(s.name, lang),
+                   sends=t(f"gui.consent.sends.{s.name}", lang)
+                   if s.name in ("hibp-passwords", "service") else t("gui.consent.sends.other", lang))
+                 for s in self.network_sources]
+        self.sources_label.setText("\n".join(lines))
+        self.promise.setText(t("gui.consent.promise", lang))
+        label_button(self.back_button, t("gui.common.back", lang))
+        label_button(self.offline_button, t("gui.consent.offline", lang))
+        label_button(self.accept_button, t("gui.consent.accept", lang))

@@ -1,0 +1,162 @@
+"""Results: the one-sentence summary first, then the plan by when to act, then what was found and what leaked.
+
+The page is rebuilt from the plan whenever the plan changes (a new check, or the language switched, which
+recomputes the plan in the new language). "Mark as done" ticks survive the rebuild because they are kept by
+item id in the session, not in the widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
+
+from exposurecheck.core.advice import Plan
+from exposurecheck.core.identifiers import IdentifierType
+from exposurecheck.core.report import Report, SourceState
+from exposurecheck.gui.pages.base import Page, button, label_button
+from exposurecheck.gui.pages.checking import source_label
+from exposurecheck.gui.plan_cards import breach_card, item_card
+from exposurecheck.gui.text import t
+from exposurecheck.gui.widgets import ErrorLabel, Heading, SecureLabel, Title
+
+
+class ResultsPage(Page):
+    sent_requested = Signal()
+    guided_requested = Signal()
+    case_sheet_requested = Signal()
+    keep_requested = Signal()
+    new_check_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.summary = Title()
+        self.summary.setObjectName("planSummary")
+        self.notes = SecureLabel()
+        self.notes.setObjectName("planNotes")
+        self.problems = ErrorLabel()
+        self.content = QWidget()
+        self.content_layout = QVBoxLayout(self.content)
+        self.content_layout.setContentsMargins(0, 0, 0, 0)
+        self.status = SecureLabel()  # outcome of saving a case sheet or keeping the check
+        self.status.setObjectName("resultsStatus")
+        self.sent_button = button("sentButton")
+        self.guided_button = button("guidedButton")
+        self.case_sheet_button = button("caseSheetButton")
+        self.keep_button = button("keepButton")
+        self.new_check_button = button("newCheckButton")
+        self.body.addWidget(self.summary)
+        self.body.addWidget(self.notes)
+        self.body.addWidget(self.problems)
+        actions = QGridLayout()
+        for index, widget in enumerate(
+            (self.guided_button, self.case_sheet_button, self.keep_button, self.sent_button, self.new_check_button)
+        ):
+            actions.addWidget(widget, index // 3, index % 3)
+        self.body.addLayout(actions)
+        self.body.addWidget(self.status)
+        self.body.addWidget(self.content)
+        self.body.addStretch(1)
+        self.sent_button.clicked.connect(self.sent_requested)
+        self.guided_button.clicked.connect(self.guided_requested)
+        self.case_sheet_button.clicked.connect(self.case_sheet_requested)
+        self.keep_button.clicked.connect(self.keep_requested)
+        self.new_check_button.clicked.connect(self.new_check_requested)
+        self.plan: Plan | None = None
+        self.report: Report | None = None
+        self.done: set[str] = set()
+        self.on_done: Callable[[str, bool], None] = lambda _id, _checked: None
+        self.item_cards: list[QWidget] = []
+        self.breach_cards: list[QWidget] = []
+
+    def show_plan(self, plan: Plan, report: Report | None, done: set[str]) -> None:
+        self.plan, self.report, self.done = plan, report, done
+        self.status.setText("")
+        self.retranslate(plan.lang)
+
+    def clear(self) -> None:
+        self.plan, self.report, self.done = None, None, set()
+        self._clear_content()
+        self.summary.setText("")
+        self.notes.setText("")
+        self.status.setText("")
+        self.problems.show_message("")
+
+    def _clear_content(self) -> None:
+        while self.content_layout.count():
+            item = self.content_layout.takeAt(0)
+            widget = item.widget()
+            if widget is not None:
+                widget.deleteLater()
+        self.item_cards, self.breach_cards = [], []
+
+    def _add(self, widget: QWidget) -> None:
+        self.content_layout.addWidget(widget)
+
+    def retranslate(self, lang: str) -> None:
+        super().retranslate(lang)
+        label_button(self.sent_button, t("gui.results.sent", lang))
+        label_button(self.guided_button, t("gui.results.guided", lang))
+        label_button(self.case_sheet_button, t("gui.results.case_sheet", lang))
+        label_button(self.keep_button, t("gui.results.keep", lang))
+        label_button(self.new_check_button, t("gui.results.new_check", lang))
+        self.sent_button.setVisible(self.report is not None)
+        self.keep_button.setVisible(self.report is not None)  # a questionnaire plan holds nothing to keep
+        if self.plan is None:
+            return
+        plan = self.plan
+        self._clear_content()
+        self.summary.setText(plan.summary)
+        notes = []
+        if plan.demo:
+            notes.append(t("gui.results.demo_note", lang))
+        if plan.estimate:
+            notes.append(t("gui.results.estimate_note", lang))
+        self.notes.setText("\n".join(notes))
+        self.notes.setVisible(bool(notes))
+        self._show_problems(lang)
+        self._show_findings(lang)
+        for group in plan.groups:
+            self._add(Heading(group.title))
+            for item in group.items:
+                card = item_card(item, lang, item.id in self.done, self.on_done)
+                self.item_cards.append(card)
+                self._add(card)
+        if plan.breaches:
+            self._add(Heading(t("gui.results.what_leaked", lang)))
+            for breach in plan.breaches:
+                card = breach_card(breach, lang)
+                self.breach_cards.append(card)
+                self._add(card)
+
+    def _show_problems(self, lang: str) -> None:
+        errors = [s for s in self.report.sources if s.state is SourceState.ERROR] if self.report else []
+        lines = [t("gui.results.incomplete", lang)] if errors else []
+        lines += [source_label(s.name, lang) for s in errors]
+        self.problems.show_message("\n".join(lines))
+
+    def _show_findings(self, lang: str) -> None:
+        """What was found, identifier by identifier, always masked; "found nothing" is said as plainly."""
+        if self.report is None:
+            return
+        self._add(Heading(t("gui.results.found_title", lang)))
+        if not self.report.exposures:
+            self._add(SecureLabel(t("gui.results.found_nothing", lang)))
+            return
+        grid = QGridLayout()
+        holder = QWidget()
+        holder.setLayout(grid)
+        for row, exposure in enumerate(self.report.exposures):
+            kind = t(f"identifier.type.{exposure.type.value}", lang)
+            if exposure.type is IdentifierType.PASSWORD:
+                text = t("gui.results.password_seen", lang, count=exposure.count)
+            else:
+                text = t("gui.results.found_in", lang, count=len(exposure.breaches), source=source_label(
+                    exposure.source, lang))
+            if exposure.demo:
+                text = t("gui.results.demo_prefix", lang, text=text)
+            grid.addWidget(SecureLabel(t("gui.results.found_hint", lang, type=kind, hint=exposure.hint)), row, 0)
+            grid.addWidget(SecureLabel(text), row, 1)
+        grid.setColumnStretch(1, 1)
+        self._add(holder)

@@ -1,0 +1,78 @@
+"""Saved checks: the checks kept in the encrypted vault, newest first, to re-open one; and "Wipe everything"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QWidget
+
+from exposurecheck.core.vault import SavedCheckSummary
+from exposurecheck.gui.pages.base import Page, button, label_button
+from exposurecheck.gui.text import t
+from exposurecheck.gui.widgets import ErrorLabel, Heading, SecureLabel
+
+
+class SavedChecksPage(Page):
+    open_requested = Signal(str)
+    wipe_requested = Signal()
+    back_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = Heading()
+        self.intro = SecureLabel()
+        self.list = QListWidget()
+        self.list.setObjectName("savedList")
+        self.status = ErrorLabel()
+        self.back_button = button("savedBackButton")
+        self.open_button = button("savedOpenButton")
+        self.wipe_button = button("wipeButton")
+        self.wipe_note = SecureLabel()
+        for widget in (self.title, self.intro, self.list, self.status):
+            self.body.addWidget(widget)
+        row = QHBoxLayout()
+        row.addWidget(self.back_button)
+        row.addStretch(1)
+        row.addWidget(self.open_button)
+        self.body.addLayout(row)
+        self.body.addSpacing(16)
+        self.body.addWidget(self.wipe_note)
+        self.body.addWidget(self.wipe_button)
+        self.body.addStretch(1)
+        self.checks: list[SavedCheckSummary] = []
+        self.back_button.clicked.connect(self.back_requested)
+        self.wipe_button.clicked.connect(self.wipe_requested)
+        self.open_button.clicked.connect(self._open_current)
+        self.list.itemActivated.connect(lambda _item: self._open_current())
+
+    def show_checks(self, checks: Sequence[SavedCheckSummary], problem: str) -> None:
+        self.checks = list(checks)
+        self.status.show_message(problem)
+        self.retranslate(self.lang)
+        if self.checks:
+            self.list.setCurrentRow(0)
+
+    def _open_current(self) -> None:
+        row = self.list.currentRow()
+        if 0 <= row < len(self.checks):
+            self.open_requested.emit(self.checks[row].id)
+
+    def retranslate(self, lang: str) -> None:
+        super().retranslate(lang)
+        self.title.setText(t("gui.saved.title", lang))
+        self.intro.setText(t("gui.saved.intro", lang))
+        self.list.setAccessibleName(t("gui.saved.title", lang))
+        row = self.list.currentRow()
+        self.list.clear()
+        for check in self.checks:
+            text = t("gui.saved.item", lang, when=check.saved_at.replace("T", " ").rstrip("Z"),
+                     found=check.exposure_count, done=check.done_count, id=check.id)
+            self.list.addItem(QListWidgetItem(text))
+        if self.checks:
+            self.list.setCurrentRow(max(0, row))
+        self.open_button.setEnabled(bool(self.checks))
+        label_button(self.back_button, t("gui.common.back", lang))
+        label_button(self.open_button, t("gui.saved.open", lang))
+        label_button(self.wipe_button, t("gui.saved.wipe", lang))
+        self.wipe_note.setText(t("gui.saved.wipe_note", lang))

@@ -1,0 +1,78 @@
+"""Welcome: what the app does and does not do, the offline-only and training switches, and the three ways in."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
+
+from exposurecheck.gui.pages.base import Page, button, label_button
+from exposurecheck.gui.text import t
+from exposurecheck.gui.widgets import Heading, SecureLabel
+
+
+class WelcomePage(Page):
+    start_requested = Signal()
+    questions_requested = Signal()
+    demo_requested = Signal()
+    open_saved_requested = Signal()
+    offline_changed = Signal(bool)
+    training_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = Heading()
+        self.intro = SecureLabel()
+        self.intro.setObjectName("welcomeIntro")
+        self.start_button = button("startButton")
+        self.questions_button = button("questionsButton")
+        self.questions_note = SecureLabel()
+        self.demo_button = button("demoButton")
+        self.open_saved_button = button("openSavedButton")
+        self.open_saved_button.hide()  # shown by the window when a vault is available
+        self.offline_box = QCheckBox()
+        self.offline_box.setObjectName("offlineOnly")
+        self.offline_note = SecureLabel()
+        self.training_box = QCheckBox()
+        self.training_box.setObjectName("trainingMode")
+        self.status = SecureLabel()  # e.g. what "Wipe everything" removed
+        self.status.setObjectName("welcomeStatus")
+
+        self.body.addWidget(self.title)
+        self.body.addWidget(self.intro)
+        self.body.addSpacing(8)
+        self.body.addWidget(self.start_button)
+        self.body.addWidget(self.questions_button)
+        self.body.addWidget(self.questions_note)
+        row = QHBoxLayout()
+        row.addWidget(self.demo_button)
+        row.addWidget(self.open_saved_button)
+        row.addStretch(1)
+        self.body.addLayout(row)
+        self.body.addSpacing(8)
+        self.body.addWidget(self.offline_box)
+        self.body.addWidget(self.offline_note)
+        self.body.addWidget(self.training_box)
+        self.body.addWidget(self.status)
+        self.body.addStretch(1)
+
+        self.start_button.clicked.connect(self.start_requested)
+        self.questions_button.clicked.connect(self.questions_requested)
+        self.demo_button.clicked.connect(self.demo_requested)
+        self.open_saved_button.clicked.connect(self.open_saved_requested)
+        self.offline_box.toggled.connect(self.offline_changed)
+        self.training_box.toggled.connect(self.training_changed)
+
+    def retranslate(self, lang: str) -> None:
+        super().retranslate(lang)
+        self.title.setText(t("gui.welcome.title", lang))
+        self.intro.setText(t("gui.welcome.intro", lang))
+        label_button(self.start_button, t("gui.welcome.start", lang))
+        label_button(self.questions_button, t("gui.welcome.questions", lang))
+        self.questions_note.setText(t("gui.welcome.questions_note", lang))
+        label_button(self.demo_button, t("gui.welcome.demo", lang))
+        label_button(self.open_saved_button, t("gui.welcome.open_saved", lang))
+        self.offline_box.setText(t("gui.welcome.offline_only", lang))
+        self.offline_box.setAccessibleName(self.offline_box.text())
+        self.offline_note.setText(t("gui.welcome.offline_note", lang))
+        self.training_box.setText(t("gui.welcome.training", lang))
+        self.training_box.setAccessibleName(self.training_box.text())

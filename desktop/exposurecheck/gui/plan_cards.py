@@ -1,0 +1,77 @@
+"""The cards on the results page: one per plan item (with "mark as done") and one per leaked breach.
+
+Every text on a card comes from advice data or the breach catalog, both of which may have been extended by an NGO
+or a pack publisher, so all of it goes through plain-text labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QCheckBox, QFrame, QVBoxLayout
+
+from exposurecheck.core.advice import LeakedBreach, PlanItem
+from exposurecheck.core.advice import step_text as advice_step_text
+from exposurecheck.core.catalog import label_for_class
+from exposurecheck.gui.text import t
+from exposurecheck.gui.widgets import SecureLabel, Title
+
+
+def _card(name: str) -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame()
+    frame.setObjectName(name)
+    frame.setFrameShape(QFrame.Shape.StyledPanel)
+    layout = QVBoxLayout(frame)
+    layout.setSpacing(6)
+    return frame, layout
+
+
+def _line(layout: QVBoxLayout, text: str, name: str = "") -> SecureLabel:
+    label = SecureLabel(text)
+    if name:
+        label.setObjectName(name)
+    layout.addWidget(label)
+    return label
+
+
+def item_card(item: PlanItem, lang: str, done: bool, on_done: Callable[[str, bool], None]) -> QFrame:
+    """A plan item: reference code and title, what and why, numbered steps, time needed, how to tell it worked."""
+    frame, layout = _card("planItem")
+    frame.setProperty("severity", item.severity)
+    frame.setProperty("code", item.code)
+    title = Title(t("gui.results.item_title", lang, code=item.code, title=item.title))
+    layout.addWidget(title)
+    _line(layout, item.summary)
+    _line(layout, t("gui.results.why", lang, why=item.why))
+    steps = "\n".join(f"{n}. {advice_step_text(step, lang)}" for n, step in enumerate(item.steps, start=1))
+    _line(layout, steps, "steps")
+    _line(layout, t("gui.results.time_needed", lang, minutes=item.time_needed_min))
+    if item.done_check:
+        _line(layout, t("gui.results.done_check", lang, check=item.done_check))
+    for contact in item.help:
+        parts = [contact.label, contact.phone or "", contact.url or ""]
+        official = t("gui.results.official", lang) if contact.official else ""
+        _line(layout, t("gui.results.help", lang, contact=" · ".join(p for p in parts if p), official=official))
+    box = QCheckBox(t("gui.results.mark_done", lang))
+    box.setObjectName("markDone")
+    box.setAccessibleName(t("gui.results.mark_done_for", lang, code=item.code))
+    box.setChecked(done)
+    box.toggled.connect(lambda checked, item_id=item.id: on_done(item_id, checked))
+    layout.addWidget(box)
+    return frame
+
+
+def breach_card(breach: LeakedBreach, lang: str) -> QFrame:
+    """One breach in plain words: name and date, what happened, what kinds of data were in it."""
+    frame, layout = _card("breachCard")
+    heading = t("gui.results.breach_title", lang, title=breach.title, date=breach.date or "?")
+    if breach.demo:
+        heading = t("gui.results.demo_prefix", lang, text=heading)
+    layout.addWidget(Title(heading))
+    if breach.description:
+        _line(layout, breach.description)
+    if breach.data_classes:
+        sep = "、" if lang == "zh_CN" else ", "
+        classes = sep.join(label_for_class(c, lang) for c in breach.data_classes)
+        _line(layout, t("gui.results.breach_classes", lang, classes=classes))
+    return frame

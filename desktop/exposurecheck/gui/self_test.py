@@ -1,0 +1,57 @@
+"""`exposure-check gui --self-test`: the installer's smoke test.
+
+Starts the real window offscreen, checks a demo identity against the bundled demo pack (no network: training
+mode uses only the demo pack), and verifies that the results page shows a plan with items, the breaches, and
+the DEMO label. Prints one line per finding, never an identifier, and returns 0 (all good) or 1.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QThreadPool
+
+from exposurecheck.core.report import SourceState
+from exposurecheck.gui.app import create_window
+from exposurecheck.gui.drive import fill_demo_identity, run_check
+from exposurecheck.gui.layout_check import clipped_widgets
+
+
+def self_test(lang: str = "en") -> int:
+    running = create_window(lang, pool=QThreadPool(), offscreen=True)
+    window = running.window
+    window.resize(1024, 768)
+    window.show()
+    problems: list[str] = []
+    if fill_demo_identity(window) is None:
+        problems.append("no demo identities in resources/training/identities.json")
+    elif not run_check(window):
+        problems.append("the check did not finish")
+    else:
+        report, plan = window.session.report, window.session.plan
+        if report is None or plan is None:
+            problems.append("no report or plan after the check")
+        else:
+            if any(s.state is not SourceState.OK for s in report.sources):
+                problems.append("a source did not answer: " + ", ".join(
+                    f"{s.name}={s.state.value}" for s in report.sources))
+            if not report.exposures:
+                problems.append("the demo identity was not found in the demo pack")
+            if window.current_page() is not window.results:
+                problems.append("the results page is not shown")
+            if not window.results.item_cards:
+                problems.append("the results page shows no plan items")
+            if not window.results.breach_cards:
+                problems.append("the results page shows no breaches")
+            if not (plan.demo and window.top.demo.isVisible()):
+                problems.append("the DEMO label is not shown")
+            clipped = clipped_widgets(window)
+            if clipped:
+                problems.append("clipped text: " + ", ".join(clipped[:5]))
+    window.end_session()
+    window.close()
+    for problem in problems:
+        print(f"self-test: FAIL: {problem}", file=sys.stderr)
+    if not problems:
+        print("self-test: OK")
+    return 1 if problems else 0

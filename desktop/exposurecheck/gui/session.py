@@ -1,0 +1,37 @@
+"""What one person's session holds while the window is open, and how it is forgotten ("End session").
+
+Nothing here is written to disk. The report and plan live only in memory until the person asks to keep them
+(the vault encrypts them) or ends the session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from exposurecheck.core.report import Report
+
+
+@dataclass
+class Session:
+    lang: str
+    offline_only: bool = False
+    online_consent: bool = False
+    training: bool = False
+    report: Report | None = None
+    plan: Any = None  # exposurecheck.core.advice Plan; typed loosely so this module imports without the advice package
+    presumed_answers: dict[str, bool] | None = None
+    done_items: set[str] = field(default_factory=set)
+    # Text the app itself put on the clipboard (a diagnostic, a reference code), so "End session" can clear it
+    # without wiping something the person copied from another program.
+    clipboard_texts: list[str] = field(default_factory=list)
+
+    def forget(self) -> None:
+        """Drop everything about the person; the language and the offline switch are not about the person."""
+        self.online_consent = False
+        self.training = False
+        self.report = None
+        self.plan = None
+        self.presumed_answers = None
+        self.done_items.clear()
+        self.clipboard_texts.clear()

@@ -1,0 +1,59 @@
+"""Which sources a check uses, decided in one place so the offline-only switch cannot be bypassed.
+
+`SourcePlan` is computed before anything runs: the GUI shows the consent page when `needs_consent` is true, and
+the offline-only switch removes every source with `uses_network` before the check starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from exposurecheck.core.errors import UserError
+from exposurecheck.core.sources.base import Source
+
+SourceFactory = Callable[[bool], Sequence[Source | UserError]]
+"""`factory(training) -> sources`; injected so tests can use a loopback server or a slow source. A spec that could
+not be opened is returned as its `UserError`, so one damaged pack is reported without stopping the others."""
+
+
+@dataclass(frozen=True)
+class SourcePlan:
+    sources: tuple[Source, ...]
+    problems: tuple[UserError, ...]  # specs that could not be opened (a damaged pack on a stick, say)
+
+    @property
+    def uses_network(self) -> bool:
+        return any(s.uses_network for s in self.sources)
+
+
+def default_factory(training: bool) -> list[Source | UserError]:
+    """Training mode: only the bundled demo pack. Otherwise: Pwned Passwords plus every pack found."""
+    from exposurecheck.core.sources.registry import build_source, default_specs
+
+    if training:
+        return [build_source("demo")]
+    found: list[Source | UserError] = []
+    for spec in default_specs():
+        try:
+            found.append(build_source(spec))
+        except UserError as exc:
+            found.append(exc)
+    return found
+
+
+def plan_sources(factory: SourceFactory, *, training: bool, offline_only: bool) -> SourcePlan:
+    problems: list[UserError] = []
+    sources: list[Source] = []
+    try:
+        for item in factory(training):
+            if isinstance(item, UserError):
+                problems.append(item)
+            else:
+                sources.append(item)
+    except UserError as exc:
+        problems.append(exc)
+    if offline_only:
+        # The guarantee behind the switch: a source that may touch the network is never even handed to check().
+        sources = [s for s in sources if not s.uses_network]
+    return SourcePlan(tuple(sources), tuple(problems))
