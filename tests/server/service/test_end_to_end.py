@@ -1,0 +1,234 @@
+"""The lookup service end to end on 127.0.0.1: build from synthetic data, serve, check, and refuse every attack."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from exposurecheck.core.crypto import oprf
+from exposurecheck.core.errors import UserError
+from exposurecheck.core.identifiers import encode, mask, normalize
+from exposurecheck.core.service import bucket as buckets
+from exposurecheck.core.sources.base import CancelToken
+from exposurecheck.core.sources.service import ServiceSource
+from exposurecheck.core.sources.service_state import SequenceStore
+from exposurecheck_server.service.server import ServiceServer, make_config
+from tests.conftest import REPO, run_cli
+from tests.server.service.site_helpers import (
+    NOT_PLANTED,
+    PLANTED,
+    Keys,
+    breach_ids,
+    build,
+    make_keys,
+    planted_identifiers,
+    serve_process,
+)
+from tests.support.loopback import Reply, loopback_server
+
+
+def _noop(_name: str, _fraction: float) -> None:
+    pass
+
+
+def lookup(source: ServiceSource, identifiers: list) -> tuple:
+    return source.lookup(identifiers, _noop, CancelToken())
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> Keys:
+    return make_keys(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture(scope="module")
+def site(keys: Keys, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(keys, tmp_path_factory.mktemp("site") / "site")
+
+
+def in_process(site: Path, key: oprf.KeyPair, **options: object) -> ServiceServer:
+    server = ServiceServer(make_config(site, key, **options))  # type: ignore[arg-type]
+    server.start_in_thread()
+    return server
+
+
+def all_identifiers() -> list:
+    return planted_identifiers() + [normalize(kind, raw) for kind, raw in NOT_PLANTED]
+
+
+def test_source_finds_exactly_the_planted_identifiers(keys: Keys, site: Path, tmp_path: Path) -> None:
+    with serve_process(site, keys.oprf_key) as url:
+        source = ServiceSource(url, [keys.publisher_raw], state=SequenceStore(tmp_path))
+        result = lookup(source, all_identifiers())
+    first, second = breach_ids()
+    found = {(e.type, e.hint): e.breaches for e in result.exposures}
+    planted = planted_identifiers()
+    assert set(found) == {(i.type, mask(i)) for i in planted}
+    assert found[(planted[0].type, mask(planted[0]))] == (first, second)
+    assert all(found[(i.type, mask(i))] == (first,) for i in planted[1:])
+    assert result.sent is not None
+    assert result.sent.source == "service"
+    assert any("8 blinded values" in line for line in result.sent.items)
+    assert any("8 bucket numbers of 8 bits" in line for line in result.sent.items)
+
+
+def test_cli_check_with_trust_file_finds_exactly_the_planted_ones(keys: Keys, tmp_path: Path) -> None:
+    # Built through the admin CLI from a CSV (shared ingest, default prefix bits) to cover the whole operator path.
+    first, _ = breach_ids()
+    rows = ["phone,email,name"] + [f"1380013{n:04d},filler{n}@example.net,x" for n in range(1, 200)]
+    rows += ["+86 138 0013 8000,planted.person@example.org,y"]
+    (tmp_path / "leak.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    catalog = tmp_path / "catalog.json"
+    catalog.write_bytes((REPO / "resources" / "catalog" / "breaches.json").read_bytes())
+    site = tmp_path / "site"
+    built = run_cli(
+        "service", "build", "--input", str(tmp_path / "leak.csv"), "--format", "csv", "--map", "phone=phone,email=2",
+        "--breach", first, "--catalog", str(catalog), "--oprf-key", str(keys.oprf_key),
+        "--signing-key", str(keys.signing_key), "--out", str(site), "--sequence", "5",
+        admin=True,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    assert "16-bit" in built.stdout  # prefix bits chosen from the record count: the minimum, 16
+    assert len(list((site / "v1" / "epochs" / "1" / "buckets").iterdir())) == 1 << 16
+    with serve_process(site, keys.oprf_key) as url:
+        checked = run_cli(
+            "check", "--source", f"service={url}", "--trust", str(keys.publisher_pub), "--json",
+            "--phone", "+86 138 0013 8000", "--email", "planted.person@example.org",
+            "--email", "nobody.here@example.org", "--phone", "+86 139 0000 0001",
+        )  # fmt: skip
+    assert checked.returncode == 0, checked.stderr
+    report = json.loads(checked.stdout)
+    assert report["sources"] == [{"name": "service", "status": "ok", "error": None, "demo": False}]
+    found = sorted((e["type"], e["hint"], tuple(b["id"] for b in e["breaches"])) for e in report["exposures"])
+    expected = sorted((kind.value, mask(normalize(kind, raw)), (first,)) for kind, raw in PLANTED[:2])
+    assert found == expected
+    for text in ("13800138000", "planted.person", "nobody.here"):
+        assert text not in checked.stderr
+
+
+def test_manifest_signed_by_another_key_is_refused(keys: Keys, site: Path, tmp_path: Path) -> None:
+    other = make_keys(tmp_path / "other")
+    server = in_process(site, keys.oprf())
+    try:
+        source = ServiceSource(server.url, [other.publisher_raw], state=SequenceStore(tmp_path))
+        with pytest.raises(UserError) as caught:
+            lookup(source, planted_identifiers())
+    finally:
+        server.close()
+    assert caught.value.key == "service.error.untrusted_signature"
+
+
+def test_server_answering_with_another_oprf_key_is_refused(keys: Keys, site: Path, tmp_path: Path) -> None:
+    server = in_process(site, oprf.generate_key_pair(), check_key=False)
+    try:
+        source = ServiceSource(server.url, [keys.publisher_raw], state=SequenceStore(tmp_path))
+        with pytest.raises(UserError) as caught:
+            lookup(source, planted_identifiers())
+    finally:
+        server.close()
+    assert caught.value.key == "service.error.bad_proof"
+    assert "could not prove" in caught.value.message("en")
+
+
+def test_serve_refuses_to_start_with_a_key_that_is_not_in_the_manifest(site: Path, tmp_path: Path) -> None:
+    other = make_keys(tmp_path / "other")
+    result = run_cli(
+        "service", "serve", "--site", str(site), "--oprf-key", str(other.oprf_key), "--port", "0", admin=True
+    )
+    assert result.returncode == 2
+    assert "does not match" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_tampered_bucket_is_refused(keys: Keys, tmp_path: Path) -> None:
+    site = build(keys, tmp_path / "site")
+    phone = planted_identifiers()[0]
+    prefix, _ = buckets.split_output(oprf.evaluate(keys.oprf().secret, encode(phone)), 8)
+    path = site / buckets.bucket_path(1, prefix, 8)
+    data = bytearray(path.read_bytes())
+    data[buckets.HEADER_BYTES + 3] ^= 0x40  # one bit of one tag
+    path.write_bytes(bytes(data))
+    server = in_process(site, keys.oprf())
+    try:
+        source = ServiceSource(server.url, [keys.publisher_raw], state=SequenceStore(tmp_path))
+        with pytest.raises(UserError) as caught:
+            lookup(source, [phone])
+    finally:
+        server.close()
+    assert caught.value.key == "service.error.bucket_tampered"
+
+
+def test_rolled_back_manifest_is_refused(keys: Keys, tmp_path: Path) -> None:
+    newer = build(keys, tmp_path / "newer", sequence=200, filler=50)
+    older = build(keys, tmp_path / "older", sequence=150, filler=50)
+    server = in_process(newer, keys.oprf())
+    state = SequenceStore(tmp_path / "state")
+    try:
+        source = ServiceSource(server.url, [keys.publisher_raw], state=state)
+        assert len(lookup(source, planted_identifiers()).exposures) == 4
+        assert state.last(source.base_url) == 200
+        server.httpd.RequestHandlerClass.config.site = older.resolve()  # type: ignore[attr-defined]
+        with pytest.raises(UserError) as caught:
+            lookup(source, planted_identifiers())
+    finally:
+        server.close()
+    assert caught.value.key == "service.error.rollback"
+    assert state.last(source.base_url) == 200
+
+
+def test_expired_manifest_is_refused(keys: Keys, site: Path, tmp_path: Path) -> None:
+    server = in_process(site, keys.oprf())
+    later = datetime.now(UTC) + timedelta(days=31)
+    try:
+        source = ServiceSource(server.url, [keys.publisher_raw], state=SequenceStore(tmp_path), clock=lambda: later)
+        with pytest.raises(UserError) as caught:
+            lookup(source, planted_identifiers())
+    finally:
+        server.close()
+    assert caught.value.key == "service.error.expired"
+
+
+def test_rate_limit_is_reported_plainly(keys: Keys, site: Path, tmp_path: Path) -> None:
+    with serve_process(site, keys.oprf_key, "--rate", "1", "--burst", "8") as url:
+        source = ServiceSource(url, [keys.publisher_raw], state=SequenceStore(tmp_path))
+        lookup(source, planted_identifiers())  # one batch of 8: the whole burst
+        with pytest.raises(UserError) as caught:
+            lookup(source, planted_identifiers())
+    assert caught.value.key == "http.rate_limited"
+    seconds = int(caught.value.params["seconds"])  # type: ignore[call-overload]
+    assert 30 < seconds <= 480
+    assert f"about {seconds} seconds" in caught.value.message("en")
+    assert str(seconds) in caught.value.message("zh_CN")
+
+
+def test_no_trusted_key_sends_nothing(site: Path, keys: Keys, tmp_path: Path) -> None:
+    server = in_process(site, keys.oprf())
+    try:
+        source = ServiceSource(server.url, [], state=SequenceStore(tmp_path), include_pinned=False)
+        with pytest.raises(UserError) as caught:
+            lookup(source, planted_identifiers())
+    finally:
+        server.close()
+    assert caught.value.key == "service.error.no_trusted_keys"
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org", "example.org", "http://", "https://h/?q=1"])
+def test_bad_urls_are_a_clear_error(url: str) -> None:
+    with pytest.raises(UserError) as caught:
+        ServiceSource(url, [os.urandom(32)])
+    assert caught.value.key == "service.error.bad_url"
+
+
+def test_html_instead_of_data_is_reported_plainly(tmp_path: Path) -> None:
+    page = b"<!DOCTYPE html><html><body>Please log in to the hotel wifi</body></html>"
+    with loopback_server() as server:
+        server.set("/", Reply(200, page, {"Content-Type": "text/html"}))
+        source = ServiceSource(server.url, [os.urandom(32)], state=SequenceStore(tmp_path))
+        with pytest.raises(UserError) as caught:
+            lookup(source, planted_identifiers())
+        assert [r[0] for r in server.requests] == ["GET"]  # nothing but the manifest request left
+    assert caught.value.key == "service.error.html"
+    assert "web page" in caught.value.message("en")
