@@ -1,0 +1,57 @@
+"""Plain language: English ≤ 20 words per sentence on average, Chinese short and free of English words."""
+
+from __future__ import annotations
+
+import pytest
+
+from exposurecheck.core.advice.content import Entry, bundled_entries
+from exposurecheck.core.advice.readability import (
+    ZH_ALLOWED_LATIN,
+    chinese_latin_words,
+    chinese_problems,
+    english_problems,
+    english_sentences,
+    english_stats,
+)
+
+
+def _body(entry: Entry) -> list[str]:
+    return [entry.summary, entry.why, *(s.text for s in entry.steps), entry.done_check]
+
+
+@pytest.mark.parametrize("entry", bundled_entries("en"), ids=lambda e: e.code)
+def test_english_entries_are_plain(entry: Entry) -> None:
+    assert english_problems(_body(entry)) == []
+
+
+@pytest.mark.parametrize("entry", bundled_entries("zh_CN"), ids=lambda e: e.code)
+def test_chinese_entries_are_short_and_have_no_english(entry: Entry) -> None:
+    assert chinese_problems([entry.title, *_body(entry)]) == []
+
+
+def test_sentence_and_word_counter() -> None:
+    assert english_sentences("Hang up. Call 110! Is it real? Yes") == ["Hang up.", "Call 110!", "Is it real?", "Yes"]
+    stats = english_stats(["Open Settings, then SIM PIN.", "Don't use 1234."])
+    assert (stats.sentences, stats.words) == (2, 8)
+
+
+def test_english_checker_fails_on_long_sentences() -> None:
+    long_sentence = " ".join(["word"] * 25) + "."
+    assert english_problems([long_sentence]) != []  # average 25 > 20
+    run_on = " ".join(["word"] * 40) + "."
+    # Averaged with short sentences this passes the mean, but the single-sentence cap still catches it.
+    assert english_problems([run_on, "Go.", "Go.", "Go."]) != []
+    assert english_problems(["Hang up now.", "Call your bank."]) == []
+
+
+def test_chinese_checker_fails_on_english_and_long_sentences() -> None:
+    assert chinese_latin_words("不要把SMS验证码告诉别人，也不要点link。") == {"SMS", "link"}
+    assert chinese_latin_words("打开www.12321.cn，设置SIM卡PIN码，安装App。") == set()
+    assert chinese_problems(["不要把SMS验证码告诉别人。"]) != []
+    assert chinese_problems(["这" * 80 + "。"]) != []
+    assert chinese_problems(["马上挂断。"]) == []
+
+
+def test_allow_list_is_small_and_documented() -> None:
+    # docs/advice.md lists exactly these; growing the list needs a doc change too.
+    assert {"SIM", "PIN", "PUK", "App", "ID", "IP", "QQ"} == ZH_ALLOWED_LATIN
