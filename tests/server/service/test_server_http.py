@@ -1,0 +1,95 @@
+"""The reference server's HTTP edges: size limits, batch shape, static paths, no request logging; and the limiter."""
+
+from __future__ import annotations
+
+import http.client
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from exposurecheck.core.crypto import sodium
+from exposurecheck.core.service import messages
+from exposurecheck_server.service.ratelimit import RateLimiter
+from exposurecheck_server.service.server import ServiceServer, make_config
+from tests.server.service.site_helpers import build, make_keys
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceServer]:
+    keys = make_keys(tmp_path_factory.mktemp("keys"))
+    site = build(keys, tmp_path_factory.mktemp("site") / "site", filler=20)
+    (site.parent / "secret.txt").write_text("outside the site")
+    running = ServiceServer(make_config(site, keys.oprf(), per_minute=6000, burst=10_000))
+    running.start_in_thread()
+    yield running
+    running.close()
+
+
+def request(server: ServiceServer, method: str, path: str, body: bytes | None = None, **headers: str) -> tuple:
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=10)
+    connection.request(method, path, body=body, headers=headers)
+    answer = connection.getresponse()
+    data = answer.read()
+    connection.close()
+    return answer.status, dict(answer.getheaders()), data
+
+
+def test_eval_answers_a_full_batch(server: ServiceServer) -> None:
+    elements = [sodium.point_from_hash(os.urandom(64)) for _ in range(8)]
+    status, headers, body = request(server, "POST", "/v1/eval", messages.encode_request(1, elements))
+    assert status == 200
+    assert headers["Cache-Control"] == "no-store"
+    assert len(messages.parse_response(body, 1, 8).elements) == 8
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b"\x00" * (messages.MAX_REQUEST_BYTES + 1), 413),
+        (b"not a request", 400),
+        (messages.encode_request(1, [b"\x01" * 32] * 3), 400),  # not the manifest's batch size
+        (messages.encode_request(9, [b"\x01" * 32] * 8), 404),  # unknown epoch
+        (messages.encode_request(1, [b"\xff" * 32] * 8), 400),  # not points
+    ],
+)
+def test_eval_refuses_bad_requests(server: ServiceServer, body: bytes, status: int) -> None:
+    assert request(server, "POST", "/v1/eval", body)[0] == status
+
+
+def test_static_site_and_nothing_outside_it(server: ServiceServer) -> None:
+    status, headers, _ = request(server, "GET", "/v1/manifest.json")
+    assert (status, headers["Content-Type"], headers["Cache-Control"]) == (200, "application/json", "no-cache")
+    status, headers, _ = request(server, "GET", "/v1/epochs/1/buckets/00.bin")
+    assert status == 200
+    assert "immutable" in headers["Cache-Control"]
+    for path in ("/../secret.txt", "/v1/../../secret.txt", "/v1/%2e%2e/%2e%2e/secret.txt", "/etc/passwd", "/"):
+        assert request(server, "GET", path)[0] == 404
+
+
+def test_serve_logs_no_requests(server: ServiceServer, capfd: pytest.CaptureFixture[str]) -> None:
+    request(server, "GET", "/v1/epochs/1/buckets/a7.bin")
+    request(server, "GET", "/v1/nothing-here")
+    captured = capfd.readouterr()
+    assert "a7" not in captured.err + captured.out
+
+
+def test_rate_limiter_counts_elements_and_refills() -> None:
+    now = [0.0]
+    limiter = RateLimiter(per_minute=60, burst=16, clock=lambda: now[0])
+    assert limiter.take("a", 8) is None
+    assert limiter.take("a", 8) is None
+    assert limiter.take("a", 8) == 8  # 8 tokens short at one per second
+    assert limiter.take("b", 8) is None  # clients are independent
+    now[0] = 8.0
+    assert limiter.take("a", 8) is None
+    assert limiter.take("a", 100) == 3600  # more than the burst can ever hold
+
+
+def test_rate_limiter_memory_stays_bounded() -> None:
+    now = [0.0]
+    limiter = RateLimiter(per_minute=60, burst=8, clock=lambda: now[0], max_clients=100)
+    for i in range(1000):
+        now[0] += 10  # each earlier client has fully refilled by the time the table is pruned
+        limiter.take(f"10.0.{i // 256}.{i % 256}", 1)
+    assert len(limiter._clients) <= 101
