@@ -32,6 +32,7 @@ MIN_AUTO_BITS, MAX_AUTO_BITS = 16, 20
 MIN_BITS, MAX_BITS = 4, manifests.MAX_PREFIX_BITS  # below 16 only for tests and tiny demo services
 TARGET_PER_BUCKET = 1000  # ~10 KiB buckets: the size/anonymity balance in PROTOCOL-NOTES.md
 CHUNK = 2000
+MAX_EPOCHS = 16  # what a manifest may list; more old epochs than that are dropped, oldest first
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ class BuildSettings:
     signing_keys: Sequence[Ed25519PrivateKey]
     catalog: Any  # canonical catalog JSON object (catalog_to_json parsed)
     service_name: str = "Exposure Check lookup service"
-    epoch_id: int = 1
+    epoch_id: int | None = None  # default: 1, or one more than the newest epoch of previous_site
+    previous_site: Path | None = None  # key change-over: carry this site's epochs (and breach numbering) along
     prefix_bits: int | None = None
     sequence: int | None = None
     valid_days: int = 30
@@ -73,9 +75,16 @@ def build_site(records: Iterable[tuple[Identifier, str]], out: Path, settings: B
         raise UserError("service.admin.out_not_empty", path=str(out))
     if settings.prefix_bits is not None and not MIN_BITS <= settings.prefix_bits <= MAX_BITS:
         raise UserError("service.admin.prefix_bits", low=MIN_BITS, high=MAX_BITS)
+    previous = site.read_site_manifest(settings.previous_site) if settings.previous_site else None
+    old_epochs = list(previous.epochs[: MAX_EPOCHS - 1]) if previous else []
+    epoch_id = settings.epoch_id or max((e.id for e in old_epochs), default=0) + 1
+    if any(e.id == epoch_id for e in old_epochs):
+        raise UserError("service.admin.epoch_exists", epoch=epoch_id)
     with tempfile.TemporaryDirectory(prefix="ec-service-build-") as work_dir:
         work = Path(work_dir)
-        breach_ids, spooled = _spool_records(records, work / "records.csv")
+        # Old buckets store indices into the old breach list, so the new list starts with it unchanged.
+        initial = list(previous.breach_ids) if previous else []
+        breach_ids, spooled = _spool_records(records, work / "records.csv", initial)
         if spooled == 0:
             raise UserError("service.admin.no_records")
         known = _catalog_ids(settings.catalog)
@@ -88,9 +97,12 @@ def build_site(records: Iterable[tuple[Identifier, str]], out: Path, settings: B
             db.execute(f"SET temp_directory = {_quote(work / 'spill')}")
             identifiers = _evaluate(db, work, settings)
             bits = settings.prefix_bits or choose_prefix_bits(identifiers)
-            files = _write_epoch(db, work, out, bits, settings)
+            files = _write_epoch(db, work, out, bits, epoch_id)
         finally:
             db.close()
+    if settings.previous_site is not None:
+        for old in old_epochs:
+            site.copy_epoch(settings.previous_site, out, old.id)
     sequence = settings.sequence if settings.sequence is not None else int(datetime.now(UTC).timestamp())
     site.write_manifest(
         out,
@@ -98,8 +110,8 @@ def build_site(records: Iterable[tuple[Identifier, str]], out: Path, settings: B
         sequence=sequence,
         issued_at=datetime.now(UTC).replace(microsecond=0),
         valid_for=timedelta(days=settings.valid_days),
-        epochs=[site.epoch_entry(files, settings.oprf_key.public)],
-        current_epoch=settings.epoch_id,
+        epochs=[site.epoch_entry(files, settings.oprf_key.public)] + [site.epoch_entry_from(e) for e in old_epochs],
+        current_epoch=epoch_id,
         breach_ids=breach_ids,
         catalog=settings.catalog,
         batch_size=settings.batch_size,
@@ -107,7 +119,7 @@ def build_site(records: Iterable[tuple[Identifier, str]], out: Path, settings: B
         signing_keys=settings.signing_keys,
     )
     return BuildSummary(
-        epoch_id=settings.epoch_id,
+        epoch_id=epoch_id,
         records=files.record_count,
         identifiers=identifiers,
         buckets=1 << bits,
@@ -133,9 +145,11 @@ def _catalog_ids(catalog: Any) -> set[str]:
     return {str(e.get("id")) for e in entries if isinstance(e, dict)}
 
 
-def _spool_records(records: Iterable[tuple[Identifier, str]], path: Path) -> tuple[list[str], int]:
-    breach_ids: list[str] = []
-    index: dict[str, int] = {}
+def _spool_records(
+    records: Iterable[tuple[Identifier, str]], path: Path, initial: Sequence[str]
+) -> tuple[list[str], int]:
+    breach_ids: list[str] = list(initial)
+    index = {breach: position for position, breach in enumerate(breach_ids)}
     count = 0
     with path.open("w", newline="", encoding="ascii") as out:
         writer = csv.writer(out)
@@ -172,9 +186,7 @@ def _evaluate(db: duckdb.DuckDBPyConnection, work: Path, settings: BuildSettings
     return identifiers
 
 
-def _write_epoch(
-    db: duckdb.DuckDBPyConnection, work: Path, out: Path, bits: int, settings: BuildSettings
-) -> site.EpochFiles:
+def _write_epoch(db: duckdb.DuckDBPyConnection, work: Path, out: Path, bits: int, epoch_id: int) -> site.EpochFiles:
     source = _csv_source(work / "outputs.csv", "{'p': 'UBIGINT', 't': 'VARCHAR', 'b': 'INTEGER'}")
     shift = 32 - int(bits)
     db.execute(f"CREATE TABLE outputs AS SELECT (p >> {shift})::INTEGER AS prefix, t, b FROM {source}")  # noqa: S608
@@ -197,4 +209,4 @@ def _write_epoch(
         if current is not None:
             yield current, entries
 
-    return site.write_buckets(out, settings.epoch_id, bits, capacity, grouped(), int(total))
+    return site.write_buckets(out, epoch_id, bits, capacity, grouped(), int(total))

@@ -23,7 +23,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _register_serve(actions: argparse._SubParsersAction) -> None:
     serve = actions.add_parser("serve", help="serve a built site and the /v1/eval endpoint (development, small sites)")
     serve.add_argument("--site", required=True, type=Path, metavar="SITE_DIR")
-    serve.add_argument("--oprf-key", required=True, type=Path, metavar="FILE")
+    serve.add_argument(
+        "--oprf-key",
+        required=True,
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="the epoch's OPRF key; give two during a key change-over (old and new epoch)",
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080, help="0 picks a free port (printed on start)")
     serve.add_argument("--rate", type=float, default=240, help="evaluations per minute per client (default 240)")
@@ -45,7 +52,14 @@ def _register_build(actions: argparse._SubParsersAction) -> None:
     build.add_argument("--passphrase-stdin", action="store_true", help="read the signing key's passphrase from stdin")
     build.add_argument("--out", required=True, type=Path, metavar="SITE_DIR")
     build.add_argument("--prefix-bits", type=int, default=None, help="default: 16-20 chosen from the record count")
-    build.add_argument("--epoch", type=int, default=1)
+    build.add_argument("--epoch", type=int, default=None, help="default: 1, or the newest previous epoch plus one")
+    build.add_argument(
+        "--previous-site",
+        type=Path,
+        default=None,
+        metavar="SITE_DIR",
+        help="key change-over: keep this site's epochs live in the new site (see docs/protocol.md)",
+    )
     build.add_argument("--sequence", type=int, default=None, help="default: the current Unix time")
     build.add_argument("--valid-days", type=int, default=30)
     build.add_argument("--name", default="Exposure Check lookup service", help="service name shown to users")
@@ -66,7 +80,8 @@ def load_oprf_keypair(path: Path) -> oprf.KeyPair:
 def run_serve(args: argparse.Namespace) -> int:
     from exposurecheck_server.service.server import ServiceServer, make_config
 
-    config = make_config(args.site, load_oprf_keypair(args.oprf_key), per_minute=args.rate, burst=args.burst)
+    keys = [load_oprf_keypair(path) for path in args.oprf_key]
+    config = make_config(args.site, keys, per_minute=args.rate, burst=args.burst)
     server = ServiceServer(config, args.host, args.port)
     line = tr("service.admin.serving", "en", path=str(args.site), host=server.host, port=server.port)
     sys.stdout.write(line + "\n")
@@ -98,6 +113,7 @@ def run_build(args: argparse.Namespace) -> int:
         catalog=catalog,
         service_name=args.name,
         epoch_id=args.epoch,
+        previous_site=args.previous_site,
         prefix_bits=args.prefix_bits,
         sequence=args.sequence,
         valid_days=args.valid_days,

@@ -9,10 +9,10 @@ batch's arrival time is nobody's business. Only startup and fatal errors are rep
 
 from __future__ import annotations
 
-import base64
 import json
 import posixpath
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,41 +21,41 @@ from exposurecheck.core.crypto import oprf
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.service import messages
 from exposurecheck.core.service.errors import ProtocolError
-from exposurecheck.core.service.manifest import Manifest, parse_payload
 from exposurecheck_server.service.ratelimit import RateLimiter
+from exposurecheck_server.service.site import read_site_manifest
 
 _TYPES = {".json": "application/json", ".bin": "application/octet-stream", ".md": "text/plain; charset=utf-8"}
-
-
-def read_site_manifest(site: Path) -> Manifest:
-    """The site's own manifest (not signature-checked: the operator built it; the clients check it)."""
-    try:
-        envelope = json.loads((site / "v1" / "manifest.json").read_bytes())
-        return parse_payload(base64.b64decode(envelope["payload"], validate=True))
-    except (OSError, ValueError, KeyError, TypeError, ProtocolError):
-        raise UserError("service.admin.site_missing", path=str(site)) from None
 
 
 @dataclass
 class ServiceConfig:
     site: Path
-    key: oprf.KeyPair
-    epoch_id: int
+    keys: dict[int, oprf.KeyPair]  # epoch id -> key; two during a key change-over
     batch_size: int
     limiter: RateLimiter
 
 
 def make_config(
-    site: Path, key: oprf.KeyPair, *, per_minute: float = 240, burst: int = 64, check_key: bool = True
+    site: Path,
+    key: oprf.KeyPair | Sequence[oprf.KeyPair],
+    *,
+    per_minute: float = 240,
+    burst: int = 64,
+    check_key: bool = True,
 ) -> ServiceConfig:
-    """Match the key to an epoch of the site's manifest. `check_key=False` exists only to let tests run a server
-    that misbehaves by answering with another key."""
+    """Match each key to its epoch in the site's manifest. `check_key=False` exists only to let tests run a server
+    that misbehaves by answering the current epoch with another key."""
     manifest = read_site_manifest(site)
-    matching = [e for e in manifest.epochs if e.public_key == key.public]
-    if not matching and check_key:
-        raise UserError("service.admin.key_mismatch")
-    epoch_id = matching[0].id if matching else manifest.current_epoch
-    return ServiceConfig(site.resolve(), key, epoch_id, manifest.batch_size, RateLimiter(per_minute, burst))
+    keys: dict[int, oprf.KeyPair] = {}
+    for pair in [key] if isinstance(key, oprf.KeyPair) else key:
+        matching = [e.id for e in manifest.epochs if e.public_key == pair.public]
+        if matching:
+            keys[matching[0]] = pair
+        elif check_key:
+            raise UserError("service.admin.key_mismatch")
+        else:
+            keys[manifest.current_epoch] = pair
+    return ServiceConfig(site.resolve(), keys, manifest.batch_size, RateLimiter(per_minute, burst))
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -101,7 +101,8 @@ class _Handler(BaseHTTPRequestHandler):
         except ProtocolError:
             self._error(400, "bad_request")
             return
-        if request.epoch != config.epoch_id:
+        key = config.keys.get(request.epoch)
+        if key is None:
             self._error(404, "unknown_epoch")
             return
         if len(request.elements) != config.batch_size:
@@ -112,11 +113,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(429, "rate_limited", {"Retry-After": str(wait)})
             return
         try:
-            evaluated, proof = oprf.blind_evaluate_verifiable(config.key, request.elements)
+            evaluated, proof = oprf.blind_evaluate_verifiable(key, request.elements)
         except oprf.OprfError:
             self._error(400, "bad_element")
             return
-        answer = messages.encode_response(config.epoch_id, evaluated, proof)
+        answer = messages.encode_response(request.epoch, evaluated, proof)
         self._reply(200, answer, messages.CONTENT_TYPE, {"Cache-Control": "no-store"})
 
     def do_GET(self) -> None:

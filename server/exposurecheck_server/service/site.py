@@ -5,7 +5,10 @@ The site is plain static files (docs/protocol.md section 2), so any static host,
 
 from __future__ import annotations
 
+import base64
+import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,10 +18,13 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from exposurecheck.core.errors import UserError
 from exposurecheck.core.service import bucket as buckets
 from exposurecheck.core.service import manifest as manifests
 from exposurecheck.core.service import merkle
 from exposurecheck.core.service.canonical import canonical_json
+from exposurecheck.core.service.errors import ProtocolError
+from exposurecheck.core.service.manifest import Epoch, Manifest, parse_payload
 
 
 @dataclass(frozen=True)
@@ -147,3 +153,39 @@ def write_manifest(
     temporary.write_bytes(envelope)
     os.replace(temporary, folder / "manifest.json")  # the manifest goes last and atomically: it commits the site
     return envelope
+
+
+def read_site_manifest(site: Path) -> Manifest:
+    """The site's own manifest (not signature-checked: the operator built it; the clients check it)."""
+    try:
+        envelope = json.loads((site / "v1" / "manifest.json").read_bytes())
+        return parse_payload(base64.b64decode(envelope["payload"], validate=True))
+    except (OSError, ValueError, KeyError, TypeError, ProtocolError):
+        raise UserError("service.admin.site_missing", path=str(site)) from None
+
+
+def epoch_entry_from(epoch: Epoch) -> dict[str, Any]:
+    """The manifest entry of an epoch read back from an earlier site (for key change-overs)."""
+    files = EpochFiles(
+        epoch_id=epoch.id,
+        prefix_bits=epoch.prefix_bits,
+        capacity=epoch.bucket_entries,
+        bucket_bytes=epoch.bucket_bytes,
+        merkle_root=epoch.merkle_root,
+        record_count=epoch.record_count,
+    )
+    return epoch_entry(files, epoch.public_key)
+
+
+def copy_epoch(previous_site: Path, site: Path, epoch_id: int) -> None:
+    """Carry an older epoch's buckets into a new site (hard links where the file system allows: no extra space)."""
+    source = previous_site / "v1" / "epochs" / str(epoch_id)
+    target = site / "v1" / "epochs" / str(epoch_id)
+
+    def link_or_copy(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=link_or_copy)

@@ -82,8 +82,9 @@ def build(
     prefix_bits: int | None = 8,
     sequence: int = 100,
     filler: int = 500,
-    epoch_id: int = 1,
+    epoch_id: int | None = None,
     workers: int | None = 2,
+    previous_site: Path | None = None,
 ) -> Path:
     """A site with the planted identifiers: the first breach holds all of them, the second only the phone."""
     first, second = breach_ids()
@@ -97,6 +98,7 @@ def build(
         sequence=sequence,
         epoch_id=epoch_id,
         workers=workers,
+        previous_site=previous_site,
     )
     build_site(records, out, settings)
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 from datetime import UTC, datetime, timedelta
@@ -9,14 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from exposurecheck.core.crypto import oprf
+from exposurecheck.core.crypto import oprf, sodium
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import encode, mask, normalize
 from exposurecheck.core.service import bucket as buckets
+from exposurecheck.core.service import messages
 from exposurecheck.core.sources.base import CancelToken
 from exposurecheck.core.sources.service import ServiceSource
 from exposurecheck.core.sources.service_state import SequenceStore
 from exposurecheck_server.service.server import ServiceServer, make_config
+from exposurecheck_server.service.site import read_site_manifest
 from tests.conftest import REPO, run_cli
 from tests.server.service.site_helpers import (
     NOT_PLANTED,
@@ -49,7 +52,7 @@ def site(keys: Keys, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build(keys, tmp_path_factory.mktemp("site") / "site")
 
 
-def in_process(site: Path, key: oprf.KeyPair, **options: object) -> ServiceServer:
+def in_process(site: Path, key: oprf.KeyPair | list[oprf.KeyPair], **options: object) -> ServiceServer:
     server = ServiceServer(make_config(site, key, **options))  # type: ignore[arg-type]
     server.start_in_thread()
     return server
@@ -232,3 +235,31 @@ def test_html_instead_of_data_is_reported_plainly(tmp_path: Path) -> None:
         assert [r[0] for r in server.requests] == ["GET"]  # nothing but the manifest request left
     assert caught.value.key == "service.error.html"
     assert "web page" in caught.value.message("en")
+
+
+def test_key_change_over_keeps_the_old_epoch_live(keys: Keys, site: Path, tmp_path: Path) -> None:
+    new_keys = make_keys(tmp_path / "new")
+    new_keys = Keys(keys.folder, keys.signing_key, keys.publisher_pub, keys.publisher_raw, new_keys.oprf_key)
+    rotated = build(new_keys, tmp_path / "rotated", sequence=300, previous_site=site)
+    manifest = read_site_manifest(rotated)
+    assert [e.id for e in manifest.epochs] == [2, 1]
+    assert manifest.current_epoch == 2
+    assert manifest.epoch(1).merkle_root == read_site_manifest(site).epoch(1).merkle_root
+    assert (rotated / buckets.bucket_path(1, 0, 8)).read_bytes() == (site / buckets.bucket_path(1, 0, 8)).read_bytes()
+    server = in_process(rotated, [new_keys.oprf(), keys.oprf()])
+    try:
+        source = ServiceSource(server.url, [keys.publisher_raw], state=SequenceStore(tmp_path))
+        assert len(lookup(source, all_identifiers()).exposures) == 4
+        old_epoch = request_eval(server, 1)  # clients still on the old manifest get old-key answers
+    finally:
+        server.close()
+    assert old_epoch == 200
+
+
+def request_eval(server: ServiceServer, epoch: int) -> int:
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=10)
+    points = [sodium.point_from_hash(os.urandom(64)) for _ in range(8)]
+    connection.request("POST", "/v1/eval", body=messages.encode_request(epoch, points))
+    status = connection.getresponse().status
+    connection.close()
+    return status
