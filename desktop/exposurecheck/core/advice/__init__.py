@@ -47,6 +47,7 @@ __all__ = [
     "data_classes_for_report",
     "plan_for_presumed",
     "plan_for_report",
+    "step_text",
 ]
 
 _TYPE_CLASSES: dict[IdentifierType, tuple[str, ...]] = {
