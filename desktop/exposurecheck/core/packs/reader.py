@@ -1,0 +1,198 @@
+"""Opening and querying an offline pack: memory-mapped, signature checked before any answer, bisect per lookup.
+
+`open_pack()` checks, in this order and before a single lookup: the files' structure and sizes (truncation), the
+publisher's key against the keys this app trusts (a demo key only for a pack flagged demo), the Ed25519 signature
+over the head, and that every shard belongs to this pack at its position (a shard from another pack or a renamed
+shard is refused). The body is authenticated by chunk hashes listed in the signed head: a lookup hashes each chunk
+it touches the first time it touches it, so no answer is ever computed from bytes that were not authenticated,
+without reading a multi-gigabyte pack on every start. `verify_all()` checks every chunk (`exposure-check pack
+verify`).
+
+Nothing here reads the whole pack into memory: the OS pages in what the bisect touches.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import mmap
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from exposurecheck.core.errors import UserError
+from exposurecheck.core.identifiers import Identifier, IdentifierType
+from exposurecheck.core.packs import format as fmt
+
+_LITTLE_ENDIAN = sys.byteorder == "little"
+
+
+@dataclass(frozen=True)
+class PackInfo:
+    """What `pack info` shows: all from the signed head."""
+
+    title: str
+    created: str
+    demo: bool
+    entries: int
+    counts: dict[str, int]
+    breaches: tuple[str, ...]
+    publisher_fingerprint: str
+    publisher_trust: str  # "pinned", "added", "demo"
+    shard_count: int
+    prefix_bits: int
+    chunk_size: int
+    total_bytes: int
+    catalog_json: bytes
+
+
+class Shard:
+    __slots__ = ("body_end", "body_offset", "body_start", "file", "map", "path")
+
+    def __init__(self, path: Path, file: object, mapped: mmap.mmap, body_start: int, offset: int, length: int):
+        self.path = path
+        self.file = file
+        self.map = mapped
+        self.body_start = body_start  # where the body slice starts inside this file
+        self.body_offset = offset  # where it starts in the logical body
+        self.body_end = offset + length
+
+
+class PackReader:
+    """An open, authenticated pack. Use `open_pack()`; close it (or use `with`) to release the maps."""
+
+    def __init__(self, shards: list[Shard], meta: dict, chunk_hashes: bytes, info: PackInfo) -> None:
+        self._shards = shards
+        self._starts = [s.body_offset for s in shards]
+        self._meta = meta
+        self._hashes = chunk_hashes
+        self._chunk = info.chunk_size
+        self._verified = bytearray(len(chunk_hashes) // fmt.CHUNK_HASH_BYTES)
+        self.info = info
+        self.salt = bytes.fromhex(meta["salt"])
+        self.layout = fmt.BodyLayout(info.prefix_bits, info.entries)
+        self._shift = 64 - info.prefix_bits
+        self._accepts = frozenset(IdentifierType(t) for t in meta["types"])
+
+    # --- context management -------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        for shard in self._shards:
+            shard.map.close()
+            shard.file.close()  # type: ignore[attr-defined]
+        self._shards = []
+
+    def __enter__(self) -> PackReader:
+        return self
+
+    def __exit__(self, *_exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+    # --- reading authenticated bytes ----------------------------------------------------------------------
+
+    def _read(self, start: int, end: int) -> bytes:
+        """Body bytes [start, end), each chunk they touch authenticated first.
+
+        A copy, not a memoryview of the map: a lookup reads a few hundred bytes, and a view left in a traceback
+        would keep the map from closing.
+        """
+        if start >= end:
+            return b""
+        first, last = start // self._chunk, (end - 1) // self._chunk
+        verified = self._verified
+        for chunk in range(first, last + 1):
+            if not verified[chunk]:
+                self._verify_chunk(chunk)
+        position = bisect.bisect_right(self._starts, start) - 1
+        shard = self._shards[position]
+        if end <= shard.body_end:
+            base = shard.body_start - shard.body_offset
+            return shard.map[base + start : base + end]
+        parts = []
+        while start < end:  # a range across shard files: rare, so a copy is fine
+            shard = self._shards[position]
+            stop = min(end, shard.body_end)
+            base = shard.body_start - shard.body_offset
+            parts.append(shard.map[base + start : base + stop])
+            start = stop
+            position += 1
+        return b"".join(parts)
+
+    def _verify_chunk(self, chunk: int) -> None:
+        start = chunk * self._chunk
+        end = min(start + self._chunk, self.layout.length)
+        position = bisect.bisect_right(self._starts, start) - 1
+        shard = self._shards[position]
+        base = shard.body_start - shard.body_offset
+        # Shard slices are whole chunks, so a chunk never spans two files (checked when the pack was opened).
+        digest = hashlib.sha256(shard.map[base + start : base + end]).digest()
+        expected = self._hashes[chunk * fmt.CHUNK_HASH_BYTES : (chunk + 1) * fmt.CHUNK_HASH_BYTES]
+        if digest != expected:
+            raise UserError("pack.error.tampered_data", file=shard.path.name)
+        self._verified[chunk] = 1
+
+    def verify_all(self, progress: Callable[[float], None] | None = None) -> None:
+        """Authenticate every chunk of the body (slow for big packs: it reads them all)."""
+        count = len(self._verified)
+        for chunk in range(count):
+            if not self._verified[chunk]:
+                self._verify_chunk(chunk)
+            if progress is not None and chunk % 256 == 0:
+                progress(chunk / max(count, 1))
+
+    # --- lookups ------------------------------------------------------------------------------------------
+
+    @property
+    def accepts(self) -> frozenset[IdentifierType]:
+        return self._accepts
+
+    def lookup(self, identifier: Identifier) -> tuple[str, ...]:
+        """The ids of the breaches this pack lists the identifier in (empty: not in this pack)."""
+        tag = fmt.keyed_tag(self.salt, identifier)
+        return self.lookup_tag(tag)
+
+    def lookup_tag(self, tag: int) -> tuple[str, ...]:
+        layout = self.layout
+        prefix = tag >> self._shift if self._shift < 64 else 0
+        index_bytes = self._read(prefix * 8, prefix * 8 + 16)
+        lo, hi = _u64_pair(index_bytes)
+        if lo >= hi:
+            return ()
+        if hi > layout.entries:
+            raise UserError("pack.error.damaged")
+        tags = self._read(layout.tags_offset + lo * 8, layout.tags_offset + hi * 8)
+        found = _find(tags, tag)
+        if found is None:
+            return ()
+        first, stop = found
+        ids = self._read(layout.breaches_offset + (lo + first) * 2, layout.breaches_offset + (lo + stop) * 2)
+        breaches = self.info.breaches
+        result: list[str] = []
+        for i in range(0, len(ids), 2):
+            number = ids[i] | (ids[i + 1] << 8)
+            if number >= len(breaches):
+                raise UserError("pack.error.damaged")
+            result.append(breaches[number])
+        return tuple(dict.fromkeys(result))
+
+
+def _u64_pair(data: bytes) -> tuple[int, int]:
+    return int.from_bytes(data[0:8], "little"), int.from_bytes(data[8:16], "little")
+
+
+def _find(tags: bytes, tag: int) -> tuple[int, int] | None:
+    """[first, stop) of the entries equal to `tag` in a run of sorted little-endian u64s, or None."""
+    if _LITTLE_ENDIAN:
+        values: Sequence[int] = memoryview(tags).cast("Q")
+    else:  # pragma: no cover - no big-endian desktop is supported, but stay correct on one
+        values = [int.from_bytes(tags[i : i + 8], "little") for i in range(0, len(tags), 8)]
+    first = bisect.bisect_left(values, tag)
+    if first >= len(values) or values[first] != tag:
+        return None
+    stop = first + 1
+    while stop < len(values) and values[stop] == tag:
+        stop += 1
+    return first, stop
+

@@ -1,0 +1,1 @@
+"""Offline pack builder (exposure-check-admin pack build)."""

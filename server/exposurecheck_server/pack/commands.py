@@ -1,0 +1,161 @@
+"""`exposure-check-admin pack build`: breach files in, one signed offline pack (or a shard set) out.
+
+Progress goes to stderr as counts and percentages; the summary (rows read, identifiers per type, rows and values
+rejected by reason, entries written) goes to stdout, as text or with `--json` as one JSON object. Neither ever
+contains a value from the input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+from exposurecheck.core.errors import UserError
+from exposurecheck.core.packs import format as fmt
+from exposurecheck_server.ingest import FORMATS, IngestStats, default_jobs, iter_identifiers, parse_map
+from exposurecheck_server.pack.builder import build_pack, load_catalog_file
+
+_SIZE = re.compile(r"^\s*(\d+)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    pack = subparsers.add_parser("pack", help="build offline data packs")
+    commands = pack.add_subparsers(dest="pack_command", metavar="COMMAND")
+    build = commands.add_parser("build", help="build a signed pack from breach files")
+    build.add_argument("--input", nargs="+", required=True, type=Path, metavar="FILE")
+    build.add_argument("--format", choices=FORMATS, required=True)
+    build.add_argument("--map", required=True, help="columns: phone=COL,email=COL,cn_id=COL,username=COL")
+    build.add_argument("--breach", required=True, metavar="ID", help="the breach id in --catalog")
+    build.add_argument("--catalog", required=True, type=Path, help="breach catalog (project format or HIBP v3 JSON)")
+    build.add_argument("--signing-key", required=True, type=Path, help="publisher.key from `keygen`")
+    build.add_argument("--passphrase-stdin", action="store_true", help="read the signing key's passphrase from stdin")
+    build.add_argument("--out", required=True, type=Path, metavar="PACK", help="output file, e.g. ngo.ecpack")
+    build.add_argument("--demo", action="store_true", help="flag the pack as demo data (shown as DEMO everywhere)")
+    build.add_argument("--title", default="", help="a title shown by `pack info` (default: the breach's title)")
+    build.add_argument("--shard-size", type=parse_size, default=fmt.FAT32_MAX_FILE, metavar="N",
+                       help="largest file to write, e.g. 4G (default: just under 4 GiB, the FAT32 limit)")
+    build.add_argument("--chunk-size", type=parse_size, default=fmt.DEFAULT_CHUNK_SIZE, help=argparse.SUPPRESS)
+    build.add_argument("--region", default="CN", help="default country for phone numbers without a prefix")
+    build.add_argument("--no-header", dest="header", action="store_false", help="CSV/TSV files have no header row")
+    build.add_argument("--encoding", default="utf-8", help="text encoding of the input (e.g. gb18030)")
+    build.add_argument("--jobs", type=int, default=default_jobs(), help="processes that normalize values")
+    build.add_argument("--workdir", type=Path, default=None, help="folder for temporary files (default: next to --out)")
+    build.add_argument("--json", action="store_true", help="print the summary as JSON")
+    build.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    build.set_defaults(func=run_build)
+    pack.set_defaults(func=lambda _args: pack.print_help() or 2)
+
+
+def parse_size(text: str) -> int:
+    """`4096`, `64k`, `4G`, `4GiB` → bytes."""
+    match = _SIZE.match(text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (examples: 65536, 64k, 4G)")
+    number, unit = int(match.group(1)), match.group(2).lower()
+    return number * {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}[unit]
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from exposurecheck_server.keys import load_signing_key, read_passphrase
+
+    started = time.monotonic()
+    passphrase = read_passphrase() if args.passphrase_stdin else None
+    key = load_signing_key(args.signing_key, passphrase)
+    catalog = load_catalog_file(args.catalog)
+    if args.breach not in catalog:
+        raise UserError("pack.build.unknown_breach", breach=args.breach, known=", ".join(sorted(catalog)[:20]))
+    mapping = parse_map(args.map)
+    if args.out.exists() and args.out.is_dir():
+        raise UserError("pack.build.write_failed", file=str(args.out))
+    stats = IngestStats()
+    report = _Progress(stats, quiet=args.quiet)
+    identifiers = iter_identifiers(
+        args.input,
+        args.format,
+        mapping,
+        stats=stats,
+        region=args.region,
+        header=args.header,
+        encoding=args.encoding,
+        progress=report.rows,
+        jobs=max(1, args.jobs),
+    )
+    result = build_pack(
+        identifiers,
+        out=args.out,
+        catalog=catalog,
+        breach=args.breach,
+        signing_key=key,
+        title=args.title,
+        demo=args.demo,
+        chunk_size=args.chunk_size,
+        shard_size=args.shard_size,
+        workdir=args.workdir,
+        progress=report.stage,
+    )
+    report.done()
+    size = sum(path.stat().st_size for path in result.files)
+    summary = {
+        **stats.as_dict(),
+        "entries": result.entries,
+        "entries_per_type": result.counts,
+        "files": [str(path) for path in result.files],
+        "bytes": size,
+        "bytes_per_entry": round(size / result.entries, 3) if result.entries else None,
+        "seconds": round(time.monotonic() - started, 2),
+    }
+    if args.json:
+        sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(_summary_text(summary))
+    return 0
+
+
+def _summary_text(summary: dict) -> str:
+    def counts(values: dict) -> str:
+        return ", ".join(f"{k} {v}" for k, v in values.items()) or "none"
+
+    lines = [
+        f"rows read:            {summary['rows_read']}",
+        f"identifiers per type: {counts(summary['identifiers'])}",
+        f"rows rejected:        {counts(summary['rows_rejected'])}",
+        f"values rejected:      {counts(summary['values_rejected'])}",
+        f"empty values:         {summary['empty_values']}",
+        f"entries in the pack:  {summary['entries']} ({counts(summary['entries_per_type'])}) after removing duplicates",
+        f"files:                {', '.join(summary['files'])}",
+        f"size:                 {summary['bytes']} bytes ({summary['bytes_per_entry']} per entry)",
+        f"time:                 {summary['seconds']} s",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+class _Progress:
+    """Counts and percentages on stderr, at most a few times a second."""
+
+    def __init__(self, stats: IngestStats, *, quiet: bool) -> None:
+        self._stats = stats
+        self._quiet = quiet
+        self._last = 0.0
+
+    def _say(self, text: str, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if self._quiet or (not force and now - self._last < 0.5):
+            return
+        self._last = now
+        sys.stderr.write(f"\r{text}" + " " * 8)
+        sys.stderr.flush()
+
+    def rows(self, stats: IngestStats) -> None:
+        self._say(f"reading: {stats.rows_read} rows ({stats.fraction:.0%})")
+
+    def stage(self, stage: str, count: int) -> None:
+        if stage != "hashing":
+            self._say(f"{stage}: {count} entries", force=True)
+
+    def done(self) -> None:
+        if not self._quiet:
+            sys.stderr.write("\n")
