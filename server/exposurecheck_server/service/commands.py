@@ -35,6 +35,11 @@ def _register_serve(actions: argparse._SubParsersAction) -> None:
     serve.add_argument("--port", type=int, default=8080, help="0 picks a free port (printed on start)")
     serve.add_argument("--rate", type=float, default=240, help="evaluations per minute per client (default 240)")
     serve.add_argument("--burst", type=int, default=64, help="evaluations a client may make at once (default 64)")
+    serve.add_argument(
+        "--trust-forwarded-for",
+        action="store_true",
+        help="behind nginx: rate-limit by X-Forwarded-For (only when nothing but the proxy can reach this port)",
+    )
     serve.set_defaults(func=run_serve)
 
 
@@ -48,7 +53,14 @@ def _register_build(actions: argparse._SubParsersAction) -> None:
     build.add_argument("--breach", required=True, metavar="ID", help="catalog id of the breach the records come from")
     build.add_argument("--catalog", required=True, type=Path, metavar="FILE")
     build.add_argument("--oprf-key", required=True, type=Path, metavar="FILE")
-    build.add_argument("--signing-key", required=True, type=Path, metavar="FILE")
+    build.add_argument(
+        "--signing-key",
+        required=True,
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="publisher.key; repeat to sign with a primary and a backup key",
+    )
     build.add_argument("--passphrase-stdin", action="store_true", help="read the signing key's passphrase from stdin")
     build.add_argument("--out", required=True, type=Path, metavar="SITE_DIR")
     build.add_argument("--prefix-bits", type=int, default=None, help="default: 16-20 chosen from the record count")
@@ -81,7 +93,9 @@ def run_serve(args: argparse.Namespace) -> int:
     from exposurecheck_server.service.server import ServiceServer, make_config
 
     keys = [load_oprf_keypair(path) for path in args.oprf_key]
-    config = make_config(args.site, keys, per_minute=args.rate, burst=args.burst)
+    config = make_config(
+        args.site, keys, per_minute=args.rate, burst=args.burst, trust_forwarded_for=args.trust_forwarded_for
+    )
     server = ServiceServer(config, args.host, args.port)
     line = tr("service.admin.serving", "en", path=str(args.site), host=server.host, port=server.port)
     sys.stdout.write(line + "\n")
@@ -109,7 +123,7 @@ def run_build(args: argparse.Namespace) -> int:
     catalog = json.loads(catalog_to_json(catalog_from_json(catalog_bytes)))
     settings = BuildSettings(
         oprf_key=load_oprf_keypair(args.oprf_key),
-        signing_keys=[load_signing_key(args.signing_key, passphrase)],
+        signing_keys=[load_signing_key(path, passphrase) for path in args.signing_key],
         catalog=catalog,
         service_name=args.name,
         epoch_id=args.epoch,

@@ -33,6 +33,7 @@ class ServiceConfig:
     keys: dict[int, oprf.KeyPair]  # epoch id -> key; two during a key change-over
     batch_size: int
     limiter: RateLimiter
+    trust_forwarded_for: bool = False  # behind a reverse proxy: rate-limit by the address it reports
 
 
 def make_config(
@@ -42,6 +43,7 @@ def make_config(
     per_minute: float = 240,
     burst: int = 64,
     check_key: bool = True,
+    trust_forwarded_for: bool = False,
 ) -> ServiceConfig:
     """Match each key to its epoch in the site's manifest. `check_key=False` exists only to let tests run a server
     that misbehaves by answering the current epoch with another key."""
@@ -55,7 +57,8 @@ def make_config(
             raise UserError("service.admin.key_mismatch")
         else:
             keys[manifest.current_epoch] = pair
-    return ServiceConfig(site.resolve(), keys, manifest.batch_size, RateLimiter(per_minute, burst))
+    limiter = RateLimiter(per_minute, burst)
+    return ServiceConfig(site.resolve(), keys, manifest.batch_size, limiter, trust_forwarded_for)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -108,7 +111,7 @@ class _Handler(BaseHTTPRequestHandler):
         if len(request.elements) != config.batch_size:
             self._error(400, "wrong_batch_size")  # every request must look the same
             return
-        wait = config.limiter.take(self.client_address[0], len(request.elements))
+        wait = config.limiter.take(self._client(), len(request.elements))
         if wait is not None:
             self._error(429, "rate_limited", {"Retry-After": str(wait)})
             return
@@ -119,6 +122,14 @@ class _Handler(BaseHTTPRequestHandler):
             return
         answer = messages.encode_response(request.epoch, evaluated, proof)
         self._reply(200, answer, messages.CONTENT_TYPE, {"Cache-Control": "no-store"})
+
+    def _client(self) -> str:
+        if self.config.trust_forwarded_for:
+            # The proxy sets the header to the address it saw; the last entry is the one it added.
+            forwarded = self.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
+            if forwarded:
+                return forwarded
+        return str(self.client_address[0])
 
     def do_GET(self) -> None:
         path = self._static_path()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -93,3 +94,19 @@ def test_rate_limiter_memory_stays_bounded() -> None:
         now[0] += 10  # each earlier client has fully refilled by the time the table is pruned
         limiter.take(f"10.0.{i // 256}.{i % 256}", 1)
     assert len(limiter._clients) <= 101
+
+
+def test_behind_a_proxy_the_limit_follows_the_forwarded_address(tmp_path: Path) -> None:
+    keys = make_keys(tmp_path / "keys")
+    site = build(keys, tmp_path / "site", filler=5)
+    running = ServiceServer(make_config(site, keys.oprf(), per_minute=1, burst=8, trust_forwarded_for=True))
+    running.start_in_thread()
+    body = messages.encode_request(1, [sodium.point_from_hash(os.urandom(64)) for _ in range(8)])
+    try:
+        first = request(running, "POST", "/v1/eval", body, **{"X-Forwarded-For": "203.0.113.5"})
+        other = request(running, "POST", "/v1/eval", body, **{"X-Forwarded-For": "203.0.113.6"})
+        again = request(running, "POST", "/v1/eval", body, **{"X-Forwarded-For": "203.0.113.5"})
+    finally:
+        running.close()
+    assert (first[0], other[0], again[0]) == (200, 200, 429)
+    assert int(again[1]["Retry-After"]) > 60
