@@ -16,7 +16,7 @@ from types import TracebackType
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from exposurecheck import __version__
 from exposurecheck.gui.text import t
@@ -82,9 +82,8 @@ class ExceptionHook:
         dialog.setTextFormat(Qt.TextFormat.PlainText)
         dialog.setText(t("gui.error.text", lang))
         dialog.setInformativeText(t("gui.error.informative", lang))
-        copy_button = QPushButton(t("gui.error.copy", lang))
+        copy_button = dialog.addButton(t("gui.error.copy", lang), QMessageBox.ButtonRole.ActionRole)
         copy_button.setObjectName("copyDiagnostic")
-        dialog.addButton(copy_button, QMessageBox.ButtonRole.ActionRole)
         dialog.addButton(QMessageBox.StandardButton.Ok)
         # Copying also closes the box: one press does what the person wanted.
         copy_button.clicked.connect(lambda: self._copy(self.last_diagnostic))

@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
         chosen = plan_sources(self.source_factory, training=self.session.training,
                               offline_only=self.session.offline_only)
         self._pending = (identifiers, chosen.sources)
+        self.results.source_problems = chosen.problems
         if chosen.uses_network and not self.session.online_consent:
             self.consent.ask(tuple(s for s in chosen.sources if s.uses_network))
             self.show_page(self.consent)

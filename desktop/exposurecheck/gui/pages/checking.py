@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QProgressBar, QWidget
+from PySide6.QtWidgets import QGridLayout, QProgressBar, QWidget
 
 from exposurecheck.core.i18n import catalog
 from exposurecheck.core.report import Report, SourceState, SourceStatus
 from exposurecheck.core.sources.base import Source
+from exposurecheck.gui.flow_layout import FlowLayout
 from exposurecheck.gui.pages.base import Page, button, label_button
 from exposurecheck.gui.text import t
 from exposurecheck.gui.widgets import ErrorLabel, Heading, SecureLabel
@@ -64,10 +65,9 @@ class CheckingPage(Page):
         self.body.addLayout(self.grid)
         self.body.addWidget(self.problem)
         self.body.addWidget(self.way_forward)
-        row = QHBoxLayout()
+        row = FlowLayout()
         for widget in (self.back_button, self.retry_button, self.questions_button):
             row.addWidget(widget)
-        row.addStretch(1)
         row.addWidget(self.cancel_button)
         row.addWidget(self.results_button)
         self.body.addLayout(row)

@@ -4,9 +4,10 @@ see. The buttons name the action ("Go online and check" / "Check without the int
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from exposurecheck.core.sources.base import Source
+from exposurecheck.gui.flow_layout import FlowLayout
 from exposurecheck.gui.pages.base import Page, button, label_button
 from exposurecheck.gui.pages.checking import source_label
 from exposurecheck.gui.text import t
@@ -31,9 +32,8 @@ class ConsentPage(Page):
         self.accept_button.setDefault(True)
         for widget in (self.title, self.intro, self.sources_label, self.promise):
             self.body.addWidget(widget)
-        row = QHBoxLayout()
+        row = FlowLayout()
         row.addWidget(self.back_button)
-        row.addStretch(1)
         row.addWidget(self.offline_button)
         row.addWidget(self.accept_button)
         self.body.addLayout(row)

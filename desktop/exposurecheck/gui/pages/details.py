@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLineEdit, QW
 
 from exposurecheck.core.identifiers import Identifier, IdentifierType, InvalidIdentifier, normalize
 from exposurecheck.core.identifiers.phone import DEFAULT_REGION
+from exposurecheck.gui.flow_layout import FlowLayout
 from exposurecheck.gui.pages.base import Page, button, label_button
 from exposurecheck.gui.text import t
 from exposurecheck.gui.training import DemoIdentity
@@ -103,12 +104,11 @@ class DetailsPage(Page):
 
         self.nothing_label = ErrorLabel()
         self.body.addWidget(self.nothing_label)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.back_button = button("backButton")
         self.check_button = button("checkButton")
         self.check_button.setDefault(True)
         buttons.addWidget(self.back_button)
-        buttons.addStretch(1)
         buttons.addWidget(self.check_button)
         self.body.addLayout(buttons)
         self.body.addStretch(1)

@@ -7,6 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QRadioButton, QVBoxLayout, QWidget
 
 from exposurecheck.core.presumed import Question, load_questions
+from exposurecheck.gui.flow_layout import FlowLayout
 from exposurecheck.gui.pages.base import Page, button, label_button
 from exposurecheck.gui.text import t
 from exposurecheck.gui.widgets import Heading, SecureLabel
@@ -63,12 +64,11 @@ class QuestionnairePage(Page):
         self.rows = [_QuestionRow(q) for q in load_questions()]
         for row in self.rows:
             self.body.addWidget(row)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.back_button = button("questionsBackButton")
         self.show_button = button("showPlanButton")
         self.show_button.setDefault(True)
         buttons.addWidget(self.back_button)
-        buttons.addStretch(1)
         buttons.addWidget(self.show_button)
         self.body.addLayout(buttons)
         self.body.addStretch(1)

@@ -13,8 +13,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from exposurecheck.core.advice import Plan
+from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.core.report import Report, SourceState
+from exposurecheck.gui.flow_layout import FlowLayout
 from exposurecheck.gui.pages.base import Page, button, label_button
 from exposurecheck.gui.pages.checking import source_label
 from exposurecheck.gui.plan_cards import breach_card, item_card
@@ -49,11 +51,11 @@ class ResultsPage(Page):
         self.body.addWidget(self.summary)
         self.body.addWidget(self.notes)
         self.body.addWidget(self.problems)
-        actions = QGridLayout()
-        for index, widget in enumerate(
-            (self.guided_button, self.case_sheet_button, self.keep_button, self.sent_button, self.new_check_button)
+        actions = FlowLayout()
+        for widget in (
+            self.guided_button, self.case_sheet_button, self.keep_button, self.sent_button, self.new_check_button
         ):
-            actions.addWidget(widget, index // 3, index % 3)
+            actions.addWidget(widget)
         self.body.addLayout(actions)
         self.body.addWidget(self.status)
         self.body.addWidget(self.content)
@@ -67,6 +69,7 @@ class ResultsPage(Page):
         self.report: Report | None = None
         self.done: set[str] = set()
         self.on_done: Callable[[str, bool], None] = lambda _id, _checked: None
+        self.source_problems: tuple[UserError, ...] = ()  # sources that could not even be opened (a damaged pack)
         self.item_cards: list[QWidget] = []
         self.breach_cards: list[QWidget] = []
 
@@ -88,6 +91,8 @@ class ResultsPage(Page):
             item = self.content_layout.takeAt(0)
             widget = item.widget()
             if widget is not None:
+                # Detached at once, not only deleted later: after "End session" no widget may still hold a result.
+                widget.setParent(None)
                 widget.deleteLater()
         self.item_cards, self.breach_cards = [], []
 
@@ -134,6 +139,8 @@ class ResultsPage(Page):
         errors = [s for s in self.report.sources if s.state is SourceState.ERROR] if self.report else []
         lines = [t("gui.results.incomplete", lang)] if errors else []
         lines += [source_label(s.name, lang) for s in errors]
+        if self.report is not None:
+            lines += [t(p.key, lang, **p.params) for p in self.source_problems]
         self.problems.show_message("\n".join(lines))
 
     def _show_findings(self, lang: str) -> None:

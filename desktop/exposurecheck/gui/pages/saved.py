@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from exposurecheck.core.vault import SavedCheckSummary
+from exposurecheck.gui.flow_layout import FlowLayout
 from exposurecheck.gui.pages.base import Page, button, label_button
 from exposurecheck.gui.text import t
 from exposurecheck.gui.widgets import ErrorLabel, Heading, SecureLabel
@@ -31,9 +32,8 @@ class SavedChecksPage(Page):
         self.wipe_note = SecureLabel()
         for widget in (self.title, self.intro, self.list, self.status):
             self.body.addWidget(widget)
-        row = QHBoxLayout()
+        row = FlowLayout()
         row.addWidget(self.back_button)
-        row.addStretch(1)
         row.addWidget(self.open_button)
         self.body.addLayout(row)
         self.body.addSpacing(16)

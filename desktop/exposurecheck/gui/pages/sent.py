@@ -57,6 +57,8 @@ class SentPage(Page):
         while self.content_layout.count():
             widget = self.content_layout.takeAt(0).widget()
             if widget is not None:
+                # Detached at once, not only deleted later: after "End session" no widget may still hold a result.
+                widget.setParent(None)
                 widget.deleteLater()
         if self.report is None:
             return

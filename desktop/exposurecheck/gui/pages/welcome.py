@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QWidget
 
+from exposurecheck.gui.flow_layout import FlowLayout
 from exposurecheck.gui.pages.base import Page, button, label_button
 from exposurecheck.gui.text import t
 from exposurecheck.gui.widgets import Heading, SecureLabel
@@ -43,10 +44,9 @@ class WelcomePage(Page):
         self.body.addWidget(self.start_button)
         self.body.addWidget(self.questions_button)
         self.body.addWidget(self.questions_note)
-        row = QHBoxLayout()
+        row = FlowLayout()
         row.addWidget(self.demo_button)
         row.addWidget(self.open_saved_button)
-        row.addStretch(1)
         self.body.addLayout(row)
         self.body.addSpacing(8)
         self.body.addWidget(self.offline_box)

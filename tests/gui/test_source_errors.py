@@ -1,0 +1,94 @@
+"""Every way a source can fail ends in a calm message with ways forward, never a frozen or empty screen."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from exposurecheck.core.errors import UserError
+from exposurecheck.core.identifiers import IdentifierType
+from exposurecheck.core.sources.pwned_passwords import PwnedPasswordsSource
+from tests.gui.conftest import PASSWORD, ListSource, pwned_factory
+from tests.support.loopback import Reply
+
+
+def _check_password(qtbot, window, email=False):
+    window.session.online_consent = True
+    window.show_page(window.details)
+    window.details.fields[IdentifierType.PASSWORD].edit.setText(PASSWORD)
+    if email:
+        window.details.fields[IdentifierType.EMAIL].edit.setText("someone@example.org")
+    window.details.check_button.click()
+    qtbot.waitUntil(lambda: not window.busy, timeout=30_000)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        (Reply(200, b"<!DOCTYPE html><html><body>Please log in</body></html>", {"Content-Type": "text/html"}),
+         "web page"),
+        (Reply(429, b"slow down", {"Retry-After": "3600"}), "busy"),
+        (Reply(500, b"oops"), "code 500"),
+        (Reply(200, b"not a range at all"), "could not be read"),
+    ],
+)
+def test_bad_answers(qtbot, make_window, pwned, reply, expected):
+    pwned.set("/range/", reply)
+    window = make_window(pwned_factory(pwned))
+    _check_password(qtbot, window)
+    page = window.checking
+    assert window.current_page() is page
+    assert expected in page.problem.text()
+    assert page.way_forward.isVisible() and "offline data pack" in page.way_forward.text()
+    # Everything failed: no "see results" (it would say nothing), but try again / questions / change details.
+    assert not page.results_button.isVisible()
+    assert page.retry_button.isVisible() and page.questions_button.isVisible()
+
+
+def test_unreachable_source_with_another_that_answered(qtbot, make_window):
+    dead = PwnedPasswordsSource(f"http://127.0.0.1:{_free_port()}")
+    window = make_window(lambda _t: [dead, ListSource({})])
+    _check_password(qtbot, window, email=True)
+    page = window.checking
+    assert "could not be reached" in page.problem.text()
+    assert page.results_button.isVisible()
+    page.results_button.click()
+    assert window.current_page() is window.results
+    assert "Not everything could be checked" in window.results.problems.text()
+
+
+def test_retry_after_a_failure_runs_again(qtbot, make_window, pwned):
+    pwned.set("/range/", Reply(503, b"down"))
+    window = make_window(pwned_factory(pwned))
+    _check_password(qtbot, window)
+    first = len(pwned.requests)
+    window.checking.retry_button.click()
+    qtbot.waitUntil(lambda: not window.busy, timeout=30_000)
+    assert len(pwned.requests) > first
+
+
+def test_a_pack_that_cannot_be_opened_does_not_stop_the_others(qtbot, make_window):
+    window = make_window(lambda _t: [UserError("source.unknown", name="broken"), ListSource({})])
+    window.show_page(window.details)
+    window.details.fields[IdentifierType.EMAIL].edit.setText("someone@example.org")
+    window.details.check_button.click()
+    qtbot.waitUntil(lambda: window.current_page() is window.results, timeout=10_000)
+    assert 'Unknown source "broken"' in window.results.problems.text()
+
+
+def test_offline_only_with_no_pack_offers_ways_forward(qtbot, make_window, pwned):
+    window = make_window(pwned_factory(pwned))
+    window.welcome.offline_box.setChecked(True)
+    _check_password(qtbot, window)
+    assert window.current_page() is window.checking
+    assert "no offline data pack was found" in window.checking.problem.text()
+    window.checking.questions_button.click()
+    assert window.current_page() is window.questions
+    assert pwned.requests == []
