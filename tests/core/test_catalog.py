@@ -188,3 +188,16 @@ def test_other_hibp_files_parse(name: str) -> None:
     assert len(catalog) == expected
     for breach in catalog.values():
         assert "<a " not in breach.description_en
+
+
+def test_catalog_messages_exist_in_both_languages() -> None:
+    from exposurecheck.resources import resource_path
+
+    en = json.loads(resource_path("i18n", "catalog.en.json").read_text(encoding="utf-8"))
+    zh = json.loads(resource_path("i18n", "catalog.zh_CN.json").read_text(encoding="utf-8"))
+    assert set(en) == set(zh)
+    assert all(key.startswith("catalog.") and zh[key].strip() for key in en)
+    labels = json.loads(resource_path("catalog", "data_classes.json").read_text(encoding="utf-8"))["labels"]
+    for cls, pair in labels.items():
+        assert pair["en"].strip(), cls
+        assert pair["zh_CN"].strip(), cls

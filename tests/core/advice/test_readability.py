@@ -6,13 +6,17 @@ import pytest
 
 from exposurecheck.core.advice.content import Entry, bundled_entries
 from exposurecheck.core.advice.readability import (
+    MAX_TITLE_CHARS_ZH,
+    MAX_TITLE_WORDS_EN,
     ZH_ALLOWED_LATIN,
     chinese_latin_words,
     chinese_problems,
+    chinese_stats,
     english_problems,
     english_sentences,
     english_stats,
 )
+from exposurecheck.core.catalog import Breach, load_bundled_catalog
 
 
 def _body(entry: Entry) -> list[str]:
@@ -55,3 +59,25 @@ def test_chinese_checker_fails_on_english_and_long_sentences() -> None:
 def test_allow_list_is_small_and_documented() -> None:
     # docs/advice.md lists exactly these; growing the list needs a doc change too.
     assert {"SIM", "PIN", "PUK", "App", "ID", "IP", "QQ"} == ZH_ALLOWED_LATIN
+
+
+@pytest.mark.parametrize("entry", bundled_entries("en"), ids=lambda e: e.code)
+def test_english_titles_are_short(entry: Entry) -> None:
+    assert english_stats([entry.title + "."]).words <= MAX_TITLE_WORDS_EN
+
+
+@pytest.mark.parametrize("entry", bundled_entries("zh_CN"), ids=lambda e: e.code)
+def test_chinese_titles_are_short(entry: Entry) -> None:
+    assert chinese_stats([entry.title]).words <= MAX_TITLE_CHARS_ZH
+
+
+@pytest.mark.parametrize("breach", list(load_bundled_catalog().values()), ids=lambda b: b.id)
+def test_bundled_catalog_descriptions_are_plain(breach: Breach) -> None:
+    assert english_problems([breach.description_en]) == []
+    assert chinese_problems([breach.title_zh, breach.description_zh]) == []
+
+
+def test_title_limits_can_fail() -> None:
+    long_title = "Please take a moment to carefully review every one of your many online accounts today."
+    assert english_stats([long_title]).words > MAX_TITLE_WORDS_EN
+    assert chinese_stats(["请你今天抽出一点时间仔细检查一下你所有的网上账户和密码设置"]).words > MAX_TITLE_CHARS_ZH

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 MAX_AVG_WORDS_EN = 20.0
 MAX_WORDS_EN_SENTENCE = 35  # one run-on sentence hides in a good average; this catches it
 MAX_AVG_CHARS_ZH = 30.0
+# Titles are read at a glance: at most 12 words / 20 characters (CONTENT-RESEARCH.md §6).
+MAX_TITLE_WORDS_EN = 12
+MAX_TITLE_CHARS_ZH = 20
 MAX_CHARS_ZH_SENTENCE = 60
 
 # Latin-script words allowed in Chinese text: each is printed this way on Chinese phones and SIM packs.
