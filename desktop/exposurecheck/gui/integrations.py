@@ -63,6 +63,7 @@ class Extras:
         self.guided_class = optional("exposurecheck.gui.guided", "GuidedView")
         self.write_case_sheet = optional("exposurecheck.gui.case_sheet", "write_case_sheet")
         self.kept_id: str | None = None  # the vault id of the check on screen, once kept
+        self.keystore: Any = None  # None: the OS keyring (tests inject a real or a refusing one)
         self.guided = GuidedPage()
         self.saved = SavedChecksPage()
         window.add_page(self.guided)
@@ -147,7 +148,7 @@ class Extras:
         if session.report is None:
             return False
         try:
-            vault = Vault.open()
+            vault = Vault.open(keystore=self.keystore)
             self.kept_id = vault.save_check(session.report)
             for item_id in sorted(session.done_items):
                 vault.set_done(self.kept_id, item_id, True)
@@ -165,7 +166,7 @@ class Extras:
         from exposurecheck.core.vault import Vault
 
         try:
-            Vault.open().set_done(self.kept_id, item_id, done)
+            Vault.open(keystore=self.keystore).set_done(self.kept_id, item_id, done)
         except UserError as exc:
             self.window.results.status.setText(t(exc.key, self.window.session.lang, **exc.params))
 
@@ -173,7 +174,7 @@ class Extras:
         from exposurecheck.core.vault import Vault
 
         try:
-            self.saved.show_checks(Vault.open().list_checks(), "")
+            self.saved.show_checks(Vault.open(keystore=self.keystore).list_checks(), "")
         except UserError as exc:
             self.saved.show_checks([], t(exc.key, self.window.session.lang, **exc.params))
         self.window.show_page(self.saved)
@@ -182,7 +183,7 @@ class Extras:
         from exposurecheck.core.vault import Vault
 
         try:
-            saved = Vault.open().load_check(check_id)
+            saved = Vault.open(keystore=self.keystore).load_check(check_id)
         except UserError as exc:
             self.saved.status.show_message(t(exc.key, self.window.session.lang, **exc.params))
             return
@@ -192,7 +193,7 @@ class Extras:
     def wipe(self) -> None:
         from exposurecheck.core.wipe import wipe_everything
 
-        report = wipe_everything()
+        report = wipe_everything(self.keystore)
         self.kept_id = None
         self.window.end_session()
         self.window.welcome.status.setText("\n".join(report.lines(self.window.session.lang)))
@@ -200,3 +201,4 @@ class Extras:
     def end_session(self) -> None:
         self.kept_id = None
         self.guided.set_view(None)
+        self.refresh_saved_button()

@@ -1,0 +1,106 @@
+"""The results page's extra actions: guided mode and the case sheet (help desk), and the encrypted vault."""
+
+from __future__ import annotations
+
+import keyring.backends.fail
+import pytest
+from PySide6.QtWidgets import QAbstractButton
+
+from exposurecheck.core.identifiers import IdentifierType
+from exposurecheck.core.keystore import KeyringKeyStore
+from exposurecheck.core.vault import vault_exists
+from tests.gui.conftest import PHONE_CANONICAL, ListSource, all_texts
+from tests.support.secret_service import real_keystore
+
+
+def _results(qtbot, make_window):
+    window = make_window(lambda _t: [ListSource({PHONE_CANONICAL: ("shanghai_police_2022",)})])
+    window.show_page(window.details)
+    window.details.fields[IdentifierType.PHONE].edit.setText("13800138000")
+    window.details.check_button.click()
+    qtbot.waitUntil(lambda: window.current_page() is window.results, timeout=10_000)
+    return window
+
+
+def test_guided_mode_shows_the_plan_and_shares_done_marks(qtbot, make_window):
+    window = _results(qtbot, make_window)
+    assert window.results.guided_button.isVisible()
+    window.results.guided_button.click()
+    guided = window.extras.guided
+    assert window.current_page() is guided and guided.view is not None
+    first = window.session.plan.items()[0]
+    guided.view.mark_done()
+    assert first.id in window.session.done_items
+    guided.back_button.click()
+    assert window.current_page() is window.results
+    box = window.results.item_cards[0].findChild(QAbstractButton, "markDone")
+    assert box.isChecked(), "a step done in guided mode is ticked on the results page"
+
+
+def test_case_sheet_is_written_without_identifiers(qtbot, make_window, tmp_path):
+    window = _results(qtbot, make_window)
+    assert window.results.case_sheet_button.isVisible()
+    path = tmp_path / "sheet.pdf"
+    assert window.extras.save_case_sheet(path)
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert b"13800138000" not in data and b"8000" not in data.replace(b"80000", b"")
+    assert str(path) in window.results.status.text()
+
+
+def test_case_sheet_error_is_shown_calmly(qtbot, make_window, tmp_path):
+    window = _results(qtbot, make_window)
+    target = tmp_path / "missing-folder" / "deeper" / "sheet.pdf"
+    ok = window.extras.save_case_sheet(target)
+    if ok:  # the writer may create folders itself; then the file must really be there
+        assert target.is_file()
+    else:
+        assert window.results.status.text()
+
+
+def test_keep_without_a_keyring_saves_nothing_and_says_so(qtbot, make_window):
+    window = _results(qtbot, make_window)
+    window.extras.keystore = KeyringKeyStore(keyring.backends.fail.Keyring())
+    assert not window.extras.keep()
+    assert "not kept" in window.results.status.text()
+    assert "Nothing was saved" in window.results.status.text()
+    assert not vault_exists()
+
+
+def test_keep_reopen_and_wipe_with_the_real_keyring(qtbot, make_window):
+    store = real_keystore()  # skips without an unlocked Secret Service
+    window = _results(qtbot, make_window)
+    window.extras.keystore = store
+    try:
+        first = window.session.plan.items()[0]
+        assert window.extras.keep(), window.results.status.text()
+        window.results.item_cards[0].findChild(QAbstractButton, "markDone").setChecked(True)
+        window.end_session()
+        assert window.welcome.open_saved_button.isVisible()
+        assert PHONE_CANONICAL not in all_texts(window)
+
+        window.welcome.open_saved_button.click()
+        assert window.current_page() is window.extras.saved
+        assert window.extras.saved.list.count() == 1
+        window.extras.saved.open_button.click()
+        assert window.current_page() is window.results
+        assert first.id in window.session.done_items
+        assert "+86 138 **** 8000" in all_texts(window)
+
+        window.show_page(window.extras.saved)
+        window.extras.saved.wipe_button.click()
+        assert window.current_page() is window.welcome
+        assert not vault_exists()
+        assert window.welcome.status.text()
+        assert not window.welcome.open_saved_button.isVisible()
+    finally:
+        store.delete_key()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_saved_page_without_a_keyring_explains(qtbot, make_window, lang):
+    window = make_window(lang=lang)
+    window.extras.keystore = KeyringKeyStore(keyring.backends.fail.Keyring())
+    window.extras.open_saved()
+    assert window.current_page() is window.extras.saved
+    assert window.extras.saved.status.isVisible() and window.extras.saved.status.text()
