@@ -84,6 +84,13 @@ def test_bad_answers_are_clear_errors(answer: str, message: str) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_identifier_typed_as_answer_id_never_reaches_stderr() -> None:
+    result = _run("--answer", "13800138000=yes")
+    assert result.returncode == 2
+    assert "13800138000" not in result.stderr + result.stdout
+    assert "--list" in result.stderr
+
+
 def test_list_shows_question_ids() -> None:
     result = _run("--list")
     assert result.returncode == 0

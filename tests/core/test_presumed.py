@@ -44,6 +44,16 @@ def test_unknown_question_is_a_user_error() -> None:
     assert "no_such_question" in info.value.message("en")
 
 
+@pytest.mark.parametrize("typed", ["13800138000", "+8613800138000", "someone@example.com", "id11010519491231002x"])
+def test_an_identifier_typed_as_question_id_is_not_echoed(typed: str) -> None:
+    with pytest.raises(UserError) as info:
+        presumed_classes({typed: True})
+    for lang in ("en", "zh_CN"):
+        assert typed not in info.value.message(lang)
+        assert "1380013" not in info.value.message(lang)
+    assert info.value.params == {}
+
+
 @pytest.mark.parametrize(("text", "value"), [("yes", True), ("Y", True), ("是", True), (" no ", False), ("否", False)])
 def test_parse_answer(text: str, value: bool) -> None:
     assert parse_answer(text) is value

@@ -103,8 +103,11 @@ def _check(answers: Mapping[str, bool], questions: Sequence[Question]) -> None:
     known = {q.id for q in questions}
     for question_id in answers:
         if question_id not in known:
-            # Question ids come from the questionnaire, never from a person's details, so naming one is safe.
-            raise UserError("advice.presumed.error.unknown", question=plain_text(question_id, 64))
+            # Echo the unknown id only when it looks like a question id: someone may have typed a phone or ID
+            # number there by mistake, and identifiers must never reach stderr or a log.
+            if _ID_RE.match(question_id) and not re.search(r"[0-9]{4}", question_id):
+                raise UserError("advice.presumed.error.unknown", question=question_id)
+            raise UserError("advice.presumed.error.unknown_hidden")
 
 
 def presumed_classes(answers: Mapping[str, bool], questions: Sequence[Question] | None = None) -> frozenset[str]:
