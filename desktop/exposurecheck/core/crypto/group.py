@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+from functools import cache
 
 from exposurecheck.core.crypto import sodium
 
@@ -27,6 +28,7 @@ class Mode(enum.IntEnum):
     POPRF = 0x02
 
 
+@cache
 def context_string(mode: Mode) -> bytes:
     return b"OPRFV1-" + bytes([mode]) + b"-" + SUITE_ID
 
@@ -60,8 +62,13 @@ def hash_to_group(msg: bytes, mode: Mode) -> bytes:
 def hash_to_scalar(msg: bytes, mode: Mode, dst: bytes | None = None) -> bytes:
     """HashToScalar: 64 uniform bytes reduced modulo the group order (default DST "HashToScalar-" || context)."""
     if dst is None:
-        dst = b"HashToScalar-" + context_string(mode)
+        dst = _scalar_dst(mode)
     return sodium.scalar_reduce(expand_message_xmd(msg, dst, 64))
+
+
+@cache
+def _scalar_dst(mode: Mode) -> bytes:
+    return b"HashToScalar-" + context_string(mode)
 
 
 def length_prefixed(*parts: bytes) -> bytes:
