@@ -1,0 +1,1 @@
+"""Operator tools for NGO profiles (`exposure-check-admin profile ...`)."""
