@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exposurecheck.core.catalog import (
     Breach,
@@ -201,3 +205,42 @@ def test_catalog_messages_exist_in_both_languages() -> None:
     for cls, pair in labels.items():
         assert pair["en"].strip(), cls
         assert pair["zh_CN"].strip(), cls
+
+
+_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?]")
+
+
+def _assert_plain(text: str) -> None:
+    assert not _TAG.search(text)
+    assert not any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_plain_text_never_returns_markup_or_control_characters(untrusted: str) -> None:
+    _assert_plain(plain_text(untrusted))
+
+
+def test_naughty_strings_become_plain_text_in_a_hibp_catalog() -> None:
+    blns = _needs(Path(__file__).resolve().parents[3] / "shared" / "testdata" / "adversarial" / "blns.json")
+    strings = [s for s in json.loads(blns.read_text(encoding="utf-8")) if isinstance(s, str)]
+    data = [
+        {"Name": f"b{n}", "Title": s, "Description": s, "DataClasses": [s or "x"], "BreachDate": s}
+        for n, s in enumerate(strings)
+    ]
+    catalog = catalog_from_json(data)
+    assert len(catalog) == len(strings)
+    for breach in catalog.values():
+        _assert_plain(breach.title_en)
+        _assert_plain(breach.description_en)
+        for cls in breach.data_classes:
+            _assert_plain(cls)
+
+
+def test_source_links_must_be_plain_web_addresses() -> None:
+    entry = {
+        "id": "x",
+        "data_classes": ["Names"],
+        "sources": ["https://ok.example/a", "javascript:alert(1)", 'https://x/"><script>', "file:///etc/passwd", 5],
+    }
+    assert catalog_from_json([entry])["x"].sources == ("https://ok.example/a",)

@@ -41,8 +41,10 @@ _MAX_BREACHES = 100_000
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-# Anything tag-shaped that survives entity decoding (e.g. "&lt;b&gt;") is removed as well: no markup ever survives.
+# Anything tag-shaped that survives entity decoding (e.g. "&lt;b&gt;") is removed as well, and then any "<" that
+# could still open a tag (an unclosed "<b" or "<?") is dropped: whatever renders this text, no markup survives.
 _TAG_RE = re.compile(r"</?[A-Za-z!?][^<>]*>")
+_TAG_OPEN_RE = re.compile(r"<(?=\s*/?\s*[A-Za-z!?])")
 _SPACE_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u3000]+")
 
 
@@ -140,7 +142,11 @@ def plain_text(untrusted: object, limit: int = _MAX_DESCRIPTION) -> str:
     parser.close()
     text = html.unescape("".join(parser.parts))
     text = _TAG_RE.sub("", text)
-    return _clean_line(text, limit)
+    text = _clean_line(text, limit)
+    # Removing one "<" can bring the next one up against a letter ("<<b"), so repeat until nothing changes.
+    while _TAG_OPEN_RE.search(text):
+        text = _TAG_OPEN_RE.sub("", text)
+    return text
 
 
 def _clean_line(text: str, limit: int) -> str:
@@ -156,7 +162,7 @@ def _clean_url(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     url = _clean_line(value, _MAX_URL)
-    if " " in url or not url.lower().startswith(("https://", "http://")):
+    if any(ch in url for ch in ' <>"') or not url.lower().startswith(("https://", "http://")):
         return None
     return url
 
@@ -223,7 +229,7 @@ def _classes(value: object) -> tuple[str, ...] | None:
         return None
     seen: dict[str, None] = {}
     for item in value[:_MAX_CLASSES]:
-        name = _clean_line(item, _MAX_CLASS) if isinstance(item, str) else ""
+        name = plain_text(item, _MAX_CLASS)
         if name:
             seen.setdefault(name, None)
     return tuple(seen)
