@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from exposurecheck.cli.helpdesk_options import add_case_sheet_argument, write_case_sheet_after_check
 from exposurecheck.cli.output import print_error, print_json, safe_text
 from exposurecheck.cli.vault_options import add_save_arguments, save_after_check
 from exposurecheck.core.check import check
@@ -52,6 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--lang", choices=("en", "zh_CN"), default=None)
     add_save_arguments(parser)
+    add_case_sheet_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -69,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
     log.info("checking %s against %d source(s)", identifiers_summary(identifiers), len(sources))
     report = check(identifiers, sources)
     _print_report(report, args)
+    write_case_sheet_after_check(report, args)
     save_after_check(report, identifiers, args)
     if report.all_failed:
         return EXIT_ALL_FAILED

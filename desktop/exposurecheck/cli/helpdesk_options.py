@@ -1,0 +1,72 @@
+"""Help-desk options for `check`: `--case-sheet FILE.pdf` writes the case sheet after the report is printed.
+
+The case sheet is painted with Qt, which is imported only when the option is used, so `check` stays light
+otherwise. Status messages go to stderr, so `check --json` keeps stdout for the report alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from exposurecheck.cli.output import print_error
+from exposurecheck.core.errors import UserError
+from exposurecheck.core.i18n import tr
+from exposurecheck.core.report import Report
+
+if TYPE_CHECKING:
+    from exposurecheck.core.profile import Profile
+
+
+def add_case_sheet_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--case-sheet",
+        type=Path,
+        default=None,
+        metavar="FILE.pdf",
+        help="also write a printable case sheet (PDF, no identifiers on it) for help-desk follow-up",
+    )
+
+
+def load_profile_for_cli(lang: str) -> Profile | None:
+    """The organisation profile found next to the app or on the stick, or None.
+
+    A profile that fails its check is not used, and the person is told why; the sheet is still written.
+    A profile whose key was never confirmed is used, and its fingerprint is shown so it can be compared.
+    """
+    from exposurecheck.core import profile as prof
+
+    path = prof.discover_profile()
+    if path is None:
+        return None
+    try:
+        loaded = prof.load_profile(path)
+    except UserError as exc:
+        print_error(exc.message(lang))
+        return None
+    if not prof.is_confirmed(loaded):
+        print_error(
+            tr("helpdesk.cli.profile_unconfirmed", lang, name=loaded.name(lang), fingerprint=loaded.fingerprint)
+        )
+    return loaded
+
+
+def write_case_sheet_after_check(report: Report, args: argparse.Namespace) -> None:
+    """Write the case sheet asked for with `--case-sheet`, if any."""
+    path: Path | None = getattr(args, "case_sheet", None)
+    if path is None:
+        return
+    lang = args.lang
+    from exposurecheck.core.advice import plan_for_report
+    from exposurecheck.gui.case_sheet import ensure_gui_application, write_case_sheet
+
+    profile = load_profile_for_cli(lang)
+    extra = list(profile.advice) if profile is not None else []
+    plan = plan_for_report(report, lang, extra_entries=extra)
+    app = ensure_gui_application()
+    try:
+        write_case_sheet(plan, path, lang, profile=profile, demo=plan.demo)
+    finally:
+        del app
+    print_error(tr("helpdesk.cli.case_sheet_written", lang, file=str(path)))
