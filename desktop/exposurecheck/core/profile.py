@@ -277,39 +277,24 @@ def discover_profile(roots: Sequence[Path] | None = None) -> Path | None:
         return Path(override)
     for root in roots if roots is not None else search_roots():
         candidate = root / FILE_NAME
-        if candidate.is_file():
-            return candidate
+        try:
+            if candidate.is_file():
+                return candidate
+        except OSError:  # a stick pulled out mid-scan, a folder we may not read
+            continue
     return None
 
 
 def search_roots() -> tuple[Path, ...]:
-    """Folders where an NGO's files may sit: the app's own folder, then the tops of mounted removable media."""
-    roots: list[Path] = [app_dir()]
-    roots.extend(mounted_media())
-    return tuple(dict.fromkeys(roots))
+    """Folders where an NGO's files may sit: the app's own folder (when installed or on a stick), then the tops of
+    mounted removable drives (found the same way as offline packs)."""
+    from exposurecheck.core.packs.discovery import removable_mounts
 
-
-def app_dir() -> Path:
-    """The folder holding the executable when frozen; the repository's top level in a source checkout."""
+    roots: list[Path] = []
     if getattr(sys, "frozen", False):
-        return Path(sys.executable).resolve().parent
-    return Path(__file__).resolve().parents[3]
-
-
-def mounted_media() -> tuple[Path, ...]:
-    """Tops of mounted sticks: /media/<user>/*, /run/media/<user>/*, /Volumes/*, and drive letters on Windows."""
-    found: list[Path] = []
-    if sys.platform == "win32":
-        found.extend(Path(f"{letter}:\\") for letter in "DEFGHIJKLMNOPQRSTUVWXYZ" if Path(f"{letter}:\\").exists())
-        return tuple(found)
-    patterns = ("/media/*", "/media/*/*", "/run/media/*/*", "/Volumes/*")
-    for pattern in patterns:
-        base = Path("/")
-        try:
-            found.extend(p for p in sorted(base.glob(pattern.lstrip("/"))) if p.is_dir())
-        except OSError:
-            continue
-    return tuple(found)
+        roots.append(Path(sys.executable).resolve().parent)
+    roots.extend(removable_mounts())
+    return tuple(dict.fromkeys(roots))
 
 
 # --- first-use confirmation -------------------------------------------------------------------------------------
