@@ -26,8 +26,10 @@ with its own gnome-keyring (unlocked with a random password, keyring files insid
 scanned too, and each command is a real restart). `--keyring ambient` uses whatever keyring the environment has;
 `--keyring passphrase` saves with a passphrase instead.
 
-Other front ends (the GUI) are audited with `audit_action(action)`: give it a function that drives the app with the
-canaries and writes files; it returns the same findings (see `gui_pass` for the hook).
+The GUI pass (`gui_pass`, skipped with `--no-gui` or when PySide6/the GUI is absent) drives the real window offscreen
+through scripts/privacy_audit_gui.py, one process per step: type the canaries, accept consent, keep the check, tick
+an item; restart and re-open it; restart and wipe. Any other front end can be audited the same way with
+`audit_action(action)`: give it a function that drives the app with `env.canaries`; it returns the same findings.
 """
 
 from __future__ import annotations
@@ -441,11 +443,11 @@ def demo_pack_available() -> bool:
 
 
 def run_app(
-    audit: AuditEnv, command: list[str], label: str, args: list[str], stdin: str = ""
+    audit: AuditEnv, command: list[str], label: str, args: list[str], stdin: str = "", *, verbose: bool = True
 ) -> subprocess.CompletedProcess[str]:
-    """Run the app once with `--verbose` in the audit's environment (its own keyring session when there is one)
-    and record what it printed."""
-    argv = [*command, "--verbose", *args]
+    """Run the app once (with `--verbose` unless told not to) in the audit's environment (its own keyring session
+    when there is one) and record what it printed."""
+    argv = [*command, *(["--verbose"] if verbose else []), *args]
     if audit.keyring_mode == "session":
         unlock = 'printf %s "$EC_AUDIT_KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets'
         argv = ["dbus-run-session", "--", "sh", "-c", f'{unlock} >/dev/null && exec "$@"', "sh", *argv]
@@ -532,12 +534,60 @@ def cli_pass(app: list[str] | None = None) -> Callable[[AuditEnv], None]:
     return action
 
 
-def gui_pass() -> Callable[[AuditEnv], None] | None:
-    """The GUI action (save, re-open, wipe through real widgets offscreen), once the GUI has those paths.
+def gui_available() -> bool:
+    sys.path.insert(0, str(REPO / "desktop"))
+    try:
+        return all(
+            importlib.util.find_spec(name) is not None
+            for name in ("PySide6.QtWidgets", "exposurecheck.gui.integrations")
+        )
+    except ModuleNotFoundError:
+        return False
 
-    Returns None while `exposurecheck.gui` has no save/wipe entry point this audit can drive.
-    """
-    return None
+
+def gui_pass() -> Callable[[AuditEnv], None] | None:
+    """The GUI action: type the canaries into the real window (offscreen), keep the check, restart, re-open it,
+    restart, wipe (scripts/privacy_audit_gui.py, one process per step). None when the GUI is not there."""
+    if not gui_available():
+        return None
+    driver = [sys.executable, str(REPO / "scripts" / "privacy_audit_gui.py")]
+
+    def step(audit: AuditEnv, name: str, payload: dict[str, object]) -> dict[str, object]:
+        completed = run_app(audit, driver, f"GUI {name}", [name], json.dumps(payload), verbose=False)
+        try:
+            outcome = json.loads(completed.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            outcome = {}
+        if completed.returncode != 0 or not isinstance(outcome, dict):
+            audit.result.problems.append(f"GUI step {name} failed (exit {completed.returncode})")
+            return {}
+        return outcome
+
+    def action(audit: AuditEnv) -> None:
+        if audit.keyring_mode == "passphrase":
+            audit.result.problems.append("the GUI keeps checks only with a keyring: run with a Secret Service")
+            return
+        kinds = ("phone", "email", "cn_id", "username", "password")
+        with pwned_passwords_server(audit.canary("password").typed) as url:
+            payload = {"canaries": {k: audit.canary(k).typed for k in kinds}, "url": url, "demo": demo_pack_available()}
+            saved = step(audit, "save", payload)
+        if not (saved.get("results") and saved.get("kept") and saved.get("found")):
+            audit.result.problems.append(f"GUI did not check, find and keep: {saved}")
+        audit.scan_files("GUI: after keeping")
+        reopened = step(audit, "reopen", {})
+        if not (reopened.get("count") == 1 and reopened.get("reopened") and reopened.get("done") == 1):
+            audit.result.problems.append(f"GUI did not re-open the kept check with its progress: {reopened}")
+        audit.scan_files("GUI: after re-opening")
+        wiped = step(audit, "wipe", {})
+        if not wiped.get("wiped"):
+            audit.result.problems.append(f"GUI wipe did not remove the vault: {wiped}")
+        leftovers = [p for d in audit.app_dirs() if d.exists() for p in d.rglob("*") if p.is_file()]
+        for path in leftovers:
+            audit.result.notes.append(
+                f"GUI: left after wipe: {audit.scanner.redact(str(path.relative_to(audit.root)))}"
+            )
+
+    return action
 
 
 # ----- self-test: the scanner must catch every form ----------------------------------------------------------
@@ -566,15 +616,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--app", help="command that runs the app (default: python -m exposurecheck from this checkout)")
     parser.add_argument("--self-test", action="store_true", help="only check that the scanner catches every form")
     parser.add_argument("--keep", action="store_true", help="keep the throwaway folder for inspection")
+    parser.add_argument("--no-gui", action="store_true", help="skip the GUI pass")
     args = parser.parse_args(argv)
     if args.self_test:
         result = self_test()
     else:
         app = shlex.split(args.app) if args.app else None
         result = audit_action(cli_pass(app), keyring_mode=args.keyring, keep=args.keep)
-        gui = gui_pass()
+        gui = None if args.no_gui else gui_pass()
         if gui is None:
-            result.notes.append("GUI pass: not available yet")
+            result.notes.append("GUI pass: skipped" if args.no_gui else "GUI pass: not available in this build")
         else:
             gui_result = audit_action(gui, keyring_mode=args.keyring, keep=args.keep)
             result.findings += gui_result.findings

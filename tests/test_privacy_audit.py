@@ -8,6 +8,7 @@ that kind and form, and never print the canary itself.
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 import textwrap
@@ -181,35 +182,43 @@ LEAKS = {
 }
 
 
-def _leaking_action(leak_code: str):
-    def action(env) -> None:
-        plant = env.root / "plant"
-        plant.mkdir()
-        (plant / "sitecustomize.py").write_text(
-            "import exposurecheck.core.check as _c\n"
-            "_real = _c.check\n"
-            "def check(identifiers, *args, **kwargs):\n"
-            + textwrap.indent(textwrap.dedent(leak_code), "    ")
-            + "\n    return _real(identifiers, *args, **kwargs)\n"
-            "_c.check = check\n"
+def _plant(env, leak_code: str) -> None:
+    plant = env.root / "plant"
+    plant.mkdir()
+    (plant / "sitecustomize.py").write_text(
+        "import exposurecheck.core.check as _c\n"
+        "_real = _c.check\n"
+        "def check(identifiers, *args, **kwargs):\n"
+        + textwrap.indent(textwrap.dedent(leak_code), "    ")
+        + "\n    return _real(identifiers, *args, **kwargs)\n"
+        "_c.check = check\n"
+    )
+    env.env["PYTHONPATH"] = f"{plant}{os.pathsep}{env.env['PYTHONPATH']}"
+    env.env["EC_AUDIT_SCRIPTS"] = str(REPO / "scripts")
+
+
+def _one_cli_check(env) -> None:
+    ids = [
+        *("--phone", env.canary("phone").typed),
+        *("--email", env.canary("email").typed),
+        *("--cn-id", env.canary("cn_id").typed),
+        *("--username", env.canary("username").typed),
+    ]
+    with audit.pwned_passwords_server(env.canary("password").typed) as url:
+        completed = audit.run_app(
+            env,
+            audit.default_app(),
+            "check",
+            ["check", *ids, "--password-stdin", "--source", f"hibp-passwords={url}", "--json"],
+            env.canary("password").typed + "\n",
         )
-        env.env["PYTHONPATH"] = f"{plant}{':'}{env.env['PYTHONPATH']}"
-        env.env["EC_AUDIT_SCRIPTS"] = str(REPO / "scripts")
-        ids = [
-            *("--phone", env.canary("phone").typed),
-            *("--email", env.canary("email").typed),
-            *("--cn-id", env.canary("cn_id").typed),
-            *("--username", env.canary("username").typed),
-        ]
-        with audit.pwned_passwords_server(env.canary("password").typed) as url:
-            completed = audit.run_app(
-                env,
-                audit.default_app(),
-                "check",
-                ["check", *ids, "--password-stdin", "--source", f"hibp-passwords={url}", "--json"],
-                env.canary("password").typed + "\n",
-            )
-        assert completed.returncode == 0, completed.stderr[-300:]
+    assert completed.returncode == 0, completed.stderr[-300:]
+
+
+def _leaking_action(leak_code: str, inner=_one_cli_check):
+    def action(env) -> None:
+        _plant(env, leak_code)
+        inner(env)
 
     return action
 
@@ -238,3 +247,28 @@ def test_a_canary_written_straight_into_home_is_caught(tmp_path: Path) -> None:
 
     result = audit.audit_action(action, keyring_mode="passphrase")
     assert {(f.kind, f.where) for f in result.findings} == {("phone", "end: file home/notes.txt")}
+
+
+# ----- the GUI pass: real widgets offscreen, one process per step -----------------------------------------------
+
+NO_GUI = "the GUI (exposurecheck.gui, PySide6) is not installed"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not has_gnome_keyring(), reason=NO_GNOME_KEYRING)
+@pytest.mark.skipif(not audit.gui_available(), reason=NO_GUI)
+def test_gui_audit_keeps_reopens_wipes_and_is_clean() -> None:
+    canaries = audit.make_canaries()
+    result = audit.audit_action(audit.gui_pass(), canaries=canaries, keyring_mode="session")
+    assert result.findings == [] and result.problems == [], result.lines()
+    _no_canary_in_report(result, canaries)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not has_gnome_keyring(), reason=NO_GNOME_KEYRING)
+@pytest.mark.skipif(not audit.gui_available(), reason=NO_GUI)
+def test_gui_audit_catches_a_leak_from_the_gui_check_path() -> None:
+    code, kinds, form = LEAKS["sha256-of-encoding-in-cache"]
+    result = audit.audit_action(_leaking_action(code, audit.gui_pass()), keyring_mode="session")
+    assert result.exit_code == audit.EXIT_FOUND
+    assert {f.kind for f in result.findings} >= kinds and any(f.form == form for f in result.findings)
