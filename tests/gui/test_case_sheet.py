@@ -225,3 +225,20 @@ def test_unwritable_path_is_a_clear_error(qapp, tmp_path: Path) -> None:  # type
         write_case_sheet(Plan("en", "S.", ()), tmp_path / "no-such-folder" / "sheet.pdf", "en")
     assert caught.value.key == "helpdesk.case_sheet.write_failed"
     assert "sheet.pdf" in caught.value.message("en")
+
+
+def test_print_path_paints_the_same_sheet(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtPrintSupport import QPrinter
+
+    from exposurecheck.gui.case_sheet import make_print_dialog, print_to
+
+    dialog = make_print_dialog("zh_CN")
+    assert dialog.windowTitle() == "打印个案记录单"
+    printer = dialog.printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)  # a "printer" that writes a file, as CUPS-PDF would
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    plan = plan_for_report(Report(), "zh_CN")
+    assert print_to(printer, plan, "zh_CN", demo=True)
+    dialog.deleteLater()
+    text = pdf_text(tmp_path / "printed.pdf")
+    assert "个案记录单" in text and "演示" in text

@@ -48,6 +48,7 @@ from exposurecheck.gui.none_refs import restore_none_refs
 from exposurecheck.gui.text import plain, t
 
 if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
     from PySide6.QtWidgets import QWidget
 
     from exposurecheck.core.profile import Profile
@@ -116,16 +117,39 @@ def print_case_sheet(
     done_items: Iterable[str] = frozenset(),
 ) -> bool:
     """Ask with the system print dialog, then print the case sheet. True when it was sent to a printer."""
-    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    from PySide6.QtPrintSupport import QPrintDialog
 
     with restore_none_refs():
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setPageLayout(_page_layout())
-        printer.setDocName(t("helpdesk.sheet.title", lang))
-        dialog = QPrintDialog(printer, parent)
-        dialog.setWindowTitle(t("helpdesk.sheet.print_title", lang))
+        dialog = make_print_dialog(lang, parent)
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
             return False
+        return print_to(dialog.printer(), plan, lang, profile=profile, demo=demo, done_items=done_items)
+
+
+def make_print_dialog(lang: str, parent: QWidget | None = None) -> QPrintDialog:
+    """The system print dialog over a high-resolution A4 printer, titled in `lang` (not yet shown)."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageLayout(_page_layout())
+    printer.setDocName(t("helpdesk.sheet.title", lang))
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(t("helpdesk.sheet.print_title", lang))
+    dialog._printer = printer  # type: ignore[attr-defined]  # the dialog does not own it; keep it alive with it
+    return dialog
+
+
+def print_to(
+    printer: QPrinter,
+    plan: Plan,
+    lang: str,
+    *,
+    profile: Profile | None = None,
+    demo: bool = False,
+    done_items: Iterable[str] = frozenset(),
+) -> bool:
+    """Paint the case sheet on a printer chosen in the print dialog; False when the printer refused to start."""
+    with restore_none_refs():
         return _render(printer, plan, lang, profile=profile, demo=demo, done_items=frozenset(done_items))
 
 
