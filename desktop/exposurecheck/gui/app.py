@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from exposurecheck.gui.excepthook import ExceptionHook
 from exposurecheck.gui.main_window import MainWindow
+from exposurecheck.gui.settings_link import link_settings, save_language
 from exposurecheck.gui.sources import SourceFactory, default_factory
 from exposurecheck.gui.style import apply_base_font
 from exposurecheck.gui.translation import QtTranslations
@@ -50,12 +51,23 @@ def create_window(
     source_factory: SourceFactory = default_factory,
     offscreen: bool = False,
     install_hook: bool = True,
+    defer_pages: bool = False,
 ) -> Running:
+    """The app's window, ready to show. `defer_pages` builds all but the welcome page after the first paint."""
     app = application(offscreen)
     translations = QtTranslations(app)
-    window = MainWindow(lang, pool or QThreadPool.globalInstance(), source_factory)
-    window.on_language_changed = translations.apply
+    window = MainWindow(lang, pool or QThreadPool.globalInstance(), source_factory, defer_pages=defer_pages)
     translations.apply(lang)
+    if window.pages_built:
+        link_settings(window)
+    else:
+        window.on_pages_built.append(lambda: link_settings(window))
+
+    def language_changed(new_lang: str) -> None:
+        translations.apply(new_lang)
+        save_language(new_lang)
+
+    window.on_language_changed = language_changed
     hook = ExceptionHook(lambda: window, lambda: window.session.lang, window.remember_clipboard)
     if install_hook:
         hook.install()
@@ -78,7 +90,7 @@ def initial_language(requested: str | None) -> str:
 
 def run(lang: str | None = None) -> int:
     """Open the window and run until it is closed."""
-    running = create_window(initial_language(lang))
+    running = create_window(initial_language(lang), defer_pages=True)
     running.window.resize(1000, 720)
     running.window.show()
     QGuiApplication.processEvents()

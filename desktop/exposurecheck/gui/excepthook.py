@@ -8,9 +8,7 @@ exception's message or any local variable, because those could quote what the pe
 from __future__ import annotations
 
 import logging
-import platform
 import sys
-import traceback
 from collections.abc import Callable
 from types import TracebackType
 
@@ -26,6 +24,9 @@ log = logging.getLogger(__name__)
 
 def diagnostic(exc_type: type[BaseException], tb: TracebackType | None) -> str:
     """A few lines safe to paste into a support request."""
+    import platform  # only needed when something went wrong; kept off the start-up path
+    import traceback
+
     where = "?"
     frames = traceback.extract_tb(tb) if tb is not None else []
     if frames:

@@ -7,33 +7,31 @@ their signals, so the event loop never waits on the network.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
-from exposurecheck.core.advice import Plan, plan_for_presumed, plan_for_report
-from exposurecheck.core.identifiers import Identifier
-from exposurecheck.core.report import Report, SourceState
-from exposurecheck.core.sources.base import Source
-from exposurecheck.gui import integrations
 from exposurecheck.gui.pages.base import Page
-from exposurecheck.gui.pages.checking import CheckingPage
-from exposurecheck.gui.pages.consent import ConsentPage
-from exposurecheck.gui.pages.details import DetailsPage
-from exposurecheck.gui.pages.questionnaire import QuestionnairePage
-from exposurecheck.gui.pages.results import ResultsPage
-from exposurecheck.gui.pages.sent import SentPage
 from exposurecheck.gui.pages.welcome import WelcomePage
 from exposurecheck.gui.session import Session
 from exposurecheck.gui.sources import SourceFactory, default_factory, plan_sources
 from exposurecheck.gui.style import stylesheet
 from exposurecheck.gui.text import t
 from exposurecheck.gui.topbar import TopBar
-from exposurecheck.gui.training import load_demo_identities
 from exposurecheck.gui.widgets import scrollable
-from exposurecheck.gui.workers import CheckJob
+
+# Everything below is imported when the rest of the pages are built, after the first window is on screen: the
+# identifier normalizers (phonenumbers, email-validator), the advice engine and the vault are the slow imports.
+if TYPE_CHECKING:
+    from exposurecheck.core.advice import Plan
+    from exposurecheck.core.identifiers import Identifier
+    from exposurecheck.core.report import Report
+    from exposurecheck.core.sources.base import Source
+    from exposurecheck.gui.integrations import Extras
+    from exposurecheck.gui.workers import CheckJob
 
 MIN_WIDTH, MIN_HEIGHT = 800, 600  # fits 1024×768 with room for the desktop's panels
 
@@ -45,7 +43,11 @@ class MainWindow(QMainWindow):
         pool: QThreadPool,
         source_factory: SourceFactory = default_factory,
         parent: QWidget | None = None,
+        *,
+        defer_pages: bool = False,
     ) -> None:
+        """`defer_pages`: show the welcome page first and build the other pages at the first turn of the event
+        loop (the app does this so the window appears sooner; tests build everything at once)."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.session = Session(lang=lang)
@@ -55,23 +57,16 @@ class MainWindow(QMainWindow):
         # Cancelled jobs still running: kept referenced until they end so their signal objects outlive the emit.
         self._abandoned: list[CheckJob] = []
         self._pending: tuple[list[Identifier], tuple[Source, ...]] | None = None
-        self.on_language_changed = lambda _lang: None  # the app hooks Qt's own translator in here
+        self.on_language_changed: Callable[[str], None] = lambda _lang: None  # the app hooks Qt's translator here
+        self.on_pages_built: list[Callable[[], None]] = []
+        self.pages_built = False
 
         self.top = TopBar()
         self.stack = QStackedWidget()
         self.welcome = WelcomePage()
-        self.details = DetailsPage()
-        self.consent = ConsentPage()
-        self.checking = CheckingPage()
-        self.results = ResultsPage()
-        self.sent = SentPage()
-        self.questions = QuestionnairePage()
-        self.pages: list[Page] = [self.welcome, self.details, self.consent, self.checking, self.results, self.sent,
-                                  self.questions]
+        self.pages: list[Page] = []
         self._wrappers: dict[QWidget, QScrollArea] = {}
-        for page in list(self.pages):
-            self.add_page(page)
-        self.extras = integrations.Extras(self)
+        self.add_page(self.welcome)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -80,19 +75,49 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
         self.setStyleSheet(stylesheet("app"))
-        self._connect()
-        self.set_language(lang)
+        self.top.language_requested.connect(self.set_language)
+        self.top.end_session_requested.connect(self.end_session)
+        self.welcome.offline_changed.connect(self._set_offline)
+        self._retranslate_shell(lang)
         self.show_page(self.welcome)
+        if defer_pages:
+            QTimer.singleShot(0, self.build_pages)
+        else:
+            self.build_pages()
+
+    def build_pages(self) -> None:
+        """Create every page but the welcome page, and wire the flow between them."""
+        if self.pages_built:
+            return
+        from exposurecheck.gui import integrations
+        from exposurecheck.gui.pages.checking import CheckingPage
+        from exposurecheck.gui.pages.consent import ConsentPage
+        from exposurecheck.gui.pages.details import DetailsPage
+        from exposurecheck.gui.pages.questionnaire import QuestionnairePage
+        from exposurecheck.gui.pages.results import ResultsPage
+        from exposurecheck.gui.pages.sent import SentPage
+
+        self.details = DetailsPage()
+        self.consent = ConsentPage()
+        self.checking = CheckingPage()
+        self.results = ResultsPage()
+        self.sent = SentPage()
+        self.questions = QuestionnairePage()
+        for page in (self.details, self.consent, self.checking, self.results, self.sent, self.questions):
+            self.add_page(page)
+        self.extras: Extras = integrations.Extras(self)
+        self._connect()
+        self.pages_built = True
+        self.set_language(self.session.lang)
+        for callback in self.on_pages_built:
+            callback()
 
     # --- wiring ------------------------------------------------------------------------------------------------
 
     def _connect(self) -> None:
-        self.top.language_requested.connect(self.set_language)
-        self.top.end_session_requested.connect(self.end_session)
         self.welcome.start_requested.connect(lambda: self.show_page(self.details))
         self.welcome.questions_requested.connect(lambda: self.show_page(self.questions))
         self.welcome.demo_requested.connect(self._start_demo)
-        self.welcome.offline_changed.connect(self._set_offline)
         self.welcome.training_changed.connect(self.set_training)
         self.details.back_requested.connect(lambda: self.show_page(self.welcome))
         self.details.check_requested.connect(self.start_check)
@@ -135,8 +160,9 @@ class MainWindow(QMainWindow):
         """Re-label every screen in `lang` now, keeping what was typed; a plan on screen is rebuilt in `lang`."""
         self.session.lang = lang
         self.on_language_changed(lang)
-        self.setWindowTitle(t("gui.app.title", lang))
-        self.top.retranslate(lang)
+        self._retranslate_shell(lang)
+        if not self.pages_built:
+            return
         for page in self.pages:
             page.retranslate(lang)
         self.extras.retranslate(lang)
@@ -145,11 +171,18 @@ class MainWindow(QMainWindow):
             self.results.show_plan(self.session.plan, self.session.report, self.session.done_items)
         self._update_demo()
 
+    def _retranslate_shell(self, lang: str) -> None:
+        self.setWindowTitle(t("gui.app.title", lang))
+        self.top.retranslate(lang)
+        self.welcome.retranslate(lang)
+
     def _set_offline(self, offline: bool) -> None:
         self.session.offline_only = offline
 
     def set_training(self, on: bool) -> None:
         """Training mode: the demo pack only, demo identities offered, DEMO shown on every screen."""
+        from exposurecheck.gui.training import load_demo_identities
+
         self.session.training = on
         if self.welcome.training_box.isChecked() != on:
             self.welcome.training_box.setChecked(on)
@@ -194,6 +227,9 @@ class MainWindow(QMainWindow):
         self.start_check()
 
     def _run(self, identifiers: Sequence[Identifier], sources: tuple[Source, ...]) -> None:
+        from exposurecheck.core.report import Report
+        from exposurecheck.gui.workers import CheckJob
+
         self._pending = None
         self.cancel_check(show_details=False)
         job = CheckJob(identifiers, sources)
@@ -222,6 +258,8 @@ class MainWindow(QMainWindow):
                 self.show_page(self.details)
 
     def _finished(self, job: CheckJob, report: Report) -> None:
+        from exposurecheck.core.report import SourceState
+
         if job is not self._job:
             self._drop(job)
             return
@@ -253,6 +291,8 @@ class MainWindow(QMainWindow):
     # --- results -----------------------------------------------------------------------------------------------
 
     def _make_plan(self) -> Plan:
+        from exposurecheck.core.advice import plan_for_presumed, plan_for_report
+
         lang = self.session.lang
         if self.session.report is not None:
             return plan_for_report(self.session.report, lang)
@@ -304,6 +344,8 @@ class MainWindow(QMainWindow):
 
     def end_session(self) -> None:
         """Forget everything about the person and go back to the welcome page, ready for the next one."""
+        if not self.pages_built:
+            return
         self.cancel_check(show_details=False)
         clipboard = QGuiApplication.clipboard()
         typed = {f.edit.text() for f in self.details.fields.values() if f.edit.text()}

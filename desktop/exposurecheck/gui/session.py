@@ -7,9 +7,10 @@ Nothing here is written to disk. The report and plan live only in memory until t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from exposurecheck.core.report import Report
+if TYPE_CHECKING:
+    from exposurecheck.core.report import Report
 
 
 @dataclass

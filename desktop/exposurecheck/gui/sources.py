@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from exposurecheck.core.errors import UserError
-from exposurecheck.core.sources.base import Source
 
-SourceFactory = Callable[[bool], Sequence[Source | UserError]]
+if TYPE_CHECKING:  # the sources package pulls in the identifier normalizers: imported when a check starts
+    from exposurecheck.core.sources.base import Source
+
+SourceFactory = Callable[[bool], Sequence["Source | UserError"]]
 """`factory(training) -> sources`; injected so tests can use a loopback server or a slow source. A spec that could
 not be opened is returned as its `UserError`, so one damaged pack is reported without stopping the others."""
 
@@ -28,13 +31,15 @@ class SourcePlan:
 
 
 def default_factory(training: bool) -> list[Source | UserError]:
-    """Training mode: only the bundled demo pack. Otherwise: Pwned Passwords plus every pack found."""
+    """Training mode: only the bundled demo pack. Otherwise: the sources chosen in settings, or by default Pwned
+    Passwords plus every pack found next to the app or on a stick."""
+    from exposurecheck.core.settings import load_settings
     from exposurecheck.core.sources.registry import build_source, default_specs
 
     if training:
         return [build_source("demo")]
     found: list[Source | UserError] = []
-    for spec in default_specs():
+    for spec in load_settings().settings.sources or default_specs():
         try:
             found.append(build_source(spec))
         except UserError as exc:

@@ -100,6 +100,7 @@ class CheckingPage(Page):
         for row in self.rows.values():
             for widget in (row.label, row.bar, row.state):
                 self.grid.removeWidget(widget)
+                widget.setParent(None)  # gone now, not at the next event loop turn (it would overlap the new rows)
                 widget.deleteLater()
         self.rows.clear()
         self.report = None

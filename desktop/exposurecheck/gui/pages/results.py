@@ -163,7 +163,9 @@ class ResultsPage(Page):
                     exposure.source, lang))
             if exposure.demo:
                 text = t("gui.results.demo_prefix", lang, text=text)
-            grid.addWidget(SecureLabel(t("gui.results.found_hint", lang, type=kind, hint=exposure.hint)), row, 0)
+            # The masked hint stays on one line: "+86 138 **** 8000" broken in two is hard to recognise.
+            grid.addWidget(SecureLabel(t("gui.results.found_hint", lang, type=kind, hint=exposure.hint), wrap=False),
+                           row, 0)
             grid.addWidget(SecureLabel(text), row, 1)
         grid.setColumnStretch(1, 1)
         self._add(holder)

@@ -6,7 +6,7 @@ that is the reassurance the person is looking for.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from exposurecheck.core.report import Report, SourceState
@@ -40,7 +40,7 @@ class SentPage(Page):
         self.body.addWidget(self.title)
         self.body.addWidget(self.intro)
         self.body.addWidget(self.content)
-        self.body.addWidget(self.back_button)
+        self.body.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.body.addStretch(1)
         self.back_button.clicked.connect(self.back_requested)
         self.report: Report | None = None

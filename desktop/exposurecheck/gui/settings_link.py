@@ -1,0 +1,39 @@
+"""The window's choices that say nothing about the person (language, offline only, phone country) are kept in
+`core.settings` so the next start looks the same. Consent to go online is deliberately not kept: on a shared
+help-desk computer each person is asked again."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+from exposurecheck.core.errors import UserError
+from exposurecheck.core.settings import Settings, load_settings, save_settings
+from exposurecheck.gui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def link_settings(window: MainWindow) -> None:
+    """Apply saved settings to `window` and save changes as they happen (call once its pages are built)."""
+    from exposurecheck.gui.pages.details import REGIONS
+
+    settings = load_settings().settings
+    window.welcome.offline_box.setChecked(settings.offline_only)
+    if settings.phone_region in REGIONS:
+        window.details.region_box.setCurrentIndex(REGIONS.index(settings.phone_region))
+    window.welcome.offline_changed.connect(lambda on: _update(offline_only=on))
+    window.details.region_box.currentIndexChanged.connect(lambda _i: _update(phone_region=window.details.region))
+
+
+def save_language(lang: str) -> None:
+    _update(language=lang)
+
+
+def _update(**changes: object) -> None:
+    current: Settings = load_settings().settings
+    try:
+        save_settings(dataclasses.replace(current, **changes))  # type: ignore[arg-type]
+    except UserError as exc:
+        # Settings are a convenience: failing to keep them must not interrupt the person.
+        log.warning("settings not saved (%s)", exc.key)

@@ -1,0 +1,51 @@
+"""`exposure-check gui --self-test` and `--screenshots`, run as the installer and CI run them: in a subprocess,
+offscreen, with no network and no configuration."""
+
+from __future__ import annotations
+
+import struct
+
+from tests.conftest import run_cli
+
+
+def _png_size(path):
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", header[16:24])
+
+
+def test_self_test_passes_on_the_demo_pack():
+    result = run_cli("gui", "--self-test", env={"QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "self-test: OK" in result.stdout
+
+
+def test_self_test_fails_when_the_demo_pack_is_damaged(tmp_path):
+    # A copy of the resources with a truncated demo pack: the smoke test must notice, not pass regardless.
+    import shutil
+
+    from tests.conftest import REPO
+
+    resources = tmp_path / "resources"
+    shutil.copytree(REPO / "resources", resources)
+    pack = resources / "packs" / "demo.ecpack"
+    pack.write_bytes(pack.read_bytes()[:200])
+    result = run_cli("gui", "--self-test", env={"QT_QPA_PLATFORM": "offscreen",
+                                                "EXPOSURECHECK_RESOURCES": str(resources)})
+    assert result.returncode == 1
+    assert "self-test: FAIL" in result.stderr
+    assert "+86" not in result.stderr and "@" not in result.stderr  # no identifier in what it prints
+
+
+def test_screenshots_of_every_screen_in_both_languages(tmp_path):
+    result = run_cli("gui", "--screenshots", str(tmp_path / "shots"), env={"QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
+    for lang in ("en", "zh_CN"):
+        for screen in ("01-welcome", "02-details-training", "03-consent", "04-checking", "05-results", "06-sent",
+                       "07-guided", "08-questions", "09-presumed-results", "10-saved"):
+            assert f"{lang}-{screen}.png" in names
+    width, height = _png_size(tmp_path / "shots" / "en-01-welcome.png")
+    assert (width, height) == (1024, 768)
+    _full_w, full_h = _png_size(tmp_path / "shots" / "zh_CN-05-results-full.png")
+    assert full_h > 768, "the whole results page, not just the first screen"
