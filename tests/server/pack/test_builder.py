@@ -52,27 +52,32 @@ def test_builder_tags_equal_the_readers(tmp_path):
 
 
 def test_external_sort_splits_oversized_runs_and_keeps_order(tmp_path):
-    sorter = ExternalSorter(tmp_path, buffer_entries=64, max_run=100)
     import random
 
+    sorter = ExternalSorter(tmp_path, max_run=100)
     rng = random.Random(5)
     # Many tags share a first byte, so that run exceeds max_run and must be split by the next byte, twice.
     tags = [(0x42 << 56) | rng.getrandbits(56) for _ in range(5000)] + [rng.getrandbits(64) for _ in range(3000)]
-    for tag in tags + tags[:500]:
-        sorter.add(tag, 0, 1)
+    tags += [(0x4242 << 48) | rng.getrandbits(48) for _ in range(400)] + [0xFFFF_FFFF_FFFF_FFFF, 0]
+    for start in range(0, len(tags), 700):  # several batches, with duplicates across them
+        sorter.add_batch(array("Q", tags[start : start + 700]), 0, 1)
+    sorter.add_batch(array("Q", tags[:500]), 0, 2)
     out = array("Q")
+    counts = {}
     for run in sorter.runs():
-        assert len(run.tags) <= 100 or len(set(run.tags)) == len(run.tags)
         out.extend(run.tags)
+        for code, n in run.types.items():
+            counts[code] = counts.get(code, 0) + n
     sorter.cleanup()
     assert list(out) == sorted(set(tags))
+    assert counts == {1: len(set(tags)), 2: len(set(tags[:500]))}
     assert not list(tmp_path.iterdir())  # temporary runs are gone
 
 
 def test_sort_keeps_one_entry_per_breach(tmp_path):
     sorter = ExternalSorter(tmp_path)
-    for tag, breach in ((5, 1), (5, 0), (5, 1), (3, 0)):
-        sorter.add(tag, breach, 1)
+    sorter.add_batch(array("Q", [5, 3, 5]), 0, 1)
+    sorter.add_batch(array("Q", [5, 5]), 1, 1)
     runs = list(sorter.runs())
     sorter.cleanup()
     assert [(list(r.tags), list(r.breaches)) for r in runs] == [([3, 5, 5], [0, 0, 1])]
@@ -83,7 +88,7 @@ def test_bounded_memory_split_runs_through_a_whole_build(tmp_path, monkeypatch):
     original = ExternalSorter.__init__
 
     def small_runs(self, workdir, **kw):
-        original(self, workdir, buffer_entries=32, max_run=200)
+        original(self, workdir, max_run=200)
 
     monkeypatch.setattr(sorter_module.ExternalSorter, "__init__", small_runs)
     key, public = _key()

@@ -51,12 +51,13 @@ def open_pack(path: Path, *, extra_keys: Sequence[bytes] = (), full_check: bool 
         raise
     info = dataclasses.replace(info, total_bytes=sum(len(shard.map) for shard in opened))
     reader = PackReader(opened, meta, hashes, info)
-    if full_check or (full_check is None and reader.layout.length <= FULL_CHECK_LIMIT):
-        try:
+    try:
+        if full_check or (full_check is None and reader.layout.length <= FULL_CHECK_LIMIT):
             reader.verify_all()
-        except BaseException:
-            reader.close()
-            raise
+        reader.load_index()
+    except BaseException:
+        reader.close()
+        raise
     return reader
 
 

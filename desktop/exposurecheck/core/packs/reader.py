@@ -17,6 +17,7 @@ import bisect
 import hashlib
 import mmap
 import sys
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from exposurecheck.core.identifiers import Identifier, IdentifierType
 from exposurecheck.core.packs import format as fmt
 
 _LITTLE_ENDIAN = sys.byteorder == "little"
+INDEX_CACHE_LIMIT = 8 << 20  # the index of a ~10^9-entry pack is 32 MiB: that one is read from the map instead
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,17 @@ class PackReader:
         self.salt = bytes.fromhex(meta["salt"])
         self.layout = fmt.BodyLayout(info.prefix_bits, info.entries)
         self._shift = 64 - info.prefix_bits
+        self._direct: mmap.mmap | None = None  # set once a one-file pack is fully authenticated
+        self._direct_base = 0
+        self._index: array | None = None
         self._accepts = frozenset(IdentifierType(t) for t in meta["types"])
+        # Keyed once per type, with encode()'s type byte already absorbed; a lookup copies the state (cheaper
+        # than re-keying) and gives the same tag as format.keyed_tag.
+        self._hashers: dict[int, hashlib.blake2b] = {}
+        for kind in IdentifierType:
+            state = fmt.tag_hasher(self.salt, kind)
+            state.update(bytes([kind.code]))
+            self._hashers[id(kind)] = state  # by id(): an Enum hashes in Python code
 
     # --- context management -------------------------------------------------------------------------------
 
@@ -98,6 +110,8 @@ class PackReader:
         A copy, not a memoryview of the map: a lookup reads a few hundred bytes, and a view left in a traceback
         would keep the map from closing.
         """
+        if self._direct is not None:  # one file, every chunk already authenticated: plain slicing
+            return self._direct[start + self._direct_base : end + self._direct_base]
         if start >= end:
             return b""
         first, last = start // self._chunk, (end - 1) // self._chunk
@@ -141,6 +155,12 @@ class PackReader:
                 self._verify_chunk(chunk)
             if progress is not None and chunk % 256 == 0:
                 progress(chunk / max(count, 1))
+        self._all_verified()
+
+    def _all_verified(self) -> None:
+        if len(self._shards) == 1 and all(self._verified):
+            self._direct = self._shards[0].map
+            self._direct_base = self._shards[0].body_start
 
     # --- lookups ------------------------------------------------------------------------------------------
 
@@ -150,14 +170,23 @@ class PackReader:
 
     def lookup(self, identifier: Identifier) -> tuple[str, ...]:
         """The ids of the breaches this pack lists the identifier in (empty: not in this pack)."""
-        tag = fmt.keyed_tag(self.salt, identifier)
-        return self.lookup_tag(tag)
+        state = self._hashers[id(identifier.type)].copy()
+        state.update(identifier.canonical.encode("utf-8"))
+        return self.lookup_tag(int.from_bytes(state.digest(), "big"))
+
+    def load_index(self) -> None:
+        """Keep the (authenticated) prefix index in memory when small: one read fewer per lookup."""
+        if self._index is None and self.layout.tags_offset <= INDEX_CACHE_LIMIT and _LITTLE_ENDIAN:
+            self._index = array("Q", self._read(0, self.layout.tags_offset))
 
     def lookup_tag(self, tag: int) -> tuple[str, ...]:
         layout = self.layout
         prefix = tag >> self._shift if self._shift < 64 else 0
-        index_bytes = self._read(prefix * 8, prefix * 8 + 16)
-        lo, hi = _u64_pair(index_bytes)
+        index = self._index
+        if index is not None:
+            lo, hi = index[prefix], index[prefix + 1]
+        else:
+            lo, hi = _u64_pair(self._read(prefix * 8, prefix * 8 + 16))
         if lo >= hi:
             return ()
         if hi > layout.entries:
