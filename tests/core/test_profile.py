@@ -223,3 +223,12 @@ def test_source_specs_follow_the_profile(key: Ed25519PrivateKey) -> None:
     assert chosen.source_specs(fallback) == ["service=https://ngo.example.org"]
     strict = prof.parse_profile(prof.sign_profile(make_body(default_sources=("HIBP-Passwords", "demo")), key))
     assert strict.source_specs(fallback) == ["demo"]
+
+
+def test_a_kit_copied_off_the_stick_finds_its_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bundle = tmp_path / "kit" / prof.KIT_APP_FOLDER / "exposure-check"
+    bundle.mkdir(parents=True)
+    (tmp_path / "kit" / prof.FILE_NAME).write_bytes(b"{}")
+    monkeypatch.delenv(prof.ENV_PROFILE, raising=False)
+    assert prof.discover_profile(prof.app_roots(bundle)) == tmp_path / "kit" / prof.FILE_NAME
+    assert prof.app_roots(tmp_path / "elsewhere") == [tmp_path / "elsewhere"]

@@ -45,6 +45,7 @@ FILE_NAME = "profile.ecprofile"
 # Domain separation: a profile signature can never be replayed as a pack or manifest signature, or vice versa.
 SIGNING_CONTEXT = b"exposurecheck.profile.v1\x00"
 ENV_PROFILE = "EXPOSURECHECK_PROFILE"
+KIT_APP_FOLDER = "app"  # where `exposure-check-admin kit build` puts the app inside a kit
 # Source kinds that use the network (see core/sources/registry.py); an offline-only profile never uses them.
 NETWORK_SOURCES = frozenset({"hibp-passwords", "service"})
 
@@ -302,9 +303,18 @@ def search_roots() -> tuple[Path, ...]:
 
     roots: list[Path] = []
     if getattr(sys, "frozen", False):
-        roots.append(Path(sys.executable).resolve().parent)
+        roots.extend(app_roots(Path(sys.executable).resolve().parent))
     roots.extend(removable_mounts())
     return tuple(dict.fromkeys(roots))
+
+
+def app_roots(app_folder: Path) -> list[Path]:
+    """The app's folder, plus the top of the USB kit it sits in (`<kit>/app/<bundle>/`, as `kit build` lays it out),
+    so a kit copied off the stick onto a computer still finds its profile."""
+    roots = [app_folder]
+    if app_folder.parent.name == KIT_APP_FOLDER:
+        roots.append(app_folder.parent.parent)
+    return roots
 
 
 # --- first-use confirmation -------------------------------------------------------------------------------------
