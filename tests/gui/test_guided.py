@@ -198,3 +198,21 @@ def test_helpers() -> None:
     assert find_code(plan, "P－03").code == "P-03"  # full-width dash from a Chinese keyboard
     assert find_code(plan, "p3").code == "P-03"
     assert find_code(plan, "P-3x") is None
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_fits_a_small_screen_with_long_translations(qtbot, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("EXPOSURECHECK_PSEUDO", "1")  # every string about twice as long
+    widget = GuidedView(make_plan(), lang)
+    qtbot.addWidget(widget)
+    assert "⟦" in widget.next_button.text()
+    assert widget.minimumSizeHint().width() <= 1024
+
+
+def test_tab_walks_in_reading_order(qtbot, view: GuidedView) -> None:  # type: ignore[no-untyped-def]
+    view.phone_box.setFocus()
+    order = []
+    for _ in range(6):
+        qtbot.keyClick(view.focusWidget(), Qt.Key.Key_Tab)
+        order.append(view.focusWidget().objectName())
+    assert order == ["gotoCode", "gotoButton", "guidedDone", "guidedSkip", "guidedNext", "phoneType"]
