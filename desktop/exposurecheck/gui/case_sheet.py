@@ -44,7 +44,6 @@ from exposurecheck.core.advice import step_text as advice_step_text
 from exposurecheck.core.catalog import label_for_class
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import normalize_lang
-from exposurecheck.gui.none_refs import restore_none_refs
 from exposurecheck.gui.text import plain, t
 
 if TYPE_CHECKING:
@@ -99,9 +98,8 @@ def write_case_sheet(
     writer.setPageLayout(_page_layout())
     writer.setTitle(t("helpdesk.sheet.title", lang))
     writer.setCreator("Exposure Check")
-    with restore_none_refs():
-        ok = _render(writer, plan, lang, profile=profile, demo=demo, done_items=frozenset(done_items))
-        del writer  # the PDF is finished and closed when the writer goes away
+    ok = _render(writer, plan, lang, profile=profile, demo=demo, done_items=frozenset(done_items))
+    del writer  # the PDF is finished and closed when the writer goes away
     if not ok or not path.is_file() or path.stat().st_size == 0:
         raise UserError("helpdesk.case_sheet.write_failed", file=path.name)
     return path
@@ -119,11 +117,10 @@ def print_case_sheet(
     """Ask with the system print dialog, then print the case sheet. True when it was sent to a printer."""
     from PySide6.QtPrintSupport import QPrintDialog
 
-    with restore_none_refs():
-        dialog = make_print_dialog(lang, parent)
-        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-            return False
-        return print_to(dialog.printer(), plan, lang, profile=profile, demo=demo, done_items=done_items)
+    dialog = make_print_dialog(lang, parent)
+    if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+        return False
+    return print_to(dialog.printer(), plan, lang, profile=profile, demo=demo, done_items=done_items)
 
 
 def make_print_dialog(lang: str, parent: QWidget | None = None) -> QPrintDialog:
@@ -149,8 +146,7 @@ def print_to(
     done_items: Iterable[str] = frozenset(),
 ) -> bool:
     """Paint the case sheet on a printer chosen in the print dialog; False when the printer refused to start."""
-    with restore_none_refs():
-        return _render(printer, plan, lang, profile=profile, demo=demo, done_items=frozenset(done_items))
+    return _render(printer, plan, lang, profile=profile, demo=demo, done_items=frozenset(done_items))
 
 
 def _page_layout() -> QPageLayout:
