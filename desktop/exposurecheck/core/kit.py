@@ -283,11 +283,11 @@ def verify_kit(root: Path | str, trusted: Iterable[bytes], progress: Progress | 
         done += (root / name).stat().st_size
         if progress:
             progress(done, total)
-    return VerifiedKit(root=root, signer=public, files=len(present), total_bytes=total, manifest=_manifest(root))
+    return VerifiedKit(root=root, signer=public, files=len(present), total_bytes=total, manifest=read_manifest(root))
 
 
-def _manifest(root: Path) -> dict[str, Any]:
-    # kit.json is covered by the signature, but it is still treated as data: a dict, or nothing.
+def read_manifest(root: Path) -> dict[str, Any]:
+    """The kit's kit.json. Covered by the signature once verified, but always treated as untrusted data."""
     try:
         data = json.loads(_read_limited(root / MANIFEST_NAME, _MAX_MANIFEST, "kit.not_a_kit").decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
