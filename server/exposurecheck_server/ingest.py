@@ -28,6 +28,7 @@ from pathlib import Path
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import Identifier, IdentifierType, InvalidIdentifier, normalize
 from exposurecheck.core.identifiers.phone import DEFAULT_REGION
+from exposurecheck_server.mobile_shortcut import MobileShortcut
 
 FORMATS = ("csv", "tsv", "jsonl")
 INGEST_TYPES = (IdentifierType.PHONE, IdentifierType.EMAIL, IdentifierType.CN_ID, IdentifierType.USERNAME)
@@ -153,10 +154,18 @@ def _batches(values: Iterable[tuple[IdentifierType, str]], size: int) -> Iterato
 Outcome = list[tuple[IdentifierType, str | None]]  # canonical form, or None for a rejected value
 
 
+_SHORTCUT = MobileShortcut()  # per process: worker processes each fill their own
+
+
 def _normalize_batch(batch: list[tuple[IdentifierType, str]], region: str) -> Outcome:
     # Runs in worker processes too: plain tuples pickle cheaply, and the reason a value was invalid is not needed.
     out: Outcome = []
+    phone = IdentifierType.PHONE
+    shortcut = _SHORTCUT.normalize
     for kind, raw in batch:
+        if kind is phone:
+            out.append((kind, shortcut(raw, region)))
+            continue
         try:
             out.append((kind, normalize(kind, raw, region=region).canonical))
         except InvalidIdentifier:
