@@ -95,6 +95,7 @@ class ServiceSource(Source):
                 tr("service.sent.manifest", self._lang),
                 tr("service.sent.blinded", self._lang, count=batches * manifest.batch_size),
                 tr("service.sent.buckets", self._lang, count=fetched, bits=epoch.prefix_bits),
+                *candidate_lines(identifiers, epoch.prefix_bits, self._lang),
             ),
         )
         return SourceResult(tuple(found), sent)
@@ -184,6 +185,22 @@ class ServiceSource(Source):
                     found.append(Exposure(identifier.type, mask(identifier), self.name, breaches=names))
             progress(self.name, 0.5 + 0.5 * done / len(prefixes))
         return found, len(prefixes)
+
+
+# Rough sizes of each identifier space (PROTOCOL-NOTES.md): Chinese mobile numbers, resident ID numbers, emails in
+# use. Usernames have no meaningful bound, so no figure is given for them.
+_SPACE_SIZES = {IdentifierType.PHONE: 1.6e9, IdentifierType.CN_ID: 1e9, IdentifierType.EMAIL: 4e9}
+
+
+def candidate_lines(identifiers: Sequence[Identifier], prefix_bits: int, lang: str) -> list[str]:
+    """The honest limit, per type checked: how far the key holder could narrow one real bucket number down."""
+    lines = []
+    for kind in dict.fromkeys(i.type for i in identifiers):
+        space = _SPACE_SIZES.get(kind)
+        if space is not None:
+            count = f"{round(space / (1 << prefix_bits), -2):,.0f}"
+            lines.append(tr(f"service.sent.candidates.{kind.value}", lang, count=count))
+    return lines
 
 
 def _breach_name(manifest: Manifest, index: int) -> str:
