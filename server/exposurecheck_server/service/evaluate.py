@@ -40,11 +40,14 @@ def _pool_task(rows: Sequence[Row]) -> list[Result]:
 def evaluate_all(secret: bytes, chunks: Iterable[Sequence[Row]], workers: int | None = None) -> Iterator[list[Result]]:
     """Evaluate every chunk, in order, on `workers` processes (default: every core)."""
     workers = workers or os.cpu_count() or 1
+    try:
+        # fork: the admin tool's __main__ is not import-safe for spawn, and a forked child re-imports nothing.
+        context = multiprocessing.get_context("fork")
+    except ValueError:
+        workers = 1  # Windows has no fork: evaluate in this process (use a cluster for big builds there)
     if workers == 1:
         for chunk in chunks:
             yield evaluate_chunk(secret, chunk)
         return
-    # fork: the admin tool's __main__ is not import-safe for spawn, and a forked child needs nothing re-imported.
-    context = multiprocessing.get_context("fork")
     with context.Pool(workers, initializer=_init_worker, initargs=(secret,)) as pool:
         yield from pool.imap(_pool_task, chunks, chunksize=1)

@@ -69,6 +69,8 @@ class _Handler(BaseHTTPRequestHandler):
     # Headers and body go out in two writes; with Nagle on, the body waits for the client's delayed ACK (~40 ms
     # per request on Linux loopback), which made a check take ten times longer.
     disable_nagle_algorithm = True
+    # A connection that sends nothing must not hold a thread forever (slow-client exhaustion).
+    timeout = 30
     config: ServiceConfig  # set on the subclass made per server
 
     def log_message(self, format: str, *args: object) -> None:
