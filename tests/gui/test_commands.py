@@ -42,7 +42,8 @@ def test_screenshots_of_every_screen_in_both_languages(tmp_path):
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
     for lang in ("en", "zh_CN"):
-        for screen in ("01-welcome", "02-details-training", "03-consent", "04-checking", "05-results", "06-sent",
+        for screen in ("01-welcome", "02-details-training", "03-consent", "04-checking", "04-checking-unreachable",
+                       "05-results", "06-sent",
                        "07-guided", "08-questions", "09-presumed-results", "10-saved"):
             assert f"{lang}-{screen}.png" in names
     width, height = _png_size(tmp_path / "shots" / "en-01-welcome.png")

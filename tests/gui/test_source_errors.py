@@ -59,6 +59,7 @@ def test_unreachable_source_with_another_that_answered(qtbot, make_window):
     page = window.checking
     assert "could not be reached" in page.problem.text()
     assert page.results_button.isVisible()
+    assert page.offline_button.isVisible(), "the offline pack is offered as the way forward"
     page.results_button.click()
     assert window.current_page() is window.results
     assert "Not everything could be checked" in window.results.problems.text()
@@ -92,3 +93,28 @@ def test_offline_only_with_no_pack_offers_ways_forward(qtbot, make_window, pwned
     window.checking.questions_button.click()
     assert window.current_page() is window.questions
     assert pwned.requests == []
+
+
+def test_use_offline_data_only_after_an_unreachable_service(qtbot, make_window):
+    dead = PwnedPasswordsSource(f"http://127.0.0.1:{_free_port()}")
+    window = make_window(lambda _t: [dead, ListSource({"someone@example.org": ("shanghai_police_2022",)})])
+    _check_password(qtbot, window, email=True)
+    window.checking.offline_button.click()
+    qtbot.waitUntil(lambda: window.current_page() is window.results, timeout=10_000)
+    assert window.session.offline_only and window.welcome.offline_box.isChecked()
+    assert [s.name for s in window.session.report.sources] == ["pack"]
+    assert window.session.report.exposures
+
+
+def test_a_local_source_failing_does_not_offer_offline_only(qtbot, make_window):
+    class Broken(ListSource):
+        def lookup(self, identifiers, progress, cancel):
+            raise UserError("check.source_crashed")
+
+    window = make_window(lambda _t: [Broken({})])
+    window.show_page(window.details)
+    window.details.fields[IdentifierType.EMAIL].edit.setText("someone@example.org")
+    window.details.check_button.click()
+    qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
+    assert window.checking.problem.isVisible()
+    assert not window.checking.offline_button.isVisible()

@@ -63,3 +63,13 @@ def test_not_found_demo_person_gives_the_nothing_found_page(qtbot):
     qtbot.waitUntil(lambda: window.current_page() is window.results, timeout=20_000)
     assert not window.session.report.exposures
     pool.waitForDone(10_000)
+
+
+def test_demo_is_in_the_window_title_too(qtbot, make_window):
+    window = make_window()
+    window.set_training(True)
+    assert "DEMO" in window.windowTitle()
+    window.set_language("zh_CN")
+    assert "演示" in window.windowTitle()
+    window.end_session()
+    assert "演示" not in window.windowTitle()

@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         self.checking.retry_requested.connect(self.start_check)
         self.checking.questions_requested.connect(lambda: self.show_page(self.questions))
         self.checking.back_requested.connect(lambda: self.show_page(self.details))
+        self.checking.offline_requested.connect(self._retry_offline)
         self.results.sent_requested.connect(self._show_sent)
         self.results.new_check_requested.connect(lambda: self.show_page(self.details))
         self.results.on_done = self._mark_done
@@ -197,6 +198,9 @@ class MainWindow(QMainWindow):
         plan = self.session.plan
         demo = self.session.training or bool(plan is not None and plan.demo)
         self.top.demo.setVisible(demo)
+        # The title bar too: it is what shows in the task bar and in a screen-sharing session's window list.
+        title = t("gui.app.title", self.session.lang)
+        self.setWindowTitle(t("gui.app.title_demo", self.session.lang, title=title) if demo else title)
 
     # --- the check ---------------------------------------------------------------------------------------------
 
@@ -223,6 +227,10 @@ class MainWindow(QMainWindow):
 
     def _consent_refused(self) -> None:
         # "Check without the internet" turns the offline-only switch on for the rest of the session.
+        self.welcome.offline_box.setChecked(True)
+        self.start_check()
+
+    def _retry_offline(self) -> None:
         self.welcome.offline_box.setChecked(True)
         self.start_check()
 

@@ -32,6 +32,30 @@ def _save(window: MainWindow, page: QWidget, folder: Path, name: str, *, full: b
     return paths
 
 
+def _unreachable(w: MainWindow, folder: Path, lang: str) -> list[Path]:
+    """The checking page after a real failed request: a closed port on this computer, as an unreachable service."""
+    from exposurecheck.core.identifiers import IdentifierType
+
+    factory = w.source_factory
+    w.end_session()
+    w.source_factory = lambda _training: [PwnedPasswordsSource(f"http://127.0.0.1:{_closed_port()}")]
+    w.session.online_consent = True
+    w.show_page(w.details)
+    w.details.fields[IdentifierType.PASSWORD].edit.setText("practice password")
+    run_check(w)
+    paths = _save(w, w.checking, folder, f"{lang}-04-checking-unreachable")
+    w.source_factory = factory
+    return paths
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def take_screenshots(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -58,6 +82,7 @@ def take_screenshots(folder: Path) -> list[Path]:
             for name in w.checking.rows:
                 w.checking.set_progress(name, 0.4)
             written += _save(w, w.checking, folder, f"{lang}-04-checking")
+        written += _unreachable(w, folder, lang)
         w.end_session()
         written += _save(w, w.questions, folder, f"{lang}-08-questions")
         w.show_presumed_plan({row.question.id: True for row in w.questions.rows})

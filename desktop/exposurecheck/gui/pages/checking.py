@@ -41,6 +41,7 @@ class CheckingPage(Page):
     retry_requested = Signal()
     questions_requested = Signal()
     back_requested = Signal()
+    offline_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,13 +61,15 @@ class CheckingPage(Page):
         self.retry_button = button("retryButton")
         self.questions_button = button("questionsInsteadButton")
         self.back_button = button("backToDetailsButton")
+        self.offline_button = button("offlineRetryButton")  # shown when a source that needs the internet failed
+        self.network_names: set[str] = set()
         self.body.addWidget(self.title)
         self.body.addWidget(self.note)
         self.body.addLayout(self.grid)
         self.body.addWidget(self.problem)
         self.body.addWidget(self.way_forward)
         row = FlowLayout()
-        for widget in (self.back_button, self.retry_button, self.questions_button):
+        for widget in (self.back_button, self.retry_button, self.offline_button, self.questions_button):
             row.addWidget(widget)
         row.addWidget(self.cancel_button)
         row.addWidget(self.results_button)
@@ -77,6 +80,7 @@ class CheckingPage(Page):
         self.retry_button.clicked.connect(self.retry_requested)
         self.questions_button.clicked.connect(self.questions_requested)
         self.back_button.clicked.connect(self.back_requested)
+        self.offline_button.clicked.connect(self.offline_requested)
         self.report: Report | None = None
         self._set_running(False)
 
@@ -104,6 +108,7 @@ class CheckingPage(Page):
                 widget.deleteLater()
         self.rows.clear()
         self.report = None
+        self.network_names = {s.name for s in sources if s.uses_network}
         for index, source in enumerate(sources):
             label = SecureLabel()
             bar = QProgressBar()
@@ -168,11 +173,14 @@ class CheckingPage(Page):
         self.way_forward.setText(t("gui.checking.way_forward", self.lang))
         self.way_forward.show()
         self.results_button.setVisible(self.report is not None and not self.report.all_failed)
+        # An unreachable online source: offer the offline pack(s) instead (on a stick, say), with one press.
+        self.offline_button.setVisible(any(s.name in self.network_names for s in errors))
 
     def _set_running(self, running: bool) -> None:
         self.cancel_button.setVisible(running)
         for widget in (self.results_button, self.retry_button, self.questions_button, self.back_button):
             widget.setVisible(not running)
+        self.offline_button.hide()
 
     def _label_row(self, row: _Row) -> None:
         row.label.setText(source_label(row.name, self.lang))
@@ -193,5 +201,6 @@ class CheckingPage(Page):
         label_button(self.retry_button, t("gui.checking.retry", lang))
         label_button(self.questions_button, t("gui.checking.questions", lang))
         label_button(self.back_button, t("gui.checking.back", lang))
+        label_button(self.offline_button, t("gui.checking.offline", lang))
         if self.report is not None:
             self._show_problems([s for s in self.report.sources if s.state is SourceState.ERROR])

@@ -197,7 +197,10 @@ class DetailsPage(Page):
         _found, message = self._parse(field)
         if live:
             self.nothing_label.show_message("")
-        field.error.show_message(message if field.touched else "")
+        shown = message if field.touched else ""
+        field.error.show_message(shown)
+        # Screen readers announce the description with the field, so the reason travels with the focus.
+        field.edit.setAccessibleDescription(shown)
         return not message
 
     def identifiers(self) -> list[Identifier]:
