@@ -70,7 +70,22 @@ def choose_prefix_bits(identifiers: int) -> int:
 
 
 def build_site(records: Iterable[tuple[Identifier, str]], out: Path, settings: BuildSettings) -> BuildSummary:
-    """Build the whole site into `out` (which must be empty or absent)."""
+    """Build the whole site into `out` (which must be empty or absent).
+
+    Database and file-system failures become UserErrors without their text: a DuckDB message can quote a row,
+    and a row here is an identifier.
+    """
+    try:
+        return _build_site(records, out, settings)
+    except duckdb.Error as exc:
+        raise UserError("service.admin.build_failed", reason=type(exc).__name__) from None
+    except OSError as exc:
+        raise UserError(
+            "service.admin.write_failed", path=str(out), reason=exc.strerror or type(exc).__name__
+        ) from None
+
+
+def _build_site(records: Iterable[tuple[Identifier, str]], out: Path, settings: BuildSettings) -> BuildSummary:
     if out.exists() and any(out.iterdir()):
         raise UserError("service.admin.out_not_empty", path=str(out))
     if settings.prefix_bits is not None and not MIN_BITS <= settings.prefix_bits <= MAX_BITS:

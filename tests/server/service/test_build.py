@@ -96,3 +96,16 @@ def test_parallel_map_equals_the_sequential_one() -> None:
     sequential = [row for chunk in chunks for row in evaluate_chunk(key.secret, chunk)]
     assert parallel == sequential
     assert len(parallel) == 120
+
+
+def test_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    phone = normalize(IdentifierType.PHONE, "+86 138 0013 8000")
+    with pytest.raises(UserError) as caught:
+        build_site(
+            [(phone, breach_ids()[0])],
+            tmp_path / "a-file" / "site",
+            settings(oprf.generate_key_pair(), Ed25519PrivateKey.generate()),
+        )
+    assert caught.value.key == "service.admin.write_failed"
+    assert "+86" not in caught.value.message("en")
