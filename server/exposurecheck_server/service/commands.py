@@ -96,7 +96,12 @@ def run_serve(args: argparse.Namespace) -> int:
     config = make_config(
         args.site, keys, per_minute=args.rate, burst=args.burst, trust_forwarded_for=args.trust_forwarded_for
     )
-    server = ServiceServer(config, args.host, args.port)
+    try:
+        server = ServiceServer(config, args.host, args.port)
+    except OSError as exc:
+        raise UserError(
+            "service.admin.cannot_listen", host=args.host, port=args.port, reason=exc.strerror or ""
+        ) from None
     line = tr("service.admin.serving", "en", path=str(args.site), host=server.host, port=server.port)
     sys.stdout.write(line + "\n")
     sys.stdout.flush()  # tests and scripts read the port from this line

@@ -13,6 +13,7 @@ from exposurecheck.core.crypto import sodium
 from exposurecheck.core.service import messages
 from exposurecheck_server.service.ratelimit import RateLimiter
 from exposurecheck_server.service.server import ServiceServer, make_config
+from tests.conftest import run_cli
 from tests.server.service.site_helpers import build, make_keys
 
 
@@ -110,3 +111,15 @@ def test_behind_a_proxy_the_limit_follows_the_forwarded_address(tmp_path: Path) 
         running.close()
     assert (first[0], other[0], again[0]) == (200, 200, 429)
     assert int(again[1]["Retry-After"]) > 60
+
+
+def test_serve_on_a_busy_port_is_a_plain_error(server: ServiceServer, tmp_path: Path) -> None:
+    keys = make_keys(tmp_path / "keys")
+    site = build(keys, tmp_path / "site", filler=5)
+    result = run_cli(
+        "service", "serve", "--site", str(site), "--oprf-key", str(keys.oprf_key), "--port", str(server.port),
+        admin=True,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert f"127.0.0.1:{server.port}" in result.stderr
+    assert "Traceback" not in result.stderr
