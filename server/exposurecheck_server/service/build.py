@@ -86,6 +86,9 @@ def build_site(records: Iterable[tuple[Identifier, str]], out: Path, settings: B
 
 
 def _build_site(records: Iterable[tuple[Identifier, str]], out: Path, settings: BuildSettings) -> BuildSummary:
+    for value in (settings.batch_size, settings.buckets_per_check):
+        if not 1 <= value <= manifests.MAX_BATCH:
+            raise UserError("service.admin.batch_size", high=manifests.MAX_BATCH)
     if out.exists() and any(out.iterdir()):
         raise UserError("service.admin.out_not_empty", path=str(out))
     if settings.prefix_bits is not None and not MIN_BITS <= settings.prefix_bits <= MAX_BITS:

@@ -76,6 +76,8 @@ def _register_build(actions: argparse._SubParsersAction) -> None:
     build.add_argument("--valid-days", type=int, default=30)
     build.add_argument("--name", default="Exposure Check lookup service", help="service name shown to users")
     build.add_argument("--workers", type=int, default=None, help="evaluation processes (default: all cores)")
+    build.add_argument("--batch-size", type=int, default=8, help="elements in every eval request (default 8)")
+    build.add_argument("--buckets-per-check", type=int, default=8, help="buckets fetched per check (default 8)")
     build.set_defaults(func=run_build)
 
 
@@ -137,6 +139,8 @@ def run_build(args: argparse.Namespace) -> int:
         sequence=args.sequence,
         valid_days=args.valid_days,
         workers=args.workers,
+        batch_size=args.batch_size,
+        buckets_per_check=args.buckets_per_check,
     )
     fmt = args.format or _format_from_name(args.input[0])
     stats = IngestStats()

@@ -109,3 +109,12 @@ def test_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
         )
     assert caught.value.key == "service.admin.write_failed"
     assert "+86" not in caught.value.message("en")
+
+
+@pytest.mark.parametrize("changes", [{"batch_size": 0}, {"batch_size": 65}, {"buckets_per_check": 0}])
+def test_batch_shape_must_be_in_range(tmp_path: Path, changes: dict[str, int]) -> None:
+    phone = normalize(IdentifierType.PHONE, "+86 138 0013 8000")
+    key, signer = oprf.generate_key_pair(), Ed25519PrivateKey.generate()
+    with pytest.raises(UserError) as caught:
+        build_site([(phone, breach_ids()[0])], tmp_path / "site", settings(key, signer, **changes))
+    assert caught.value.key == "service.admin.batch_size"
