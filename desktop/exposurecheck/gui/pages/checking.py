@@ -95,6 +95,7 @@ class CheckingPage(Page):
         self._set_running(False)
         self.results_button.hide()
         self.problem.show_message(t("gui.checking.no_sources", self.lang))
+        self._title()
         self.way_forward.setText(t("gui.checking.way_forward", self.lang))
         self.way_forward.show()
         self.questions_button.setFocus()
@@ -123,6 +124,7 @@ class CheckingPage(Page):
         self.way_forward.hide()
         self._set_running(True)
         self.retranslate(self.lang)
+        self._title()
         self.cancel_button.setFocus()
 
     def set_progress(self, name: str, fraction: float) -> None:
@@ -155,6 +157,7 @@ class CheckingPage(Page):
         self._set_running(False)
         self.results_button.hide()
         self.problem.show_message(t("gui.checking.internal_error", self.lang))
+        self._title()
         self.way_forward.setText(t("gui.checking.way_forward", self.lang))
         self.way_forward.show()
         self.retry_button.setFocus()
@@ -163,6 +166,7 @@ class CheckingPage(Page):
         if not errors:
             self.problem.show_message("")
             self.way_forward.hide()
+            self._title()
             return
         lines = [
             t("gui.checking.source_problem", self.lang, source=source_label(s.name, self.lang),
@@ -173,8 +177,18 @@ class CheckingPage(Page):
         self.way_forward.setText(t("gui.checking.way_forward", self.lang))
         self.way_forward.show()
         self.results_button.setVisible(self.report is not None and not self.report.all_failed)
+        self._title()
         # An unreachable online source: offer the offline pack(s) instead (on a stick, say), with one press.
         self.offline_button.setVisible(any(s.name in self.network_names for s in errors))
+
+    def _title(self) -> None:
+        """"Checking…" while running; once stopped, a title that says what happened."""
+        running = self.cancel_button.isVisibleTo(self)
+        problem = bool(self.problem.text())
+        key = "title" if running or not problem else "title_problem"
+        self.title.setText(t(f"gui.checking.{key}", self.lang))
+        self.note.setText(t("gui.checking.note", self.lang) if running else "")
+        self.note.setVisible(running)
 
     def _set_running(self, running: bool) -> None:
         self.cancel_button.setVisible(running)
@@ -192,8 +206,7 @@ class CheckingPage(Page):
 
     def retranslate(self, lang: str) -> None:
         super().retranslate(lang)
-        self.title.setText(t("gui.checking.title", lang))
-        self.note.setText(t("gui.checking.note", lang))
+        self._title()
         for row in self.rows.values():
             self._label_row(row)
         label_button(self.cancel_button, t("gui.checking.cancel", lang))
