@@ -37,15 +37,20 @@ def i2osp(value: int, length: int) -> bytes:
     return value.to_bytes(length, "big")
 
 
+_ZERO_BLOCK_STATE = hashlib.sha512(bytes(128))  # Z_pad of RFC 9380 for SHA-512 (s_in_bytes = 128)
+
+
 def expand_message_xmd(msg: bytes, dst: bytes, length: int) -> bytes:
     """RFC 9380 section 5.3.1 with SHA-512 (b_in_bytes 64, s_in_bytes 128)."""
-    b_in_bytes, s_in_bytes = 64, 128
+    b_in_bytes = 64
     ell = -(-length // b_in_bytes)
     if ell > 255 or length > 65535 or len(dst) > 255:
         raise ValueError("expand_message_xmd: length or DST too long")
     dst_prime = dst + i2osp(len(dst), 1)
-    msg_prime = bytes(s_in_bytes) + msg + i2osp(length, 2) + b"\x00" + dst_prime
-    b_0 = hashlib.sha512(msg_prime).digest()
+    # msg_prime starts with s_in_bytes zero bytes: continue from a copy of the state that has absorbed them.
+    state = _ZERO_BLOCK_STATE.copy()
+    state.update(msg + i2osp(length, 2) + b"\x00" + dst_prime)
+    b_0 = state.digest()
     blocks = [hashlib.sha512(b_0 + b"\x01" + dst_prime).digest()]
     for i in range(2, ell + 1):
         mixed = bytes(x ^ y for x, y in zip(b_0, blocks[-1], strict=True))
