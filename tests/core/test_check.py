@@ -106,3 +106,31 @@ def test_cancel_marks_sources_cancelled_and_runs_nothing() -> None:
     assert report.sources[0].state is SourceState.CANCELLED
     assert source.seen == []
     assert report.exposures == ()
+
+
+class CatalogSource(ListSource):
+    def __init__(self, catalog_json: bytes):
+        super().__init__("pack", set())
+        self._catalog_json = catalog_json
+
+    def catalog(self):
+        from exposurecheck.core.catalog import catalog_from_json
+
+        return catalog_from_json(self._catalog_json)
+
+
+def test_catalog_for_adds_what_sources_carry_but_keeps_the_bundled_text() -> None:
+    import json
+
+    from exposurecheck.core.check import catalog_for
+
+    carried = json.dumps(
+        [
+            {"Name": "ngo_only_leak", "Title": "NGO leak", "BreachDate": "2021-01-01", "DataClasses": ["Names"]},
+            {"Name": "shanghai_police_2022", "Title": "Overridden <b>title</b>", "BreachDate": "2022-06-30"},
+        ]
+    ).encode()
+    combined = catalog_for([CatalogSource(carried), ListSource("plain", set())])
+    assert combined["ngo_only_leak"].title("en") == "NGO leak"
+    assert "Overridden" not in combined["shanghai_police_2022"].title("en")
+    assert "weibo_2020" in combined

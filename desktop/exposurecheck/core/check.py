@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
+from exposurecheck.core.catalog import Catalog, load_bundled_catalog
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import Identifier
 from exposurecheck.core.report import Report, SourceResult, SourceState, SourceStatus
@@ -80,3 +81,19 @@ def _run_one(
         return status, SourceResult()
     progress(source.name, 1.0)
     return SourceStatus(source.name, SourceState.OK, demo=source.demo), result
+
+
+def catalog_for(sources: Sequence[Source]) -> Catalog:
+    """The bundled catalog plus whatever the sources carry, so a breach only a pack knows still has a name.
+
+    Where both describe one breach id, the bundled entry wins: it is reviewed and written in both languages.
+    """
+    combined = Catalog([])
+    for source in sources:
+        try:
+            carried = source.catalog()
+        except UserError:
+            carried = None  # a refused pack already shows its error in the source status
+        if carried is not None:
+            combined = combined.merge(carried)
+    return combined.merge(load_bundled_catalog())

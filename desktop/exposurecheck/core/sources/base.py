@@ -10,6 +10,7 @@ import abc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from exposurecheck.core.catalog import Catalog
 from exposurecheck.core.identifiers import Identifier, IdentifierType
 from exposurecheck.core.report import SourceResult
 
@@ -53,3 +54,7 @@ class Source(abc.ABC):
         cancel: CancelToken,
     ) -> SourceResult:
         """Look up the identifiers this source accepts (the caller has already filtered them)."""
+
+    def catalog(self) -> Catalog | None:
+        """The breach catalog this source carries (a pack's or a manifest's), if any; untrusted text, made plain."""
+        return None
