@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from exposurecheck.core.crypto import oprf
 from exposurecheck.core.crypto.group import Mode
+from tests.conftest import TESTDATA
 
-VECTORS = Path(__file__).resolve().parents[4] / "shared" / "testdata" / "oprf" / "rfc9497_test_vectors.json"
+VECTORS = TESTDATA / "oprf" / "rfc9497_test_vectors.json"
 
 pytestmark = pytest.mark.skipif(not VECTORS.is_file(), reason=f"RFC 9497 vectors not found at {VECTORS}")
 
