@@ -92,3 +92,26 @@ def test_unwritable_case_sheet_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "无法写入个案记录单" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_demo_pack_sheet_is_marked_demo_on_every_page(tmp_path: Path) -> None:
+    from exposurecheck.core import training
+
+    person = next(p for p in training.load_identities() if p.expect == "found")
+    args = []
+    for kind, value in person.values:
+        args += [f"--{kind.value.replace('_', '-')}", value]
+    sheet = tmp_path / "demo.pdf"
+    result = run_cli("check", *args, "--source", "demo", "--case-sheet", str(sheet), env=no_display_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    pages = subprocess.run(["pdfinfo", str(sheet)], capture_output=True, text=True, check=True).stdout
+    count = int(next(line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:")))
+    assert count >= 2
+    for page in range(1, count + 1):
+        text = subprocess.run(
+            ["pdftotext", "-raw", "-f", str(page), "-l", str(page), str(sheet), "-"], capture_output=True, check=True
+        ).stdout.decode()
+        assert "DEMO" in text
+    flat = " ".join(sheet_text(sheet).split())
+    for _kind, value in person.values:
+        assert value not in flat
