@@ -191,7 +191,7 @@ def _render(
             painter.translate(0, band - page * body_height)
             doc.drawContents(painter, QRectF(0, page * body_height, width, body_height))
             painter.restore()
-            _paint_bands(painter, device, lang, width, height, band, page + 1, pages, today, demo)
+            _paint_bands(painter, lang, width, height, band, page + 1, pages, today, demo)
     finally:
         painter.end()
     return True
@@ -211,7 +211,6 @@ def _font(lang: str, points: float, *, bold: bool = False) -> QFont:
 
 def _paint_bands(
     painter: QPainter,
-    device: QPagedPaintDevice,
     lang: str,
     width: float,
     height: float,
@@ -247,7 +246,6 @@ def _paint_bands(
         box = QRectF(-width, -band * 3, 2 * width, band * 6)
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, "DEMO")
     painter.restore()
-    del device
 
 
 # --- the document -----------------------------------------------------------------------------------------------
