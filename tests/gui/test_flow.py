@@ -130,3 +130,31 @@ def test_check_without_the_internet_from_the_consent_page(qtbot, make_window, pw
     assert pwned.requests == []
     # Only the password was typed and no offline source takes passwords: the check ran nothing that could leak it.
     assert all(s.name == "pack" for s in window.session.report.sources)
+
+
+def test_a_packs_own_breach_is_described_as_plain_text(qtbot, make_window):
+    """A pack carries its own catalog (untrusted text): its breach appears, markup shown as written, not rendered;
+    where the app's own catalog knows the breach, the app's reviewed text wins."""
+    from exposurecheck.core.catalog import catalog_from_json
+
+    class PackWithCatalog(ListSource):
+        def catalog(self):
+            return catalog_from_json({"format": "exposurecheck.catalog", "version": 1, "breaches": [
+                {"id": "ngo_local_2024", "title_en": "Local shop <b>loyalty</b> list", "title_zh": "",
+                 "date": "2024-03", "pwn_count": 1000, "data_classes": ["Phone numbers"],
+                 "description_en": "A list <script>x()</script>of members.", "description_zh": ""},
+                {"id": "shanghai_police_2022", "title_en": "Forged title", "title_zh": "", "date": "2022",
+                 "pwn_count": 1, "data_classes": ["Names"], "description_en": "forged", "description_zh": ""},
+            ]})
+
+    source = PackWithCatalog({PHONE_CANONICAL: ("ngo_local_2024", "shanghai_police_2022")})
+    window = make_window(lambda _t: [source])
+    window.show_page(window.details)
+    window.details.fields[IdentifierType.PHONE].edit.setText(PHONE_RAW)
+    window.details.check_button.click()
+    qtbot.waitUntil(lambda: window.current_page() is window.results, timeout=15_000)
+    shown = all_texts(window)
+    assert "Local shop" in shown and "loyalty" in shown
+    assert "<script>" not in shown and "x()" not in shown
+    assert "Forged title" not in shown and "Shanghai" in shown
+    assert len(window.results.breach_cards) == 2

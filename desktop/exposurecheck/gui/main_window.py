@@ -27,6 +27,7 @@ from exposurecheck.gui.widgets import scrollable
 # identifier normalizers (phonenumbers, email-validator), the advice engine and the vault are the slow imports.
 if TYPE_CHECKING:
     from exposurecheck.core.advice import Plan
+    from exposurecheck.core.catalog import Catalog
     from exposurecheck.core.identifiers import Identifier
     from exposurecheck.core.report import Report
     from exposurecheck.core.sources.base import Source
@@ -243,7 +244,7 @@ class MainWindow(QMainWindow):
         job = CheckJob(identifiers, sources)
         job.signals.progress.connect(self.checking.set_progress)
         job.signals.source_done.connect(self.checking.source_done)
-        job.signals.finished.connect(lambda report, job=job: self._finished(job, report))
+        job.signals.finished.connect(lambda report, catalog, job=job: self._finished(job, report, catalog))
         job.signals.failed.connect(lambda _name, job=job: self._failed(job))
         self._job = job
         self.checking.start(sources)
@@ -265,7 +266,7 @@ class MainWindow(QMainWindow):
                 self.details.show_note(t("gui.checking.cancelled", self.session.lang))
                 self.show_page(self.details)
 
-    def _finished(self, job: CheckJob, report: Report) -> None:
+    def _finished(self, job: CheckJob, report: Report, catalog: Catalog | None = None) -> None:
         from exposurecheck.core.report import SourceState
 
         if job is not self._job:
@@ -273,6 +274,7 @@ class MainWindow(QMainWindow):
             return
         self._job = None
         self.session.report = report
+        self.session.catalog = catalog
         self.session.presumed_answers = None
         self.session.done_items.clear()
         self.session.plan = self._make_plan()
@@ -303,11 +305,12 @@ class MainWindow(QMainWindow):
 
         lang = self.session.lang
         if self.session.report is not None:
-            return plan_for_report(self.session.report, lang)
+            return plan_for_report(self.session.report, lang, catalog=self.session.catalog)
         return plan_for_presumed(self.session.presumed_answers or {}, lang)
 
     def show_presumed_plan(self, answers: dict[str, bool]) -> None:
         self.session.report = None
+        self.session.catalog = None
         self.session.presumed_answers = dict(answers)
         self.session.done_items.clear()
         self.session.plan = self._make_plan()
@@ -317,6 +320,7 @@ class MainWindow(QMainWindow):
     def show_saved_report(self, report: Report, done: set[str]) -> None:
         """A check re-opened from the vault: its plan is recomputed from today's advice, in today's language."""
         self.session.report = report
+        self.session.catalog = None  # the packs it was checked against may be gone: the app's own catalog
         self.session.presumed_answers = None
         self.session.done_items = set(done)
         self.session.plan = self._make_plan()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from exposurecheck.core.catalog import Catalog
     from exposurecheck.core.report import Report
 
 
@@ -21,6 +22,7 @@ class Session:
     training: bool = False
     report: Report | None = None
     plan: Any = None  # exposurecheck.core.advice Plan; typed loosely so this module imports without the advice package
+    catalog: Catalog | None = None  # breach descriptions for the report: bundled plus the packs' own
     presumed_answers: dict[str, bool] | None = None
     done_items: set[str] = field(default_factory=set)
     # Text the app itself put on the clipboard (a diagnostic, a reference code), so "End session" can clear it
@@ -32,6 +34,7 @@ class Session:
         self.online_consent = False
         self.training = False
         self.report = None
+        self.catalog = None
         self.plan = None
         self.presumed_answers = None
         self.done_items.clear()

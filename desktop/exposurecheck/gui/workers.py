@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
-from exposurecheck.core.check import check
+from exposurecheck.core.catalog import Catalog
+from exposurecheck.core.check import catalog_for, check
 from exposurecheck.core.identifiers import Identifier
 from exposurecheck.core.report import SourceStatus
 from exposurecheck.core.sources.base import CancelToken, Source
@@ -20,7 +21,7 @@ from exposurecheck.core.sources.base import CancelToken, Source
 class CheckSignals(QObject):
     progress = Signal(str, float)  # source name, fraction done
     source_done = Signal(object)  # SourceStatus
-    finished = Signal(object)  # Report
+    finished = Signal(object, object)  # Report, Catalog (the bundled one plus what the packs that ran carry)
     failed = Signal(str)  # the exception's type name only: its message could quote input
 
 
@@ -52,10 +53,15 @@ class CheckJob(QRunnable):
                 on_source_done=self._source_done,
                 cancel=CancelToken(self._cancelled.is_set),
             )
+            catalog = self._catalog()  # the packs' own breach descriptions, under the app's reviewed ones
         except Exception as exc:  # shown as a calm message by the window; never re-raised in a pool thread
             self.signals.failed.emit(type(exc).__name__)
             return
-        self.signals.finished.emit(report)
+        self.signals.finished.emit(report, catalog)
+
+    def _catalog(self) -> Catalog:
+        # Read here, off the GUI thread, because it opens the pack files.
+        return catalog_for(self._sources)
 
     def _progress(self, name: str, fraction: float) -> None:
         self.signals.progress.emit(name, float(fraction))
