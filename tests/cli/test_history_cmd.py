@@ -162,7 +162,7 @@ def test_passphrase_fallback_through_stdin(app_dirs: dict[str, Path]) -> None:
     wrong = run_cli("history", "list", "--passphrase-stdin", stdin="not it\n", env=NO_KEYRING)
     assert wrong.returncode == 2 and "does not open" in wrong.stderr
     without = run_cli("history", "list", env=NO_KEYRING)
-    assert without.returncode == 2 and "no keyring" in without.stderr
+    assert without.returncode == 2 and "protected by a passphrase" in without.stderr
     wiped = run_cli("wipe", "--yes", env=NO_KEYRING)
     assert wiped.returncode == 0 and "no keyring" in wiped.stdout
     assert _data_files(app_dirs) == []

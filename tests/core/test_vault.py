@@ -289,9 +289,10 @@ def test_passphrase_vault_round_trip_without_touching_the_keyring() -> None:
     with pytest.raises(UserError) as wrong:
         Vault.open(passphrase="wrong horse", keystore=no_keyring)
     assert wrong.value.key == "vault.passphrase_wrong"
-    with pytest.raises(UserError) as missing:
-        Vault.open(keystore=KeyringKeyStore(RefusingKeyring()))  # type: ignore[arg-type]
-    assert missing.value.key == "vault.needs_passphrase"
+    for keystore in (no_keyring, KeyringKeyStore(RefusingKeyring())):  # type: ignore[arg-type]
+        with pytest.raises(UserError) as missing:
+            Vault.open(keystore=keystore)
+        assert missing.value.key == "vault.needs_passphrase"  # what is needed, whatever the keyring's state
     assert _file_bytes() == before  # neither a wrong passphrase nor a missing one moves or changes the vault
     assert not list(paths.data_dir().glob("vault.ecv.*"))
     assert Vault.open(passphrase="correct horse 电池", keystore=no_keyring).load_check(check_id).done == {"P-01"}

@@ -153,11 +153,15 @@ class Vault:
         removed = remove_stale_temp_files(path.parent)
         if removed:
             log.info("removed %d unfinished vault write(s)", len(removed))
+        existing = _existing_passphrase_header(path)
         if passphrase is None:
+            if existing is not None:
+                # Say what is needed (the passphrase) rather than what is missing (a keyring it does not use).
+                raise UserError("vault.needs_passphrase")
             key = keystore.get_key()  # raises KeystoreUnavailable: no keyring, locked, refused
             vault = cls(path, keystore, KeySource.KEYRING, key, Header(KeySource.KEYRING))
         else:
-            header = _existing_passphrase_header(path) or new_passphrase_header()
+            header = existing or new_passphrase_header()
             key = derive_passphrase_key(passphrase, header)
             vault = cls(path, keystore, KeySource.PASSPHRASE, key, header)
         vault._reload()
