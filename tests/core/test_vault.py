@@ -91,6 +91,16 @@ def test_file_is_private_encrypted_and_has_the_header(keystore: KeyringKeyStore)
     assert [p.name for p in paths.data_dir().iterdir()] == ["vault.ecv"]
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_loose_modes_are_tightened_at_start(keystore: KeyringKeyStore) -> None:
+    Vault.open(keystore=keystore).save_check(_report())
+    vault_path().chmod(0o644)
+    paths.data_dir().chmod(0o755)
+    Vault.open(keystore=keystore)
+    assert stat.S_IMODE(vault_path().stat().st_mode) == 0o600
+    assert stat.S_IMODE(paths.data_dir().stat().st_mode) == 0o700
+
+
 def test_identifiers_are_kept_only_when_passed(keystore: KeyringKeyStore) -> None:
     email = normalize(IdentifierType.EMAIL, CANARY_EMAIL)
     vault = Vault.open(keystore=keystore)

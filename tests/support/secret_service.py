@@ -7,12 +7,8 @@ so its vault key has its own keyring username and never touches a real user's ke
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
 import keyring
 import keyring.backend
@@ -65,14 +61,6 @@ def run_in_fresh_keyring_session(
         timeout=300,
         check=False,
     )
-
-
-def fresh_home() -> Path:
-    return Path(tempfile.mkdtemp(prefix="ec-home-"))
-
-
-def python() -> str:
-    return os.environ.get("EXPOSURECHECK_TEST_PYTHON", sys.executable)
 
 
 class _TestOnlyBackend(keyring.backend.KeyringBackend):

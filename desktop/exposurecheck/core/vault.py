@@ -30,10 +30,12 @@ disk, I/O error) raises `UserError("vault.disk_full" | "vault.write_failed")` an
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import errno
 import json
 import logging
+import os
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -150,6 +152,7 @@ class Vault:
         keystore = keystore or KeyringKeyStore()
         if passphrase is not None and not passphrase:
             raise UserError("vault.passphrase_empty")
+        _tighten_permissions(path)
         removed = remove_stale_temp_files(path.parent)
         if removed:
             log.info("removed %d unfinished vault write(s)", len(removed))
@@ -366,6 +369,16 @@ def _validate_entry(entry: Any) -> None:
     vault_codec.report_from_json(entry.get("report"))
     if "identifiers" in entry:
         vault_codec.identifiers_from_json(entry["identifiers"])
+
+
+def _tighten_permissions(path: Path) -> None:
+    """An existing data folder or vault copied in with looser modes (a stick, a backup) is made private at start."""
+    if os.name != "posix" or not path.parent.is_dir():
+        return
+    paths.ensure_private_dir(path.parent)
+    with contextlib.suppress(FileNotFoundError):
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
 
 
 def _existing_passphrase_header(path: Path) -> Header | None:
