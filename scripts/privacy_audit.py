@@ -459,6 +459,25 @@ def run_app(
     return completed
 
 
+def report_leftovers(audit: AuditEnv, prefix: str) -> None:
+    """After a wipe: any file in the app's folders is a problem; files elsewhere (toolkit caches, the keyring's own
+    files) are listed as notes, so a reader can see everything that stays behind."""
+    app_dirs = [d for d in audit.app_dirs() if d.exists()]
+    for path in (p for d in app_dirs for p in d.rglob("*") if p.is_file()):
+        audit.result.problems.append(
+            f"{prefix}left after wipe: {audit.scanner.redact(str(path.relative_to(audit.root)))}"
+        )
+    elsewhere = sorted(
+        str(p.relative_to(audit.root))
+        for p in _walk(audit.root)
+        if p.is_file() and not any(d in p.parents for d in app_dirs) and "plant" not in p.relative_to(audit.root).parts
+    )
+    for relative in elsewhere[:20]:
+        audit.result.notes.append(f"{prefix}outside the app's folders after wipe: {audit.scanner.redact(relative)}")
+    if len(elsewhere) > 20:
+        audit.result.notes.append(f"{prefix}... and {len(elsewhere) - 20} more")
+
+
 def default_app() -> list[str]:
     return [sys.executable, "-m", "exposurecheck"]
 
@@ -527,9 +546,7 @@ def cli_pass(app: list[str] | None = None) -> Callable[[AuditEnv], None]:
         wiped = run("wipe --yes", ["wipe", "--yes"])
         if wiped.returncode != 0:
             audit.result.problems.append(f"wipe did not complete (exit {wiped.returncode})")
-        leftovers = [p for d in audit.app_dirs() if d.exists() for p in d.rglob("*") if p.is_file()]
-        for path in leftovers:
-            audit.result.problems.append(f"left after wipe: {audit.scanner.redact(str(path.relative_to(audit.root)))}")
+        report_leftovers(audit, "")
 
     return action
 
@@ -581,11 +598,7 @@ def gui_pass() -> Callable[[AuditEnv], None] | None:
         wiped = step(audit, "wipe", {})
         if not wiped.get("wiped"):
             audit.result.problems.append(f"GUI wipe did not remove the vault: {wiped}")
-        leftovers = [p for d in audit.app_dirs() if d.exists() for p in d.rglob("*") if p.is_file()]
-        for path in leftovers:
-            audit.result.notes.append(
-                f"GUI: left after wipe: {audit.scanner.redact(str(path.relative_to(audit.root)))}"
-            )
+        report_leftovers(audit, "GUI: ")
 
     return action
 
