@@ -66,42 +66,70 @@ def build_pack(
     if chunk_size & (chunk_size - 1) or not fmt.MIN_CHUNK_SIZE <= chunk_size <= fmt.MAX_CHUNK_SIZE:
         raise UserError("pack.build.bad_chunk_size")
     salt = salt or os.urandom(fmt.SALT_BYTES)
-    work = Path(tempfile.mkdtemp(prefix=".ecpack-build-", dir=workdir or out.parent))
+    scratch = workdir or out.parent
     try:
-        sorter = ExternalSorter(work)
-        try:
-            records = _hash_all(identifiers, salt, sorter, progress)
-            tags_path, breaches_path = work / "tags", work / "breaches"
-            entries, counts = _write_sorted(sorter, tags_path, breaches_path, progress)
-        finally:
-            sorter.cleanup()
-        bits = fmt.prefix_bits_for(entries) if prefix_bits is None else prefix_bits
-        progress("writing", entries)
-        index = build_index(tags_path, entries, bits)
-        embedded = Catalog([catalog[breach]])
-        meta = PackMeta(
-            title=title or catalog[breach].title_en or breach,
-            demo=demo,
-            salt=salt,
-            breaches=(breach,),
-            types=tuple(sorted(counts)),
-            counts=counts,
-            entries=entries,
-            prefix_bits=bits,
-            chunk_size=chunk_size,
-        )
-        files = write_pack(
-            out,
-            meta=meta,
-            catalog_json=catalog_to_json(embedded),
-            index=index,
-            tags_path=tags_path,
-            breaches_path=breaches_path,
-            signing_key=signing_key,
-            shard_size=shard_size,
-        )
+        work = Path(tempfile.mkdtemp(prefix=".ecpack-build-", dir=scratch))
+    except OSError:
+        raise UserError("pack.build.workdir_failed", folder=str(scratch)) from None
+    try:
+        return _build(identifiers, work, out=out, catalog=catalog, breach=breach, signing_key=signing_key,
+                      title=title, demo=demo, chunk_size=chunk_size, shard_size=shard_size,
+                      prefix_bits=prefix_bits, progress=progress, salt=salt)  # fmt: skip
+    except OSError:
+        # Most likely a full disk: say so plainly rather than with a traceback.
+        raise UserError("pack.build.workdir_failed", folder=str(scratch)) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _build(
+    identifiers: Iterable[Identifier],
+    work: Path,
+    *,
+    out: Path,
+    catalog: Catalog,
+    breach: str,
+    signing_key: Ed25519PrivateKey,
+    title: str,
+    demo: bool,
+    chunk_size: int,
+    shard_size: int,
+    prefix_bits: int | None,
+    progress: Progress,
+    salt: bytes,
+) -> BuildResult:
+    sorter = ExternalSorter(work)
+    try:
+        records = _hash_all(identifiers, salt, sorter, progress)
+        tags_path, breaches_path = work / "tags", work / "breaches"
+        entries, counts = _write_sorted(sorter, tags_path, breaches_path, progress)
+    finally:
+        sorter.cleanup()
+    bits = fmt.prefix_bits_for(entries) if prefix_bits is None else prefix_bits
+    progress("writing", entries)
+    index = build_index(tags_path, entries, bits)
+    embedded = Catalog([catalog[breach]])
+    meta = PackMeta(
+        title=title or catalog[breach].title_en or breach,
+        demo=demo,
+        salt=salt,
+        breaches=(breach,),
+        types=tuple(sorted(counts)),
+        counts=counts,
+        entries=entries,
+        prefix_bits=bits,
+        chunk_size=chunk_size,
+    )
+    files = write_pack(
+        out,
+        meta=meta,
+        catalog_json=catalog_to_json(embedded),
+        index=index,
+        tags_path=tags_path,
+        breaches_path=breaches_path,
+        signing_key=signing_key,
+        shard_size=shard_size,
+    )
     return BuildResult(tuple(files), entries, counts, records, bits)
 
 

@@ -114,6 +114,10 @@ def test_errors_are_clear(tmp_path):
         build_pack([Identifier(IdentifierType.PASSWORD, "hunter2")], out=tmp_path / "x.ecpack", catalog=catalog,
                    breach="demo_breach", signing_key=key)  # fmt: skip
     assert info.value.key == "pack.build.no_passwords"
+    with pytest.raises(UserError) as info:
+        build_pack(values, out=tmp_path / "x.ecpack", catalog=catalog, breach="demo_breach", signing_key=key,
+                   workdir=tmp_path / "no" / "such" / "folder")  # fmt: skip
+    assert info.value.key == "pack.build.workdir_failed"
     assert not list(tmp_path.glob("x.ecpack*"))
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".ecpack-build")]
 
