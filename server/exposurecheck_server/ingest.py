@@ -257,7 +257,8 @@ def _layout(first: list[str] | dict[str, object] | _Rejected, mapping: ColumnMap
     for kind, column in mapping:
         if isinstance(column, str):
             if column not in names:
-                raise UserError("pack.ingest.no_such_column", column=column, columns=", ".join(names)[:300])
+                # The header's cells are not repeated: in a file without a header they would be someone's data.
+                raise UserError("pack.ingest.no_such_column", column=column, count=len(names))
             columns.append((kind, names.index(column)))
         else:
             if column >= width:

@@ -89,10 +89,17 @@ def test_jsonl_objects_arrays_and_garbage(tmp_path):
 
 def test_unknown_header_name_is_a_clear_error(tmp_path):
     path = tmp_path / "dump.csv"
-    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    # No header row: the first row is someone's data and must not be echoed in the message.
+    path.write_text(f"{PHONE_A},someone@example.com\n1,2\n", encoding="utf-8")
     with pytest.raises(UserError) as info:
         _collect(path, spec="phone=mobile")
     assert info.value.key == "pack.ingest.no_such_column"
+    for lang in ("en", "zh_CN"):
+        message = info.value.message(lang)
+        assert "mobile" in message
+        assert "2" in message
+        assert "someone" not in message
+        assert "13800138000" not in message
 
 
 def test_parallel_normalizing_gives_the_same_result(tmp_path):
