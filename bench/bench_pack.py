@@ -137,6 +137,9 @@ def main() -> int:
         reader.verify_all()
         verify_s = time.perf_counter() - started
         values = sample(count, seed, args.lookups // 2)
+        with open_pack(result.files[0], extra_keys=[public]) as as_the_app_opens_it:
+            # Big packs are opened lazily: each chunk is authenticated on first touch (the warm-up pass).
+            lazy_times = timed_lookups(as_the_app_opens_it.lookup, values)
         pack_times = timed_lookups(reader.lookup, values)
         hits = sum(1 for v in values if reader.lookup(v))
 
@@ -168,11 +171,14 @@ def main() -> int:
     print(f"pack open (signature, lazy body): {open_s * 1000:.1f} ms; verify every byte: {verify_s:.2f} s")
     print(f"pack warm lookup: median {pack_median:.2f} us, p99 {_p99(pack_times):.2f} us "
           f"({hits} of {len(values)} found)   target <= 10 us")
+    print(f"pack warm lookup as the app opens it (chunks authenticated on first touch): median "
+          f"{statistics.median(lazy_times):.2f} us, p99 {_p99(lazy_times):.2f} us")
     print(f"sqlite build (from the same tags, indexed): {sqlite_build_s:.1f} s; size {sqlite_bytes:,} bytes = "
           f"{sqlite_bytes / result.entries:.2f} bytes/entry")
     print(f"sqlite warm lookup: median {sqlite_median:.2f} us, p99 {_p99(sqlite_times):.2f} us ({sqlite_hits} found)")
     print(f"ratios pack/sqlite: lookup time {pack_median / sqlite_median:.2f}x, size {pack_bytes / sqlite_bytes:.2f}x")
-    ok = per_entry <= 10.5 and pack_median <= 10 and cpu_rate >= 300_000 and hits == sqlite_hits
+    slowest_median = max(pack_median, statistics.median(lazy_times))
+    ok = per_entry <= 10.5 and slowest_median <= 10 and cpu_rate >= 300_000 and hits == sqlite_hits
     if args.csv_rows:
         csv_build(args.csv_rows, key, args.workdir)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
