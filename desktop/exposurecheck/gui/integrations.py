@@ -128,7 +128,8 @@ class Extras:
         if self.write_case_sheet is None or session.plan is None:
             return False
         try:
-            self.write_case_sheet(session.plan, path, session.lang, demo=bool(session.plan.demo or session.training))
+            self.write_case_sheet(session.plan, path, session.lang, profile=self.window.profile,
+                                  demo=bool(session.plan.demo or session.training))
         except UserError as exc:
             results.status.setText(t(exc.key, session.lang, **exc.params))
             return False

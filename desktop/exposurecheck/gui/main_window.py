@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from exposurecheck.core.advice import Plan
     from exposurecheck.core.catalog import Catalog
     from exposurecheck.core.identifiers import Identifier
+    from exposurecheck.core.profile import Profile
     from exposurecheck.core.report import Report
     from exposurecheck.core.sources.base import Source
     from exposurecheck.gui.integrations import Extras
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self.on_language_changed: Callable[[str], None] = lambda _lang: None  # the app hooks Qt's translator here
         self.on_pages_built: list[Callable[[], None]] = []
         self.pages_built = False
+        self.profile: Profile | None = None  # an NGO's signed profile, found when the pages are built
 
         self.top = TopBar()
         self.stack = QStackedWidget()
@@ -90,7 +92,7 @@ class MainWindow(QMainWindow):
         """Create every page but the welcome page, and wire the flow between them."""
         if self.pages_built:
             return
-        from exposurecheck.gui import integrations
+        from exposurecheck.gui import integrations, profile_link
         from exposurecheck.gui.pages.checking import CheckingPage
         from exposurecheck.gui.pages.consent import ConsentPage
         from exposurecheck.gui.pages.details import DetailsPage
@@ -107,6 +109,7 @@ class MainWindow(QMainWindow):
         for page in (self.details, self.consent, self.checking, self.results, self.sent, self.questions):
             self.add_page(page)
         self.extras: Extras = integrations.Extras(self)
+        profile_link.attach_profile(self)
         self._connect()
         self.pages_built = True
         self.set_language(self.session.lang)
@@ -168,6 +171,7 @@ class MainWindow(QMainWindow):
         for page in self.pages:
             page.retranslate(lang)
         self.extras.retranslate(lang)
+        self.profile_box.retranslate(lang)
         if self.session.plan is not None:
             self.session.plan = self._make_plan()
             self.results.show_plan(self.session.plan, self.session.report, self.session.done_items)
@@ -302,11 +306,23 @@ class MainWindow(QMainWindow):
 
     def _make_plan(self) -> Plan:
         from exposurecheck.core.advice import plan_for_presumed, plan_for_report
+        from exposurecheck.core.errors import UserError
 
         lang = self.session.lang
-        if self.session.report is not None:
-            return plan_for_report(self.session.report, lang, catalog=self.session.catalog)
-        return plan_for_presumed(self.session.presumed_answers or {}, lang)
+        extra = self.profile.advice if self.profile is not None else ()
+        try:
+            if self.session.report is not None:
+                return plan_for_report(self.session.report, lang, catalog=self.session.catalog, extra_entries=extra)
+            return plan_for_presumed(self.session.presumed_answers or {}, lang, extra_entries=extra)
+        except UserError:
+            if not extra:
+                raise
+            # The organisation's own advice could not be read: the app's advice still makes a complete plan.
+            self.profile_box.problem = UserError("gui.profile.advice_unusable")
+            self.profile_box.retranslate(lang)
+            if self.session.report is not None:
+                return plan_for_report(self.session.report, lang, catalog=self.session.catalog)
+            return plan_for_presumed(self.session.presumed_answers or {}, lang)
 
     def show_presumed_plan(self, answers: dict[str, bool]) -> None:
         self.session.report = None

@@ -19,7 +19,9 @@ def link_settings(window: MainWindow) -> None:
     from exposurecheck.gui.pages.details import REGIONS
 
     settings = load_settings().settings
-    window.welcome.offline_box.setChecked(settings.offline_only)
+    # An organisation's profile may make offline-only the default; a person's own saved choice cannot undo that.
+    profile_offline = window.profile is not None and window.profile.offline_only
+    window.welcome.offline_box.setChecked(settings.offline_only or profile_offline)
     if settings.phone_region in REGIONS:
         window.details.region_box.setCurrentIndex(REGIONS.index(settings.phone_region))
     window.welcome.offline_changed.connect(lambda on: _update(offline_only=on))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from exposurecheck.core.errors import UserError
 
 if TYPE_CHECKING:  # the sources package pulls in the identifier normalizers: imported when a check starts
+    from exposurecheck.core.profile import Profile
     from exposurecheck.core.sources.base import Source
 
 SourceFactory = Callable[[bool], Sequence["Source | UserError"]]
@@ -30,18 +31,22 @@ class SourcePlan:
         return any(s.uses_network for s in self.sources)
 
 
-def default_factory(training: bool) -> list[Source | UserError]:
-    """Training mode: only the bundled demo pack. Otherwise: the sources chosen in settings, or by default Pwned
-    Passwords plus every pack found next to the app or on a stick."""
+def default_factory(training: bool, profile: Profile | None = None) -> list[Source | UserError]:
+    """Training mode: only the bundled demo pack. Otherwise: the sources chosen in settings, else an NGO
+    profile's defaults, else Pwned Passwords plus every pack found next to the app or on a stick."""
     from exposurecheck.core.settings import load_settings
-    from exposurecheck.core.sources.registry import build_source, default_specs
+    from exposurecheck.core.sources.registry import SourceContext, build_source, default_specs
 
     if training:
         return [build_source("demo")]
+    specs = list(load_settings().settings.sources)
+    if not specs:
+        specs = profile.source_specs(default_specs()) if profile is not None else default_specs()
+    context = SourceContext(trusted_keys=profile.trusted_keys if profile is not None else ())
     found: list[Source | UserError] = []
-    for spec in load_settings().settings.sources or default_specs():
+    for spec in specs:
         try:
-            found.append(build_source(spec))
+            found.append(build_source(spec, context))
         except UserError as exc:
             found.append(exc)
     return found

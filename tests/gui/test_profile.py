@@ -1,0 +1,99 @@
+"""An NGO's signed profile next to the app: its name and contacts on the welcome page, its advice in the plan, its
+default sources and offline setting, and the fingerprint to confirm on first use."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from PySide6.QtCore import QThreadPool
+
+from exposurecheck.core import profile as prof
+from exposurecheck.gui.main_window import MainWindow
+from exposurecheck.gui.sources import default_factory
+from tests.gui.conftest import all_texts
+
+
+def _advice(lang: str) -> dict:
+    return {
+        "lang": lang,
+        "entries": [{
+            "id": "ngo_call_us", "code": "N-01", "data_classes": ["*"], "severity": "medium", "when": "today",
+            "region": "CN", "title": "Call our hotline" if lang == "en" else "打我们的热线",
+            "summary": "We can walk you through every step.", "why": "Some steps are easier with help.",
+            "steps": [{"text": "Call the number on this sheet."}], "time_needed_min": 10,
+            "done_check": "You spoke to someone.",
+            "help": [{"label": "Our hotline", "phone": "400 000 0000", "official": False}],
+            "sources": ["https://example.org/help"], "last_reviewed": "2026-11-01",
+        }],
+    }
+
+
+@pytest.fixture
+def ngo_profile(tmp_path, monkeypatch):
+    body = prof.ProfileBody(
+        name_en="Safe Lines Network", name_zh="安全热线网络", hotline="400-000-0000",
+        website="https://safelines.example.org", advice=(_advice("en"), _advice("zh_CN")),
+        offline_only=True, default_sources=("demo", "hibp-passwords"),
+    )
+    path = tmp_path / prof.FILE_NAME
+    path.write_bytes(prof.sign_profile(body, Ed25519PrivateKey.generate()))
+    monkeypatch.setenv(prof.ENV_PROFILE, str(path))
+    return path
+
+
+def _window(qtbot, lang="en"):
+    pool = QThreadPool()
+    window = MainWindow(lang, pool, default_factory)
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    window.show()
+    return window, pool
+
+
+def test_profile_is_shown_used_and_confirmed(qtbot, ngo_profile):
+    window, pool = _window(qtbot)
+    box = window.profile_box
+    assert box.isVisible()
+    assert "Provided by Safe Lines Network" in box.text.text() and "400-000-0000" in box.text.text()
+    assert box.confirm_button.isVisible() and window.profile.fingerprint in box.fingerprint.text()
+    assert window.welcome.offline_box.isChecked(), "the profile makes offline-only the default"
+    # Its default sources, minus the network one (offline only), and its advice in the plan.
+    sources = window.source_factory(False)
+    assert [s.name for s in sources if not isinstance(s, Exception)] == ["demo"]
+    window.show_presumed_plan({row.question.id: True for row in window.questions.rows})
+    assert window.session.plan.find("N-01") is not None
+    assert "Call our hotline" in all_texts(window)
+    window.set_language("zh_CN")
+    assert "安全热线网络" in box.text.text()
+    box.confirm_button.click()
+    assert not box.confirm_button.isVisible()
+    again, pool2 = _window(qtbot)
+    assert not again.profile_box.confirm_button.isVisible(), "confirmed once on this computer"
+    pool.waitForDone(5000)
+    pool2.waitForDone(5000)
+
+
+def test_a_tampered_profile_is_not_used_and_says_why(qtbot, ngo_profile):
+    data = bytearray(ngo_profile.read_bytes())
+    data[data.index(b"Safe Lines")] = ord("X")
+    ngo_profile.write_bytes(bytes(data))
+    window, pool = _window(qtbot)
+    assert window.profile is None
+    assert window.profile_box.isVisible() and window.profile_box.error.isVisible()
+    assert "Safe Lines" not in window.profile_box.text.text()
+    pool.waitForDone(5000)
+
+
+def test_no_profile_no_box(qtbot, monkeypatch):
+    monkeypatch.delenv(prof.ENV_PROFILE, raising=False)
+    window, pool = _window(qtbot)
+    assert window.profile is None
+    assert not window.profile_box.isVisible()
+    pool.waitForDone(5000)
+
+
+def test_a_named_profile_that_is_missing_is_reported(qtbot, monkeypatch, tmp_path):
+    monkeypatch.setenv(prof.ENV_PROFILE, str(tmp_path / "absent.ecprofile"))
+    window, pool = _window(qtbot)
+    assert window.profile is None and window.profile_box.error.isVisible()
+    pool.waitForDone(5000)
