@@ -30,7 +30,7 @@ IDENTITY = bytes(POINT_BYTES)
 
 # Passed through a variable on purpose: a literal find_library("sodium") makes PyInstaller's analysis bundle the
 # build host's copy on its own, and the project decides what is bundled (see PLATFORM-NOTES.md).
-_LIBRARY_STEM = "sodium"
+_LIBRARY_STEMS = ("sodium", "libsodium")  # the second is how Windows' find_library spells it
 _FILE_NAMES = (
     "libsodium.so",
     "libsodium.so.26",
@@ -77,9 +77,10 @@ def _candidate_paths() -> Iterator[str]:
             candidate = folder / name
             if candidate.is_file():
                 yield str(candidate)
-    found = ctypes.util.find_library(_LIBRARY_STEM)
-    if found:
-        yield found
+    for stem in _LIBRARY_STEMS:
+        found = ctypes.util.find_library(stem)
+        if found:
+            yield found
     yield from _FILE_NAMES  # let the dynamic loader search its own path as a last resort
 
 
