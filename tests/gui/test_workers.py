@@ -44,7 +44,7 @@ def test_cancel_returns_to_details_and_ignores_the_late_answer(qtbot, make_windo
     assert "stopped" in window.details.nothing_label.text()
     assert not window.busy
     assert slow.saw_cancel.wait(10), "the source was told to stop"
-    qtbot.waitUntil(lambda: not window._abandoned, timeout=10_000)
+    qtbot.waitUntil(lambda: window.runner.abandoned == 0, timeout=10_000)
     assert window.session.report is None
     assert window.current_page() is window.details
     # What was typed is still there: stopping is not ending the session.

@@ -22,6 +22,7 @@ from exposurecheck.gui.style import stylesheet
 from exposurecheck.gui.text import t
 from exposurecheck.gui.topbar import TopBar
 from exposurecheck.gui.widgets import scrollable
+from exposurecheck.gui.workers import CheckRunner
 
 # Everything below is imported when the rest of the pages are built, after the first window is on screen: the
 # identifier normalizers (phonenumbers, email-validator), the advice engine and the vault are the slow imports.
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     from exposurecheck.core.report import Report
     from exposurecheck.core.sources.base import Source
     from exposurecheck.gui.integrations import Extras
-    from exposurecheck.gui.workers import CheckJob
 
 MIN_WIDTH, MIN_HEIGHT = 800, 600  # fits 1024×768 with room for the desktop's panels
 
@@ -55,9 +55,7 @@ class MainWindow(QMainWindow):
         self.session = Session(lang=lang)
         self.pool = pool
         self.source_factory = source_factory
-        self._job: CheckJob | None = None
-        # Cancelled jobs still running: kept referenced until they end so their signal objects outlive the emit.
-        self._abandoned: list[CheckJob] = []
+        self.runner = CheckRunner(pool, self)
         self._pending: tuple[list[Identifier], tuple[Source, ...]] | None = None
         self.on_language_changed: Callable[[str], None] = lambda _lang: None  # the app hooks Qt's translator here
         self.on_pages_built: list[Callable[[], None]] = []
@@ -134,6 +132,10 @@ class MainWindow(QMainWindow):
         self.checking.questions_requested.connect(lambda: self.show_page(self.questions))
         self.checking.back_requested.connect(lambda: self.show_page(self.details))
         self.checking.offline_requested.connect(self._retry_offline)
+        self.runner.progress.connect(self.checking.set_progress)
+        self.runner.source_done.connect(self.checking.source_done)
+        self.runner.finished.connect(self._finished)
+        self.runner.failed.connect(self.checking.failed)
         self.results.sent_requested.connect(self._show_sent)
         self.results.new_check_requested.connect(lambda: self.show_page(self.details))
         self.results.on_done = self._mark_done
@@ -241,42 +243,26 @@ class MainWindow(QMainWindow):
 
     def _run(self, identifiers: Sequence[Identifier], sources: tuple[Source, ...]) -> None:
         from exposurecheck.core.report import Report
-        from exposurecheck.gui.workers import CheckJob
 
         self._pending = None
         self.cancel_check(show_details=False)
-        job = CheckJob(identifiers, sources)
-        job.signals.progress.connect(self.checking.set_progress)
-        job.signals.source_done.connect(self.checking.source_done)
-        job.signals.finished.connect(lambda report, catalog, job=job: self._finished(job, report, catalog))
-        job.signals.failed.connect(lambda _name, job=job: self._failed(job))
-        self._job = job
         self.checking.start(sources)
         self.show_page(self.checking)
         if not sources:
             # Nothing may run (offline only and no pack): say so at once instead of "checking" nothing.
-            self._job = None
             self.checking.finish(Report(checked_types=tuple(dict.fromkeys(i.type for i in identifiers))))
             self.checking.show_no_sources()
             return
-        self.pool.start(job)
+        self.runner.start(identifiers, sources)
 
     def cancel_check(self, *, show_details: bool = True) -> None:
-        if self._job is not None:
-            self._job.cancel()
-            self._abandoned.append(self._job)
-            self._job = None
-            if show_details:
-                self.details.show_note(t("gui.checking.cancelled", self.session.lang))
-                self.show_page(self.details)
+        if self.runner.cancel() and show_details:
+            self.details.show_note(t("gui.checking.cancelled", self.session.lang))
+            self.show_page(self.details)
 
-    def _finished(self, job: CheckJob, report: Report, catalog: Catalog | None = None) -> None:
+    def _finished(self, report: Report, catalog: Catalog | None = None) -> None:
         from exposurecheck.core.report import SourceState
 
-        if job is not self._job:
-            self._drop(job)
-            return
-        self._job = None
         self.session.report = report
         self.session.catalog = catalog
         self.session.presumed_answers = None
@@ -287,20 +273,9 @@ class MainWindow(QMainWindow):
         if not any(s.state is SourceState.ERROR for s in report.sources):
             self._show_results()
 
-    def _failed(self, job: CheckJob) -> None:
-        if job is not self._job:
-            self._drop(job)
-            return
-        self._job = None
-        self.checking.failed()
-
-    def _drop(self, job: CheckJob) -> None:
-        if job in self._abandoned:
-            self._abandoned.remove(job)
-
     @property
     def busy(self) -> bool:
-        return self._job is not None
+        return self.runner.busy
 
     # --- results -----------------------------------------------------------------------------------------------
 

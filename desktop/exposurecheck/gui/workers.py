@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from exposurecheck.core.catalog import Catalog
-from exposurecheck.core.check import catalog_for, check
-from exposurecheck.core.identifiers import Identifier
-from exposurecheck.core.report import SourceStatus
-from exposurecheck.core.sources.base import CancelToken, Source
+# The core's check machinery imports the identifier normalizers; the window creates its runner before the first
+# paint, so these are imported when the first check starts.
+if TYPE_CHECKING:
+    from exposurecheck.core.catalog import Catalog
+    from exposurecheck.core.identifiers import Identifier
+    from exposurecheck.core.report import SourceStatus
+    from exposurecheck.core.sources.base import Source
 
 
 class CheckSignals(QObject):
@@ -45,6 +48,9 @@ class CheckJob(QRunnable):
         return self._cancelled.is_set()
 
     def run(self) -> None:
+        from exposurecheck.core.check import check
+        from exposurecheck.core.sources.base import CancelToken
+
         try:
             report = check(
                 self._identifiers,
@@ -61,6 +67,8 @@ class CheckJob(QRunnable):
 
     def _catalog(self) -> Catalog:
         # Read here, off the GUI thread, because it opens the pack files.
+        from exposurecheck.core.check import catalog_for
+
         return catalog_for(self._sources)
 
     def _progress(self, name: str, fraction: float) -> None:
@@ -68,3 +76,73 @@ class CheckJob(QRunnable):
 
     def _source_done(self, status: SourceStatus) -> None:
         self.signals.source_done.emit(status)
+
+
+class CheckRunner(QObject):
+    """At most one check at a time, for the window: starts jobs in the injected pool, cancels them, and forwards
+    only the current job's signals (a cancelled job that answers late is ignored)."""
+
+    progress = Signal(str, float)
+    source_done = Signal(object)
+    finished = Signal(object, object)  # Report, Catalog
+    failed = Signal()
+
+    def __init__(self, pool: QThreadPool, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = pool
+        self._job: CheckJob | None = None
+        # Cancelled jobs still running: kept referenced until they end so their signal objects outlive the emit.
+        self._abandoned: list[CheckJob] = []
+
+    @property
+    def busy(self) -> bool:
+        return self._job is not None
+
+    @property
+    def abandoned(self) -> int:
+        """Cancelled jobs that have not ended yet."""
+        return len(self._abandoned)
+
+    def start(self, identifiers: Sequence[Identifier], sources: Sequence[Source]) -> None:
+        self.cancel()
+        job = CheckJob(identifiers, sources)
+        job.signals.progress.connect(lambda name, fraction, job=job: self._forward_progress(job, name, fraction))
+        job.signals.source_done.connect(lambda status, job=job: self._forward_done(job, status))
+        job.signals.finished.connect(lambda report, catalog, job=job: self._finished(job, report, catalog))
+        job.signals.failed.connect(lambda _name, job=job: self._failed(job))
+        self._job = job
+        self._pool.start(job)
+
+    def cancel(self) -> bool:
+        """Stop the current job, if any; True when there was one."""
+        if self._job is None:
+            return False
+        self._job.cancel()
+        self._abandoned.append(self._job)
+        self._job = None
+        return True
+
+    def _forward_progress(self, job: CheckJob, name: str, fraction: float) -> None:
+        if job is self._job:
+            self.progress.emit(name, fraction)
+
+    def _forward_done(self, job: CheckJob, status: SourceStatus) -> None:
+        if job is self._job:
+            self.source_done.emit(status)
+
+    def _finished(self, job: CheckJob, report: object, catalog: object) -> None:
+        if self._end(job):
+            self.finished.emit(report, catalog)
+
+    def _failed(self, job: CheckJob) -> None:
+        if self._end(job):
+            self.failed.emit()
+
+    def _end(self, job: CheckJob) -> bool:
+        """Forget `job`; True when it was the current one (its answer is wanted)."""
+        if job is self._job:
+            self._job = None
+            return True
+        if job in self._abandoned:
+            self._abandoned.remove(job)
+        return False
