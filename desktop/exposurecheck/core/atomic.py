@@ -72,12 +72,19 @@ def set_aside(path: Path, reason: str) -> Path:
     return target
 
 
-def remove_stale_temp_files(folder: Path) -> list[Path]:
-    """Remove temporary files a crashed write left behind (they may hold a complete encrypted copy)."""
+STALE_AFTER_SECONDS = 300
+
+
+def remove_stale_temp_files(folder: Path, *, older_than: float = STALE_AFTER_SECONDS) -> list[Path]:
+    """Remove temporary files a crashed write left behind (they may hold a complete encrypted copy).
+
+    Only files older than `older_than` seconds: a younger one may be another process's write in progress.
+    """
     removed = []
+    cutoff = time.time() - older_than
     if folder.is_dir():
         for entry in folder.iterdir():
-            if entry.name.startswith(_TEMP_PREFIX) and entry.is_file():
+            if entry.name.startswith(_TEMP_PREFIX) and entry.is_file() and entry.stat().st_mtime < cutoff:
                 with contextlib.suppress(OSError):
                     entry.unlink()
                     removed.append(entry)
