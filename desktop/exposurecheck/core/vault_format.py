@@ -25,6 +25,7 @@ import hashlib
 import hmac
 import os
 import struct
+import unicodedata
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
@@ -90,9 +91,8 @@ def new_passphrase_header() -> Header:
 
 
 def derive_passphrase_key(passphrase: str, header: Header) -> bytes:
-    """scrypt(passphrase) with the header's salt and cost. The passphrase is used as typed (UTF-8, NFC)."""
-    import unicodedata
-
+    """scrypt(passphrase) with the header's salt and cost. The passphrase is NFC-normalised (the same passphrase
+    typed with a different input method must give the same key), then UTF-8."""
     kdf = Scrypt(salt=header.salt, length=32, n=2**header.scrypt_log2n, r=header.scrypt_r, p=header.scrypt_p)
     return kdf.derive(unicodedata.normalize("NFC", passphrase).encode("utf-8"))
 
