@@ -50,3 +50,28 @@ def test_screenshots_of_every_screen_in_both_languages(tmp_path):
     assert (width, height) == (1024, 768)
     _full_w, full_h = _png_size(tmp_path / "shots" / "zh_CN-05-results-full.png")
     assert full_h > 768, "the whole results page, not just the first screen"
+
+
+def test_gui_command_is_registered_with_its_options():
+    result = run_cli("gui", "--help")
+    assert result.returncode == 0
+    for option in ("--self-test", "--screenshots", "--lang"):
+        assert option in result.stdout
+
+
+def test_self_test_in_chinese():
+    result = run_cli("gui", "--self-test", "--lang", "zh_CN", env={"QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_arguments_means_the_gui(monkeypatch):
+    """`exposure-check` alone runs the `gui` command (checked through the parser, without opening a window)."""
+    from exposurecheck.cli import gui_cmd, main
+
+    seen = {}
+    monkeypatch.setattr(gui_cmd, "run", lambda args: seen.setdefault("args", args) and 0)
+    parser = main.build_parser()
+    args = parser.parse_args(["gui"])
+    assert args.func is not None
+    assert main.main([]) == 0
+    assert seen["args"].command == "gui" and seen["args"].gui_lang is None
