@@ -24,6 +24,8 @@ def test_end_session_clears_fields_results_clipboard_and_goes_home(qtbot, make_w
 
     assert window.current_page() is window.welcome
     assert all(not f.edit.text() for f in window.details.fields.values())
+    # Nothing to bring back with Ctrl+Z either.
+    assert not any(f.edit.isUndoAvailable() for f in window.details.fields.values())
     assert window.session.report is None and window.session.plan is None and not window.session.done_items
     assert not window.session.training and not window.welcome.training_box.isChecked()
     assert not window.top.demo.isVisible()

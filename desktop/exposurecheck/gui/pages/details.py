@@ -232,7 +232,8 @@ class DetailsPage(Page):
     def clear(self) -> None:
         """Forget everything typed (End session)."""
         for field in self.fields.values():
-            field.edit.clear()
+            # setText, not clear(): clear() is undoable, and Ctrl+Z must not bring back the last person's number.
+            field.edit.setText("")
             field.touched = False
             field.error.show_message("")
         self.nothing_label.show_message("")
