@@ -12,7 +12,8 @@ the canary password, and (when `exposurecheck.core.packs.source` exists) adds th
 CLI it runs full checks with `--verbose`, saves them (also with `--keep-identifiers`), re-opens them in new
 processes (`history list/show/done`), and wipes. It never runs `normalize`, which prints canonical forms by design.
 
-It then searches every file under the throwaway folder (names and contents, before and after the wipe) and
+It then searches every file under the throwaway folder (names and contents, before and after the wipe), whatever
+appeared at the top of /tmp, /var/tmp and /dev/shm meanwhile (an app that ignores TMPDIR), and
 everything the app printed or logged for each canary as typed, its canonical form, its `type || canonical`
 encoding, UTF-16LE and hex of those, the lower- and upper-case hex of their SHA-1 and SHA-256 (and NTLM = MD4 over
 UTF-16LE for the password and passphrase), and the standard and URL-safe base64 of every one of those. In what the
@@ -377,6 +378,7 @@ def audit_action(
             env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
         audit = AuditEnv(root, env, canaries, scanner, result, mode)
         result.notes.append(f"keyring: {mode}")
+        before = _shared_temp_entries()
         try:
             action(audit)
         except Exception as exc:  # the report must still be produced; the exception text may quote a canary
@@ -384,12 +386,60 @@ def audit_action(
         for label, text in audit.outputs:
             scanner.scan_output(label, text, result)
         audit.scan_files("end")
+        _scan_new_shared_temp(before, root, scanner, result)
     finally:
         if keep:
             result.notes.append(f"throwaway folder kept at {root}")
         else:
             shutil.rmtree(root, ignore_errors=True)
     return result
+
+
+SHARED_TEMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm")  # noqa: S108 - looked at, never written to
+
+
+def _shared_temp_entries() -> dict[Path, int]:
+    """Top-level entries of the shared temp folders and their modification times, before the action runs.
+
+    Only the top level is compared (other programs keep hundreds of thousands of files there): an app that ignores
+    TMPDIR and writes `/tmp/x` or `/tmp/new-folder/...` is caught; one writing into an existing subfolder is not.
+    """
+    entries: dict[Path, int] = {}
+    for folder in map(Path, SHARED_TEMP_DIRS):
+        with contextlib.suppress(OSError):
+            for entry in folder.iterdir():
+                with contextlib.suppress(OSError):
+                    entries[entry] = entry.lstat().st_mtime_ns
+    return entries
+
+
+SHARED_TEMP_FILE_LIMIT = 2000  # files per new top-level folder: other programs' folders may appear meanwhile
+SHARED_TEMP_MAX_BYTES = 16 * 1024 * 1024
+
+
+def _scan_new_shared_temp(before: dict[Path, int], root: Path, scanner: Scanner, result: AuditResult) -> None:
+    """Scan what appeared (or, for plain files, changed) at the top of the shared temp folders during the action."""
+    for entry, mtime in _shared_temp_entries().items():
+        if entry == root or before.get(entry) == mtime:
+            continue
+        if entry.is_symlink():
+            continue
+        if entry.is_file():
+            _scan_shared_file(entry, scanner, result)
+        elif entry.is_dir() and entry not in before:
+            for count, path in enumerate(p for p in _walk(entry) if p.is_file() and not p.is_symlink()):
+                if count >= SHARED_TEMP_FILE_LIMIT:
+                    result.notes.append(f"shared temp {entry}: only the first {SHARED_TEMP_FILE_LIMIT} files scanned")
+                    break
+                _scan_shared_file(path, scanner, result)
+
+
+def _scan_shared_file(path: Path, scanner: Scanner, result: AuditResult) -> None:
+    # Files of other users or programs may be unreadable: that is not the app's doing, so not a problem.
+    with contextlib.suppress(OSError):
+        result.findings += scanner.scan_bytes(str(path).encode(), f"shared temp: file name {path}")
+        if path.stat().st_size <= SHARED_TEMP_MAX_BYTES:
+            result.findings += scanner.scan_bytes(path.read_bytes(), f"shared temp: file {path}")
 
 
 def _resolve_keyring_mode(mode: str) -> str:
@@ -598,7 +648,7 @@ def gui_pass() -> Callable[[AuditEnv], None] | None:
         wiped = step(audit, "wipe", {})
         if not wiped.get("wiped"):
             audit.result.problems.append(f"GUI wipe did not remove the vault: {wiped}")
-        report_leftovers(audit, "GUI: ")
+        report_leftovers(audit, "")
 
     return action
 

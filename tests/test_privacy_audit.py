@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -272,3 +273,25 @@ def test_gui_audit_catches_a_leak_from_the_gui_check_path() -> None:
     result = audit.audit_action(_leaking_action(code, audit.gui_pass()), keyring_mode="session")
     assert result.exit_code == audit.EXIT_FOUND
     assert {f.kind for f in result.findings} >= kinds and any(f.form == form for f in result.findings)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a POSIX shared temp folder")
+def test_a_leak_that_ignores_tmpdir_is_caught_in_the_shared_temp_folder() -> None:
+    # A code path writing to a hard-coded /tmp path instead of TMPDIR.
+    code = """
+    import os, tempfile
+    folder = tempfile.mkdtemp(prefix="ec-planted-leak-", dir="/tmp")
+    for i in identifiers:
+        if i.type.value == "username":
+            open(os.path.join(folder, "recent.txt"), "w").write(i.canonical)
+    """
+    shared = Path("/tmp")  # noqa: S108 - the point: a path that ignores TMPDIR
+    before = set(shared.glob("ec-planted-leak-*"))
+    try:
+        result = audit.audit_action(_leaking_action(code), keyring_mode="passphrase")
+    finally:
+        for folder in set(shared.glob("ec-planted-leak-*")) - before:
+            shutil.rmtree(folder, ignore_errors=True)
+    assert result.exit_code == audit.EXIT_FOUND, result.lines()
+    assert {f.kind for f in result.findings} == {"username"}
+    assert all(f.where.startswith("shared temp: file /tmp/ec-planted-leak-") for f in result.findings)
