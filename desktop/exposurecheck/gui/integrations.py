@@ -202,4 +202,6 @@ class Extras:
     def end_session(self) -> None:
         self.kept_id = None
         self.guided.set_view(None)
+        self.saved.show_checks([], "")
+        self.window.results.source_problems = ()
         self.refresh_saved_button()

@@ -163,7 +163,7 @@ class DetailsPage(Page):
         for kind, field in self.fields.items():
             field.edit.setText(identity.values.get(kind, ""))
             field.touched = bool(field.edit.text())
-        self.region_box.setCurrentIndex(max(0, REGIONS.index(DEFAULT_REGION)))
+            self._validate(field)
 
     # --- validation ---------------------------------------------------------------------------------------------
 
@@ -237,5 +237,5 @@ class DetailsPage(Page):
             field.touched = False
             field.error.show_message("")
         self.nothing_label.show_message("")
-        self.region_box.setCurrentIndex(REGIONS.index(DEFAULT_REGION))
+        # The phone country stays: it is a setting of the computer (kept in settings), like the language.
         self.demo_box.setCurrentIndex(0)
