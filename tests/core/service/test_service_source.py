@@ -133,3 +133,19 @@ def test_candidate_lines_state_the_honest_limit() -> None:
         "24,400 possible phone numbers."
     ]
     assert "24,400" in candidate_lines(ids, 16, "zh_CN")[0]
+
+
+def test_more_identifiers_than_a_batch_use_whole_extra_batches(built: tuple[Keys, Path], tmp_path: Path) -> None:
+    keys, site = built
+    extra = [normalize(IdentifierType.EMAIL, f"not.planted.{i}@example.net") for i in range(6)]
+    with loopback_server() as server:
+        server.set("/v1/eval", honest_eval(keys.oprf()))
+        server.set("/v1/", static(site))
+        source = ServiceSource(server.url, [keys.publisher_raw], state=SequenceStore(tmp_path))
+        result = source.lookup(planted_identifiers() + extra, lambda _n, _f: None, CancelToken())
+        posts = [r for r in server.requests if r[0] == "POST"]
+        gets = [r for r in server.requests if "/buckets/" in r[1]]
+    assert len(result.exposures) == 4
+    assert [len(r[3]) for r in posts] == [12 + 8 * 32] * 2  # 10 identifiers: two full batches of 8
+    assert len(gets) == 16  # two sets of 8 buckets
+    assert len({r[1] for r in gets}) == 16

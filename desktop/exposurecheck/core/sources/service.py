@@ -167,7 +167,7 @@ class ServiceSource(Source):
         for identifier, output in zip(identifiers, outputs, strict=True):
             prefix, tag = buckets.split_output(output, epoch.prefix_bits)
             wanted.setdefault(prefix, []).append((identifier, tag))
-        prefixes = _padded_prefixes(set(wanted), manifest.buckets_per_check, epoch.bucket_count)
+        prefixes = _padded_prefixes(set(wanted), len(identifiers), manifest.buckets_per_check, epoch.bucket_count)
         found: list[Exposure] = []
         for done, prefix in enumerate(prefixes, start=1):
             cancel.raise_if_cancelled()
@@ -209,14 +209,15 @@ def _breach_name(manifest: Manifest, index: int) -> str:
     return manifest.breach_ids[index]
 
 
-def _padded_prefixes(real: set[int], per_check: int, bucket_count: int) -> list[int]:
-    """The real prefixes plus random ones, up to a multiple of `per_check`, in random order.
+def _padded_prefixes(real: set[int], identifiers: int, per_check: int, bucket_count: int) -> list[int]:
+    """The real prefixes plus random ones, in random order.
 
-    Random prefixes are drawn without repeating real ones, so every check fetches the same number of distinct
-    buckets whatever the number of identifiers (up to `per_check`).
+    The count is `per_check` for every `per_check` identifiers (rounded up), whatever the prefixes: so it depends
+    only on how many identifiers were checked, like the number of eval batches, and never on whether two of them
+    happened to share a bucket. Random prefixes are distinct from each other and from the real ones.
     """
-    target = max(per_check, -(-len(real) // per_check) * per_check)
-    target = min(target, bucket_count)
+    target = max(per_check, -(-identifiers // per_check) * per_check)
+    target = min(max(target, len(real)), bucket_count)
     chosen = set(real)
     while len(chosen) < target:
         chosen.add(secrets.randbelow(bucket_count))
