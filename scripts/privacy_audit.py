@@ -501,8 +501,12 @@ def run_app(
     if audit.keyring_mode == "session":
         unlock = 'printf %s "$EC_AUDIT_KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets'
         argv = ["dbus-run-session", "--", "sh", "-c", f'{unlock} >/dev/null && exec "$@"', "sh", *argv]
+    # The working folder is inside the throwaway tree too, so a file written "here" is scanned (and the checkout
+    # is never written to).
+    workdir = audit.root / "cwd"
+    workdir.mkdir(exist_ok=True)
     completed = subprocess.run(
-        argv, input=stdin, capture_output=True, text=True, env=audit.env, timeout=300, check=False
+        argv, input=stdin, capture_output=True, text=True, env=audit.env, cwd=workdir, timeout=300, check=False
     )
     audit.record_output(f"{label} (stdout)", completed.stdout)
     audit.record_output(f"{label} (stderr)", completed.stderr)
