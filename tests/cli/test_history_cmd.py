@@ -199,3 +199,14 @@ def test_history_help_lists_the_actions() -> None:
     assert result.returncode == 0
     for action in ("list", "show", "delete", "done"):
         assert action in result.stdout
+
+
+def test_an_unreadable_vault_is_set_aside_and_reported(keystore: KeyringKeyStore, app_dirs: dict[str, Path]) -> None:
+    app_dirs["data"].mkdir(mode=0o700, parents=True)
+    (app_dirs["data"] / "vault.ecv").write_bytes(b"not a vault at all")
+    listed = run_cli("history", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "was not one this app wrote" in listed.stderr and "vault.ecv.foreign-" in listed.stderr
+    assert "No checks are saved." in listed.stdout
+    [moved] = [p for p in app_dirs["data"].iterdir() if p.name.startswith("vault.ecv.foreign-")]
+    assert moved.read_bytes() == b"not a vault at all"
