@@ -83,12 +83,16 @@ class ServiceSource(Source):
         except sodium.SodiumUnavailable:
             raise UserError("service.error.no_crypto") from None
         session = self._session or make_session()
-        manifest = self._manifest(session)
-        progress(self.name, 0.1)
-        epoch = manifest.epoch()
-        outputs, batches = self._evaluate(session, manifest, epoch, identifiers, cancel)
-        progress(self.name, 0.5)
-        found, fetched = self._match(session, manifest, epoch, identifiers, outputs, progress, cancel)
+        try:
+            manifest = self._manifest(session)
+            progress(self.name, 0.1)
+            epoch = manifest.epoch()
+            outputs, batches = self._evaluate(session, manifest, epoch, identifiers, cancel)
+            progress(self.name, 0.5)
+            found, fetched = self._match(session, manifest, epoch, identifiers, outputs, progress, cancel)
+        finally:
+            if session is not self._session:
+                session.close()  # a session made for this check: release its connections now
         sent = SentRecord(
             self.name,
             (
