@@ -55,3 +55,13 @@ def test_end_session_during_a_check_stops_it(qtbot, make_window):
     window.end_session()
     assert not window.busy and window.current_page() is window.welcome
     assert slow.saw_cancel.wait(10)
+
+
+def test_closing_the_window_ends_the_session(qtbot, make_window):
+    window = make_window(lambda _t: [ListSource({})])
+    window.remember_clipboard("diagnostic text")
+    window.show_page(window.details)
+    window.details.fields[IdentifierType.EMAIL].edit.setText("someone@example.org")
+    window.close()
+    assert QGuiApplication.clipboard().text() == ""
+    assert not window.details.fields[IdentifierType.EMAIL].edit.text()

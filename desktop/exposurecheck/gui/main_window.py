@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QThreadPool, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from exposurecheck.gui.pages.base import Page
@@ -337,6 +337,11 @@ class MainWindow(QMainWindow):
     def _show_sent(self) -> None:
         self.sent.show_report(self.session.report)
         self.show_page(self.sent)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt's name
+        # Closing the window ends the session: stop a running check and take the app's clipboard text away.
+        self.end_session()
+        super().closeEvent(event)
 
     # --- end of session ----------------------------------------------------------------------------------------
 
