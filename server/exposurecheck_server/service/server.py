@@ -105,6 +105,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(length)
         config = self.config
+        # Charged before anything else, malformed requests included: every request costs the same whatever it holds.
+        wait = config.limiter.take(self._client(), config.batch_size)
+        if wait is not None:
+            self._error(429, "rate_limited", {"Retry-After": str(wait)})
+            return
         try:
             request = messages.parse_request(body)
         except ProtocolError:
@@ -116,10 +121,6 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if len(request.elements) != config.batch_size:
             self._error(400, "wrong_batch_size")  # every request must look the same
-            return
-        wait = config.limiter.take(self._client(), len(request.elements))
-        if wait is not None:
-            self._error(429, "rate_limited", {"Retry-After": str(wait)})
             return
         try:
             evaluated, proof = oprf.blind_evaluate_verifiable(key, request.elements)
