@@ -96,8 +96,12 @@ def test_scripted_honest_server_works(built: tuple[Keys, Path], tmp_path: Path) 
         server.set("/v1/eval", honest_eval(keys.oprf()))
         server.set("/v1/", static(site))
         source = ServiceSource(server.url, [keys.publisher_raw], state=SequenceStore(tmp_path))
+        assert source.breach_catalog() is None
         result = source.lookup(planted_identifiers(), lambda _n, _f: None, CancelToken())
     assert len(result.exposures) == 4
+    catalog = source.breach_catalog()
+    assert catalog is not None
+    assert all(b in catalog for e in result.exposures for b in e.breaches)
 
 
 def test_cancel_stops_before_the_network(built: tuple[Keys, Path], tmp_path: Path) -> None:
