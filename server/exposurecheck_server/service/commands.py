@@ -17,6 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = service.add_subparsers(dest="service_command", metavar="ACTION")
     _register_build(actions)
     _register_serve(actions)
+    _register_verify(actions)
     service.set_defaults(func=lambda _args: (service.print_help(), 2)[1])
 
 
@@ -79,6 +80,37 @@ def _register_build(actions: argparse._SubParsersAction) -> None:
     build.add_argument("--batch-size", type=int, default=8, help="elements in every eval request (default 8)")
     build.add_argument("--buckets-per-check", type=int, default=8, help="buckets fetched per check (default 8)")
     build.set_defaults(func=run_build)
+
+
+def _register_verify(actions: argparse._SubParsersAction) -> None:
+    verify = actions.add_parser("verify", help="check a built site completely before uploading it")
+    verify.add_argument("--site", required=True, type=Path, metavar="SITE_DIR")
+    verify.add_argument("--trust", required=True, type=Path, action="append", metavar="FILE.pub")
+    verify.set_defaults(func=run_verify)
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """Everything a client checks, over every bucket of every epoch: signature, sizes, headers, Merkle proofs."""
+    from exposurecheck.core.publisher_keys import read_public_key
+    from exposurecheck.core.service.bucket import bucket_path, parse_bucket
+    from exposurecheck.core.service.manifest import open_envelope
+
+    trusted = [read_public_key(path) for path in args.trust]
+    try:
+        envelope = (args.site / "v1" / "manifest.json").read_bytes()
+    except OSError:
+        raise UserError("service.admin.site_missing", path=str(args.site)) from None
+    manifest = open_envelope(envelope, trusted)
+    for epoch in manifest.epochs:
+        for prefix in range(epoch.bucket_count):
+            try:
+                data = (args.site / bucket_path(epoch.id, prefix, epoch.prefix_bits)).read_bytes()
+            except OSError:
+                raise UserError("service.admin.bucket_missing", epoch=epoch.id) from None
+            parse_bucket(data, epoch, prefix)
+    line = tr("service.admin.verified", "en", epochs=len(manifest.epochs), sequence=manifest.sequence)
+    sys.stdout.write(line + "\n")
+    return 0
 
 
 def load_oprf_keypair(path: Path) -> oprf.KeyPair:
