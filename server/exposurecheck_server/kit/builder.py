@@ -52,9 +52,11 @@ def build_kit(
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise UserError("kit.build.out_not_empty", folder=str(out))
     _check_inputs(bundles, packs, profile)
-    # Loading the profile checks its own signature and rules: a kit never carries a profile the app would refuse.
-    org = load_profile(profile)
     public = signing_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    # Profile and packs are opened the way the app will open them, so a kit never carries one the app would refuse
+    # (a truncated pack, a missing shard, a publisher nobody trusts).
+    org = load_profile(profile)
+    pack_files = [path for pack in packs for path in pack_files_checked(Path(pack), public)]
     parent = out.resolve().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -62,7 +64,7 @@ def build_kit(
     except OSError:
         raise UserError("kit.build.write_failed", folder=str(out)) from None
     try:
-        contents = _copy_contents(staging, bundles, packs, profile)
+        contents = _copy_contents(staging, bundles, pack_files, profile)
         (staging / KEY_PATH).parent.mkdir(parents=True)
         (staging / KEY_PATH).write_text(format_public_key(public, "kit publisher"), encoding="utf-8")
         manifest = {
@@ -96,13 +98,24 @@ def _check_inputs(bundles: Sequence[Path], packs: Sequence[Path], profile: Path)
         if not Path(path).exists():
             raise UserError("kit.build.missing_input", file=str(path))
     for pack in packs:
-        if not Path(pack).is_file() or ".ecpack" not in Path(pack).name:
+        if not Path(pack).is_file():
             raise UserError("kit.build.not_a_pack", file=str(pack))
     for group in (bundles, packs):
         names = [Path(p).name for p in group]
         for name in names:
             if names.count(name) > 1:
                 raise UserError("kit.build.duplicate_name", file=name)
+
+
+def pack_files_checked(pack: Path, kit_signer: bytes) -> list[Path]:
+    """The files of the pack whose first file is `pack` (its shards too), after opening and authenticating it in
+    full. Trusted: the keys the app trusts on this computer, and the key signing the kit (an NGO signs both)."""
+    from exposurecheck.core.packs import format as pack_format
+    from exposurecheck.core.packs.opening import open_pack
+
+    with open_pack(pack, extra_keys=[kit_signer], full_check=True) as reader:
+        count = reader.info.shard_count
+    return [pack.with_name(pack_format.shard_name(pack.name, index)) for index in range(count)]
 
 
 def _copy_contents(staging: Path, bundles: Sequence[Path], packs: Sequence[Path], profile: Path) -> dict[str, object]:

@@ -28,13 +28,7 @@ def material(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     profile = root / "profile.ecprofile"
     body = ProfileBody(name_en="Test Help Line", name_zh="测试热线", hotline="+86 10 1234 5678")
     profile.write_bytes(sign_profile(body, load_signing_key(root / "publisher" / "publisher.key")))
-    if DEMO_PACK.is_file():
-        pack = DEMO_PACK
-    else:
-        # The builder copies packs byte for byte and never parses them, so until the demo pack lands any file
-        # with the pack extension exercises the same code.
-        pack = root / "stand-in.ecpack"
-        pack.write_bytes(b"ECPACK stand-in for kit tests\n" * 100)
+    pack = DEMO_PACK
     bundle = root / "exposure-check"
     (bundle / "_internal" / "resources").mkdir(parents=True)
     (bundle / "exposure-check").write_bytes(b"\x7fELF not really\n")
@@ -278,3 +272,57 @@ def test_sums_lines_that_could_escape_or_confuse_are_refused(line: str) -> None:
     with pytest.raises(UserError) as info:
         kit.parse_sums((line + "\n").encode())
     assert info.value.key == "kit.sums_malformed"
+
+
+# --- packs are opened the way the app opens them -----------------------------------------------------------------
+
+
+def _ngo_pack(material: dict[str, Path], out: Path, key_dir: str = "publisher", shard_size: int | None = None) -> Path:
+    from exposurecheck.core.catalog import load_bundled_catalog
+    from exposurecheck.core.identifiers import Identifier, IdentifierType
+    from exposurecheck_server.pack.builder import build_pack
+
+    values = [Identifier(IdentifierType.PHONE, f"+86138001{n:05d}") for n in range(3000)]
+    # Small chunks so that a small pack can be split into several small shards.
+    options = {"shard_size": shard_size, "chunk_size": 4096} if shard_size else {}
+    key = load_signing_key(material["root"] / key_dir / "publisher.key")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    build_pack(values, out=out, catalog=load_bundled_catalog(), breach="demo_breach", signing_key=key, **options)
+    return out
+
+
+def _build_with_pack(material: dict[str, Path], out: Path, pack: Path):
+    return run_cli(
+        "kit", "build", "--out", str(out), "--pack", str(pack), "--profile", str(material["profile"]),
+        "--signing-key", str(material["root"] / "publisher" / "publisher.key"),
+        admin=True,
+    )  # fmt: skip
+
+
+def test_a_pack_signed_by_the_kit_signer_is_accepted_with_all_its_shards(
+    material: dict[str, Path], tmp_path: Path
+) -> None:
+    pack = _ngo_pack(material, tmp_path / "packs" / "ngo.ecpack", shard_size=32 * 1024)
+    shards = sorted(p.name for p in pack.parent.iterdir())
+    assert len(shards) > 1, "the test needs a pack split into shards"
+    result = _build_with_pack(material, tmp_path / "kit", pack)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "kit" / "packs").iterdir()) == shards
+    kit.verify_kit(tmp_path / "kit", trusted(material))
+
+
+def test_a_truncated_pack_is_refused(material: dict[str, Path], tmp_path: Path) -> None:
+    pack = _ngo_pack(material, tmp_path / "ngo.ecpack")
+    data = pack.read_bytes()
+    pack.write_bytes(data[: len(data) - 100])
+    result = _build_with_pack(material, tmp_path / "kit", pack)
+    assert result.returncode == 2
+    assert result.stderr.strip()
+    assert not (tmp_path / "kit").exists()
+
+
+def test_a_pack_from_an_unknown_publisher_is_refused(material: dict[str, Path], tmp_path: Path) -> None:
+    pack = _ngo_pack(material, tmp_path / "other.ecpack", key_dir="other")
+    result = _build_with_pack(material, tmp_path / "kit", pack)
+    assert result.returncode == 2
+    assert not (tmp_path / "kit").exists()
