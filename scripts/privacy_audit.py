@@ -10,7 +10,8 @@ password, and the vault passphrase when one is used) and points HOME, TMPDIR, ev
 EXPOSURECHECK_*_DIR at one throwaway folder. It starts a Pwned Passwords server on 127.0.0.1 whose range contains
 the canary password, and (when `exposurecheck.core.packs.source` exists) adds the bundled demo pack. Through the
 CLI it runs full checks with `--verbose`, saves them (also with `--keep-identifiers`), re-opens them in new
-processes (`history list/show/done`), and wipes. It never runs `normalize`, which prints canonical forms by design.
+processes (`history list/show/done/recheck`), and wipes. It never runs `normalize`, which prints canonical forms by
+design.
 
 It then searches every file under the throwaway folder (names and contents, before and after the wipe), whatever
 appeared at the top of /tmp, /var/tmp and /dev/shm meanwhile (an app that ignores TMPDIR), and
@@ -585,15 +586,28 @@ def cli_pass(app: list[str] | None = None) -> Callable[[AuditEnv], None]:
         listed = run("history list --json", ["history", "list", "--json", *vault_args], vault_stdin)
         run("history list", ["history", "list", *vault_args], vault_stdin)
         try:
-            ids = [entry["id"] for entry in json.loads(listed.stdout)]
+            entries = json.loads(listed.stdout)
+            ids = [entry["id"] for entry in entries]
+            with_identifiers = [entry["id"] for entry in entries if entry["identifiers_kept"]]
         except (ValueError, KeyError, TypeError):
-            ids = []
-        if len(ids) != 2:
-            audit.result.problems.append(f"history list shows {len(ids)} saved checks instead of 2")
+            ids, with_identifiers = [], []
+        if len(ids) != 2 or len(with_identifiers) != 1:
+            audit.result.problems.append(
+                f"history list shows {len(ids)} saved checks instead of 2 (1 with identifiers)"
+            )
         for check_id in ids:
             run("history show", ["history", "show", check_id, *vault_args], vault_stdin)
             run("history show --json", ["history", "show", check_id, "--json", *vault_args], vault_stdin)
             run("history done", ["history", "done", check_id, "B-01", *vault_args], vault_stdin)
+        for check_id in with_identifiers:
+            with pwned_passwords_server(audit.canary("password").typed) as url:
+                rechecked = run(
+                    "history recheck --save",
+                    ["history", "recheck", check_id, "--source", f"hibp-passwords={url}", "--save", *vault_args],
+                    vault_stdin,
+                )
+            if rechecked.returncode != 0 or "Saved this check" not in rechecked.stderr:
+                audit.result.problems.append(f"history recheck did not run and save (exit {rechecked.returncode})")
         if not any(p.is_file() for d in audit.app_dirs() for p in (d.rglob("*") if d.exists() else [])):
             audit.result.problems.append("nothing was saved in the app's folders: the vault was not exercised")
         audit.scan_files("after saving and re-opening")

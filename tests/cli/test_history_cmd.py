@@ -210,3 +210,22 @@ def test_an_unreadable_vault_is_set_aside_and_reported(keystore: KeyringKeyStore
     assert "No checks are saved." in listed.stdout
     [moved] = [p for p in app_dirs["data"].iterdir() if p.name.startswith("vault.ecv.foreign-")]
     assert moved.read_bytes() == b"not a vault at all"
+
+
+def test_recheck_uses_the_kept_identifiers_and_only_those(keystore: KeyringKeyStore) -> None:
+    with loopback_server() as server:
+        server.set(*_range_reply(count=321))
+        assert _check_and_save(server.url, "--keep-identifiers").returncode == 0
+        assert _check_and_save(server.url).returncode == 0  # kept without identifiers
+        entries = json.loads(run_cli("history", "list", "--json").stdout)
+        kept = next(e["id"] for e in entries if e["identifiers_kept"])
+        bare = next(e["id"] for e in entries if not e["identifiers_kept"])
+        server.set(*_range_reply(count=999))  # the breach count grew since the first visit
+        again = run_cli("history", "recheck", kept, "--source", f"hibp-passwords={server.url}", "--json", "--save")
+        refused = run_cli("history", "recheck", bare, "--source", f"hibp-passwords={server.url}")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["exposures"][0]["count"] == 999
+    assert "Saved this check" in again.stderr
+    assert len(json.loads(run_cli("history", "list", "--json").stdout)) == 3
+    assert refused.returncode == 2 and "cannot be checked again" in refused.stderr
+    _no_canary(again.stdout, again.stderr, refused.stdout, refused.stderr)

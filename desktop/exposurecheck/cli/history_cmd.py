@@ -1,6 +1,8 @@
-"""`exposure-check history list|show|delete|done`: the checks a person chose to keep in the encrypted vault.
+"""`exposure-check history list|show|delete|done|recheck`: the checks a person chose to keep in the encrypted vault.
 
-Kept identifiers are never printed in full: `show` gives their masked hints only.
+Kept identifiers are never printed in full: `show` gives their masked hints only. `recheck ID` runs a new check
+with the identifiers kept with a saved check (only there if the person asked, `check --keep-identifiers`), so a
+follow-up visit needs nothing typed again; `--save` keeps the new result as a new saved check.
 """
 
 from __future__ import annotations
@@ -9,8 +11,9 @@ import argparse
 import sys
 from typing import Any
 
-from exposurecheck.cli.output import print_json, safe_text
+from exposurecheck.cli.output import print_error, print_json, safe_text
 from exposurecheck.cli.vault_options import add_passphrase_argument, open_vault
+from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import tr
 from exposurecheck.core.identifiers import mask
 from exposurecheck.core.vault import SavedCheck, SavedCheckSummary
@@ -42,6 +45,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     done.add_argument("--undo", action="store_true", help="untick it instead")
     _common(done, json_option=False)
     done.set_defaults(func=run_done)
+
+    recheck = actions.add_parser("recheck", help="check again with the identifiers kept with a saved check")
+    recheck.add_argument("id", metavar="ID")
+    recheck.add_argument(
+        "--source", action="append", default=[], metavar="SPEC", help="as for check; default: the default sources"
+    )
+    recheck.add_argument("--trust", action="append", default=[], metavar="FILE.pub", help="trust this publisher key")
+    recheck.add_argument("--save", action="store_true", help="keep the new result (with the same identifiers)")
+    _common(recheck)
+    recheck.set_defaults(func=run_recheck)
 
 
 def _common(parser: argparse.ArgumentParser, *, json_option: bool = True) -> None:
@@ -111,6 +124,23 @@ def run_done(args: argparse.Namespace) -> int:
     key = "vault.history.unmarked" if args.undo else "vault.history.marked"
     _out(tr(key, args.lang, id=args.id.strip().lower(), item=args.item))
     return EXIT_OK
+
+
+def run_recheck(args: argparse.Namespace) -> int:
+    from exposurecheck.cli import check_cmd
+    from exposurecheck.core.check import check
+
+    vault = open_vault(args)
+    saved = vault.load_check(args.id)
+    if not saved.identifiers:
+        raise UserError("vault.history.nothing_to_recheck", id=saved.id)
+    sources = check_cmd._sources_from_args(args)
+    report = check(list(saved.identifiers), sources)
+    check_cmd._print_report(report, args)
+    if args.save:
+        new_id = vault.save_check(report, note=saved.note, identifiers=saved.identifiers)
+        print_error(tr("vault.saved_with_identifiers", args.lang, id=new_id, path=str(vault.path)))
+    return check_cmd.EXIT_ALL_FAILED if report.all_failed else EXIT_OK
 
 
 def _summary_json(summary: SavedCheckSummary) -> dict[str, Any]:
