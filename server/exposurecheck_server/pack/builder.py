@@ -139,35 +139,44 @@ BATCH = 1 << 20  # tags per type held before they go to the sorter: 8 MiB each
 def _hash_all(identifiers: Iterable[Identifier], salt: bytes, sorter: ExternalSorter, progress: Progress) -> int:
     # The hot loop, about a microsecond per value: per type a keyed-BLAKE2b state that has already absorbed the
     # type byte of `encode()` is copied (no re-keying), so the tag equals format.keyed_tag(salt, identifier)
-    # exactly (a test checks it). Types are looked up by id(): an Enum's __hash__ runs Python code.
-    table: dict[int, tuple[object, array, int]] = {}
+    # exactly (a test checks it). Types are looked up by id(): an Enum's __hash__ runs Python code. Digests are
+    # appended as bytes and turned into ints a batch at a time (in C), not one int per value.
+    table: dict[int, tuple[object, bytearray, int]] = {}
     for kind in IdentifierType:
         if kind is IdentifierType.PASSWORD:
             continue
         state = fmt.tag_hasher(salt, kind)
         state.update(bytes([kind.code]))
-        table[id(kind)] = (state, array("Q"), kind.code)
-    from_bytes = int.from_bytes
+        table[id(kind)] = (state, bytearray(), kind.code)
     count = 0
     for identifier in identifiers:
         try:
-            state, tags, _code = table[id(identifier.type)]
+            state, digests, _code = table[id(identifier.type)]
         except KeyError:
             raise UserError("pack.build.no_passwords") from None
         copy = state.copy()  # type: ignore[attr-defined]
-        copy.update(identifier.canonical.encode("utf-8"))
-        tags.append(from_bytes(copy.digest(), "big"))
+        copy.update(identifier.canonical.encode())
+        digests += copy.digest()
         count += 1
         if not count & 0xFFFF:  # checking sizes every 65,536 values, not every value, saves ~5% here
             for _state, full, code in table.values():
-                if len(full) >= BATCH:
-                    sorter.add_batch(full, 0, code)
+                if len(full) >= BATCH * fmt.TAG_BYTES:
+                    sorter.add_batch(_as_ints(full), 0, code)
                     del full[:]
             progress("hashing", count)
-    for _state, tags, code in table.values():
-        sorter.add_batch(tags, 0, code)
+    for _state, digests, code in table.values():
+        sorter.add_batch(_as_ints(digests), 0, code)
     progress("hashing", count)
     return count
+
+
+def _as_ints(digests: bytearray) -> array:
+    """8-byte big-endian digests → an array of their integer values."""
+    values = array("Q")
+    values.frombytes(digests)
+    if sys.byteorder == "little":
+        values.byteswap()
+    return values
 
 
 def _write_sorted(
