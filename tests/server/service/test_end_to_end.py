@@ -263,3 +263,17 @@ def request_eval(server: ServiceServer, epoch: int) -> int:
     status = connection.getresponse().status
     connection.close()
     return status
+
+
+def test_cli_reports_the_rate_limit_plainly(keys: Keys, site: Path) -> None:
+    with serve_process(site, keys.oprf_key, "--rate", "1", "--burst", "8") as url:
+        args = ("check", "--source", f"service={url}", "--trust", str(keys.publisher_pub), "--json")
+        first = run_cli(*args, "--phone", "+86 138 0013 8000")
+        second = run_cli(*args, "--phone", "+86 138 0013 8000", "--lang", "zh_CN")
+    assert first.returncode == 0, first.stderr
+    report = json.loads(second.stdout)
+    assert report["sources"][0]["status"] == "error"
+    assert "秒" in report["sources"][0]["error"]  # "please try again in about N seconds", in Chinese
+    assert report["exposures"] == []
+    assert "Traceback" not in second.stderr
+    assert "13800138000" not in second.stderr + second.stdout
