@@ -108,7 +108,7 @@ def read_password(lang: str) -> str:
 def _sources_from_args(args: argparse.Namespace) -> list[Source]:
     from exposurecheck.core.publisher_keys import read_public_key
 
-    context = SourceContext(trusted_keys=tuple(read_public_key(path) for path in args.trust))
+    context = SourceContext(trusted_keys=tuple(read_public_key(path) for path in args.trust), lang=args.lang)
     specs = args.source or default_specs()
     return [build_source(spec, context) for spec in specs]
 

@@ -19,6 +19,7 @@ import requests
 
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.http import fetch, looks_like_html, make_session
+from exposurecheck.core.i18n import tr
 from exposurecheck.core.identifiers import Identifier, IdentifierType, mask
 from exposurecheck.core.report import Exposure, SentRecord, SourceResult
 from exposurecheck.core.sources.base import CancelToken, ProgressCallback, Source
@@ -77,9 +78,12 @@ class PwnedPasswordsSource(Source):
     accepts = frozenset({IdentifierType.PASSWORD})
     uses_network = True
 
-    def __init__(self, base_url: str = DEFAULT_BASE_URL, session: requests.Session | None = None) -> None:
+    def __init__(
+        self, base_url: str = DEFAULT_BASE_URL, session: requests.Session | None = None, *, lang: str = "en"
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self._session = session
+        self._lang = lang
 
     def lookup(
         self, identifiers: Sequence[Identifier], progress: ProgressCallback, cancel: CancelToken
@@ -102,5 +106,6 @@ class PwnedPasswordsSource(Source):
             if count:
                 exposures.append(Exposure(identifier.type, mask(identifier), self.name, count=count))
             progress(self.name, (index + 1) / len(identifiers))
-        sent = SentRecord(self.name, tuple(f"sha1-prefix:{p}" for p in prefixes))
+        # Shown on screen only ("what left this computer"); never logged or saved.
+        sent = SentRecord(self.name, tuple(tr("pwned.sent.prefix", self._lang, prefix=p) for p in prefixes))
         return SourceResult(tuple(exposures), sent)

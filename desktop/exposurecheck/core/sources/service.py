@@ -105,12 +105,14 @@ class ServiceSource(Source):
         )
         return SourceResult(tuple(found), sent)
 
-    def breach_catalog(self) -> Catalog | None:
+    def catalog(self) -> Catalog | None:
         """The catalog carried by the last verified manifest, reduced to plain text (None before a lookup).
 
         Signed by a trusted publisher, but still untrusted text: `catalog_from_json` strips markup and caps lengths.
         """
         return catalog_from_json(self.manifest.catalog) if self.manifest is not None else None
+
+    breach_catalog = catalog  # the name used before Source.catalog() existed
 
     def _get(self, session: requests.Session, path: str, max_body: int, html_key: str) -> bytes:
         body = fetch(session, "GET", self.base_url + path, max_body=max_body).body
