@@ -63,3 +63,20 @@ def test_language_switch_by_keyboard(qtbot, make_window):
     tab_to(qtbot, window, window.top.zh_button)
     qtbot.keyClick(window.top.zh_button, Qt.Key.Key_Space)
     assert window.session.lang == "zh_CN"
+
+
+def test_escape_stops_a_running_check(qtbot, make_window):
+    from tests.gui.conftest import SlowSource
+
+    slow = SlowSource()
+    window = make_window(lambda _t: [slow])
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.show_page(window.details)
+    window.details.fields[IdentifierType.EMAIL].edit.setText("someone@example.org")
+    window.details.check_button.click()
+    assert slow.started.wait(10)
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Escape)
+    assert window.current_page() is window.details
+    assert not window.busy
+    assert slow.saw_cancel.wait(10)

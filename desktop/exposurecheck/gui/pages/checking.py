@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QGridLayout, QProgressBar, QWidget
 
 from exposurecheck.core.i18n import catalog
@@ -57,6 +58,11 @@ class CheckingPage(Page):
         self.way_forward.setObjectName("wayForward")
         self.way_forward.hide()
         self.cancel_button = button("cancelButton")
+        # Escape stops a running check. A separate QShortcut, because a button's own shortcut is reset whenever
+        # its text is set (every language switch).
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(lambda: self.cancel_button.isVisible() and self.cancel_requested.emit())
         self.results_button = button("resultsButton")
         self.retry_button = button("retryButton")
         self.questions_button = button("questionsInsteadButton")
