@@ -20,6 +20,7 @@ def test_diagnostics_json_from_source() -> None:
     # Not frozen, so the library cannot be inside a bundle; but it must have loaded.
     assert info["libsodium"]["path"]
     assert info["libsodium"]["inside_bundle"] is False
+    assert info["keyring_backend"].startswith("keyring.backends.")
 
 
 def test_diagnostics_reports_a_missing_libsodium_as_a_field(tmp_path: Path) -> None:

@@ -110,6 +110,18 @@ def test_libsodium_is_the_bundled_copy(bundle: Path, clean_env: dict[str, str]) 
     assert Path(info["resources_root"]).resolve() == (INTERNAL / "resources").resolve()
 
 
+def test_keyring_finds_the_secret_service_when_frozen(bundle: Path, clean_env: dict[str, str]) -> None:
+    """keyring picks backends through entry points (package metadata) and imports them by name: a bundle missing
+    either silently falls back to the fail backend, and then nothing can ever be saved."""
+    if not (shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon")):
+        pytest.skip("needs dbus-run-session and gnome-keyring-daemon (apt-get install dbus gnome-keyring)")
+    env = {k: v for k, v in clean_env.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR")}
+    script = 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec "$0" diagnostics --json'
+    result = run(EXE, env=env, wrapper=("dbus-run-session", "--", "sh", "-c", script))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["keyring_backend"] == "keyring.backends.SecretService.Keyring"
+
+
 def _source_has(*parts: str) -> bool:
     return REPO.joinpath(*parts).exists()
 

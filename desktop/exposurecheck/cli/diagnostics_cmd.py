@@ -39,9 +39,19 @@ def collect() -> dict[str, Any]:
         "resources_root": str(resources_root()),
         "i18n_languages": _languages(),
         "libsodium": _libsodium(bundle_root),
+        "keyring_backend": _keyring_backend(),
         "kit_root": _kit_root(),
     }
     return info
+
+
+def _keyring_backend() -> str:
+    """The backend keyring chose (`keyring.backends.SecretService.Keyring` on a Linux desktop). Only a name: it
+    reads nothing from the keyring. A frozen app that lost its backends shows `keyring.backends.fail.Keyring`."""
+    import keyring
+
+    backend = keyring.get_keyring()
+    return f"{type(backend).__module__}.{type(backend).__qualname__}"
 
 
 def _languages() -> list[str]:
