@@ -12,10 +12,11 @@ def clipped_widgets(root: QWidget) -> list[str]:
     for widget in root.findChildren(QWidget):
         if not widget.isVisibleTo(root) or widget.width() <= 0:
             continue
-        if isinstance(widget, QScrollArea) and widget.widget() is not None:
+        content = widget.widget() if isinstance(widget, QScrollArea) else None
+        if isinstance(widget, QScrollArea):
             # Pages never scroll sideways, so content wider than the view is cut off at the right edge.
-            if widget.widget().width() > widget.viewport().width() + 1:
-                found.append(f"{_name(widget.widget())} (too wide)")
+            if content is not None and content.width() > widget.viewport().width() + 1:
+                found.append(f"{_name(content)} (too wide)")
         elif isinstance(widget, QLabel) and widget.text():
             if widget.wordWrap():
                 needed = widget.heightForWidth(widget.width())

@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
         for page in (self.details, self.consent, self.checking, self.results, self.sent, self.questions):
             self.add_page(page)
         self.extras: Extras = integrations.Extras(self)
-        profile_link.attach_profile(self)
+        self.profile_box = profile_link.attach_profile(self)
         self._connect()
         self.pages_built = True
         self.set_language(self.session.lang)
@@ -157,9 +157,9 @@ class MainWindow(QMainWindow):
         page.setFocus()
         self.focusNextChild()  # land on the page's first control, so Tab-only use starts in the right place
 
-    def current_page(self) -> QWidget:
+    def current_page(self) -> QWidget | None:
         wrapper = self.stack.currentWidget()
-        return next((page for page, w in self._wrappers.items() if w is wrapper), wrapper)
+        return next((page for page, w in self._wrappers.items() if w is wrapper), None)
 
     # --- language, modes ---------------------------------------------------------------------------------------
 

@@ -89,8 +89,8 @@ class ProfileBox(QWidget):
         self.error.show_message(t(self.problem.key, lang, **self.problem.params) if self.problem else "")
 
 
-def attach_profile(window: MainWindow) -> None:
-    """Find the profile and put it to use in `window` (called once its pages are built)."""
+def attach_profile(window: MainWindow) -> ProfileBox:
+    """Find the profile and put it to use in `window` (called once its pages are built); returns its box."""
     from functools import partial
 
     from exposurecheck.core import profile as prof
@@ -99,14 +99,14 @@ def attach_profile(window: MainWindow) -> None:
     profile, problem = find_profile()
     window.profile = profile
     box = ProfileBox()
-    window.profile_box = box
     window.welcome.body.insertWidget(2, box)
     box.set_profile(profile, problem, profile is not None and not prof.is_confirmed(profile))
     box.confirmed.connect(lambda: box.retranslate(window.session.lang))
     box.retranslate(window.session.lang)
     if profile is None:
-        return
+        return box
     if window.source_factory is default_factory:
         window.source_factory = partial(default_factory, profile=profile)
     if profile.offline_only:
         window.welcome.offline_box.setChecked(True)
+    return box

@@ -62,7 +62,7 @@ class CheckingPage(Page):
         # its text is set (every language switch).
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        escape.activated.connect(lambda: self.cancel_button.isVisible() and self.cancel_requested.emit())
+        escape.activated.connect(self._escape)
         self.results_button = button("resultsButton")
         self.retry_button = button("retryButton")
         self.questions_button = button("questionsInsteadButton")
@@ -89,6 +89,10 @@ class CheckingPage(Page):
         self.offline_button.clicked.connect(self.offline_requested)
         self.report: Report | None = None
         self._set_running(False)
+
+    def _escape(self) -> None:
+        if self.cancel_button.isVisible():
+            self.cancel_requested.emit()
 
     def reset(self) -> None:
         """No check on screen (End session)."""

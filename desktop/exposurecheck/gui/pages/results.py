@@ -89,7 +89,7 @@ class ResultsPage(Page):
     def _clear_content(self) -> None:
         while self.content_layout.count():
             item = self.content_layout.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 # Detached at once, not only deleted later: after "End session" no widget may still hold a result.
                 widget.setParent(None)

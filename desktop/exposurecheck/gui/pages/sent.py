@@ -55,7 +55,8 @@ class SentPage(Page):
         self.intro.setText(t("gui.sent.intro", lang))
         label_button(self.back_button, t("gui.sent.back", lang))
         while self.content_layout.count():
-            widget = self.content_layout.takeAt(0).widget()
+            item = self.content_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 # Detached at once, not only deleted later: after "End session" no widget may still hold a result.
                 widget.setParent(None)
