@@ -13,14 +13,21 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from exposurecheck.cli.helpdesk_options import add_case_sheet_argument, write_case_sheet_after_check
+from exposurecheck.cli.helpdesk_options import (
+    add_case_sheet_argument,
+    load_profile_for_cli,
+    write_case_sheet_after_check,
+)
 from exposurecheck.cli.output import print_error, print_json, safe_text
 from exposurecheck.cli.vault_options import add_save_arguments, save_after_check
-from exposurecheck.core.check import check
+from exposurecheck.core.advice import advice_json, plan_for_report
+from exposurecheck.core.advice.model import Plan
+from exposurecheck.core.check import catalog_for, check
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import tr
 from exposurecheck.core.identifiers import Identifier, IdentifierType, InvalidIdentifier, normalize
 from exposurecheck.core.identifiers.phone import DEFAULT_REGION
+from exposurecheck.core.profile import Profile
 from exposurecheck.core.report import Report, SourceState
 from exposurecheck.core.sources.base import Source
 from exposurecheck.core.sources.registry import SourceContext, build_source, default_specs
@@ -67,15 +74,24 @@ def run(args: argparse.Namespace) -> int:
     if not identifiers:
         print_error(tr("check.no_identifiers", lang))
         return EXIT_USAGE
-    sources = _sources_from_args(args)
+    profile = load_profile_for_cli(lang)
+    sources = _sources_from_args(args, profile)
     log.info("checking %s against %d source(s)", identifiers_summary(identifiers), len(sources))
     report = check(identifiers, sources)
-    _print_report(report, args)
-    write_case_sheet_after_check(report, args)
+    plan = plan_for(report, sources, profile, lang)
+    _print_report(report, plan, args)
+    write_case_sheet_after_check(plan, profile, args)
     save_after_check(report, identifiers, args)
     if report.all_failed:
         return EXIT_ALL_FAILED
     return EXIT_OK
+
+
+def plan_for(report: Report, sources: Sequence[Source], profile: Profile | None, lang: str) -> Plan:
+    """One plan for everything printed or written: with the NGO's own advice entries and the breach names the
+    sources carry (a pack's or manifest's catalog)."""
+    extra = list(profile.advice) if profile else []
+    return plan_for_report(report, lang, catalog=catalog_for(sources), extra_entries=extra)
 
 
 def _identifiers_from_args(args: argparse.Namespace) -> list[Identifier]:
@@ -105,18 +121,20 @@ def read_password(lang: str) -> str:
     return password
 
 
-def _sources_from_args(args: argparse.Namespace) -> list[Source]:
+def _sources_from_args(args: argparse.Namespace, profile: Profile | None) -> list[Source]:
+    """Sources named on the command line, else the NGO profile's defaults, else Pwned Passwords + found packs."""
     from exposurecheck.core.publisher_keys import read_public_key
 
-    context = SourceContext(trusted_keys=tuple(read_public_key(path) for path in args.trust), lang=args.lang)
-    specs = args.source or default_specs()
+    keys = tuple(read_public_key(path) for path in args.trust)
+    if profile is not None:
+        keys += tuple(profile.trusted_keys)
+    context = SourceContext(trusted_keys=keys, lang=args.lang)
+    specs = args.source or (profile.source_specs(default_specs()) if profile else default_specs())
     return [build_source(spec, context) for spec in specs]
 
 
-def report_json(report: Report, lang: str) -> dict[str, Any]:
+def report_json(report: Report, plan: Plan, lang: str) -> dict[str, Any]:
     """The `--json` shape: stable keys that scripts and tests rely on."""
-    from exposurecheck.core.advice import advice_json, plan_for_report
-
     return {
         "exposures": [
             {
@@ -138,21 +156,19 @@ def report_json(report: Report, lang: str) -> dict[str, Any]:
             }
             for s in report.sources
         ],
-        "advice": advice_json(plan_for_report(report, lang)),
+        "advice": advice_json(plan),
     }
 
 
-def _print_report(report: Report, args: argparse.Namespace) -> None:
+def _print_report(report: Report, plan: Plan, args: argparse.Namespace) -> None:
     lang = args.lang
     if args.json:
-        print_json(report_json(report, lang))
+        print_json(report_json(report, plan, lang))
         return
-    _print_text(report, lang)
+    _print_text(report, plan, lang)
 
 
-def _print_text(report: Report, lang: str) -> None:
-    from exposurecheck.core.advice import plan_for_report
-
+def _print_text(report: Report, plan: Plan, lang: str) -> None:
     lines: list[str] = []
     for exposure in report.exposures:
         if exposure.type is IdentifierType.PASSWORD:
@@ -173,7 +189,6 @@ def _print_text(report: Report, lang: str) -> None:
     for status in report.sources:
         if status.state is SourceState.ERROR:
             lines.append(tr("cli.source_error", lang, source=status.name, message=status.error_message(lang)))
-    plan = plan_for_report(report, lang)
     lines.append("")
     lines.append(plan.summary)
     for group in plan.groups:

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from exposurecheck.cli.output import print_error
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import tr
-from exposurecheck.core.report import Report
 
 if TYPE_CHECKING:
+    from exposurecheck.core.advice.model import Plan
     from exposurecheck.core.profile import Profile
 
 
@@ -52,18 +52,14 @@ def load_profile_for_cli(lang: str) -> Profile | None:
     return loaded
 
 
-def write_case_sheet_after_check(report: Report, args: argparse.Namespace) -> None:
-    """Write the case sheet asked for with `--case-sheet`, if any."""
+def write_case_sheet_after_check(plan: Plan, profile: Profile | None, args: argparse.Namespace) -> None:
+    """Write the case sheet asked for with `--case-sheet`, if any, from the plan the check printed."""
     path: Path | None = getattr(args, "case_sheet", None)
     if path is None:
         return
     lang = args.lang
-    from exposurecheck.core.advice import plan_for_report
     from exposurecheck.gui.case_sheet import ensure_gui_application, write_case_sheet
 
-    profile = load_profile_for_cli(lang)
-    extra = list(profile.advice) if profile is not None else []
-    plan = plan_for_report(report, lang, extra_entries=extra)
     app = ensure_gui_application()
     try:
         write_case_sheet(plan, path, lang, profile=profile, demo=plan.demo)

@@ -134,9 +134,10 @@ def run_recheck(args: argparse.Namespace) -> int:
     saved = vault.load_check(args.id)
     if not saved.identifiers:
         raise UserError("vault.history.nothing_to_recheck", id=saved.id)
-    sources = check_cmd._sources_from_args(args)
+    profile = check_cmd.load_profile_for_cli(args.lang)
+    sources = check_cmd._sources_from_args(args, profile)
     report = check(list(saved.identifiers), sources)
-    check_cmd._print_report(report, args)
+    check_cmd._print_report(report, check_cmd.plan_for(report, sources, profile, args.lang), args)
     if args.save:
         new_id = vault.save_check(report, note=saved.note, identifiers=saved.identifiers)
         print_error(tr("vault.saved_with_identifiers", args.lang, id=new_id, path=str(vault.path)))
@@ -157,6 +158,7 @@ def _summary_json(summary: SavedCheckSummary) -> dict[str, Any]:
 
 def _saved_json(saved: SavedCheck, lang: str) -> dict[str, Any]:
     from exposurecheck.cli.check_cmd import report_json
+    from exposurecheck.core.advice import plan_for_report
 
     return {
         "id": saved.id,
@@ -164,7 +166,7 @@ def _saved_json(saved: SavedCheck, lang: str) -> dict[str, Any]:
         "note": saved.note,
         "identifiers_kept": [{"type": i.type.value, "hint": mask(i)} for i in saved.identifiers],
         "done": sorted(saved.done),
-        "report": report_json(saved.report, lang),
+        "report": report_json(saved.report, plan_for_report(saved.report, lang), lang),
     }
 
 
