@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLineEdit, QListWidget
 
 from exposurecheck.core.identifiers import IdentifierType
+from exposurecheck.core.sources.pwned_passwords import PwnedPasswordsSource
 from exposurecheck.gui.layout_check import clipped_widgets
 from exposurecheck.gui.style import MIN_BODY_POINTS
 from tests.conftest import REPO, cli_env
@@ -39,6 +40,9 @@ def _visit_every_page(qtbot, window):
     window.checking.finish(window.session.report)
     window.show_page(window.checking)
     yield window.checking
+    window.extras.open_guided()
+    yield window.extras.guided
+    window.show_page(window.results)
     window.results.sent_button.click()
     yield window.sent
     window.show_page(window.questions)
@@ -48,6 +52,25 @@ def _visit_every_page(qtbot, window):
     window.extras.saved.show_checks([], "")
     window.show_page(window.extras.saved)
     yield window.extras.saved
+    # The checking page after a real failure: message, ways forward and every button at once.
+    factory = window.source_factory
+    window.source_factory = lambda _t: [PwnedPasswordsSource(f"http://127.0.0.1:{_closed_port()}"), ListSource({})]
+    window.session.online_consent = True
+    window.show_page(window.details)
+    window.details.fields[IdentifierType.PASSWORD].edit.setText("secret")
+    window.details.check_button.click()
+    qtbot.waitUntil(lambda: not window.busy, timeout=30_000)
+    assert window.checking.offline_button.isVisible()
+    yield window.checking
+    window.source_factory = factory
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])

@@ -119,3 +119,15 @@ def test_a_local_source_failing_does_not_offer_offline_only(qtbot, make_window):
     qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
     assert window.checking.problem.isVisible()
     assert not window.checking.offline_button.isVisible()
+
+
+def test_a_service_that_answers_too_slowly(qtbot, make_window, pwned, monkeypatch):
+    from exposurecheck.core import http
+
+    # A real timeout on a real socket, shortened so the test does not wait the production 15 seconds.
+    monkeypatch.setattr(http, "READ_TIMEOUT", 0.3)
+    pwned.set("/range/", Reply(200, b"", delay=2.0))
+    window = make_window(pwned_factory(pwned))
+    _check_password(qtbot, window)
+    assert "took too long" in window.checking.problem.text()
+    assert window.checking.retry_button.isVisible()
