@@ -75,3 +75,19 @@ def test_no_arguments_means_the_gui(monkeypatch):
     assert args.func is not None
     assert main.main([]) == 0
     assert seen["args"].command == "gui" and seen["args"].gui_lang is None
+
+
+def test_no_display_gives_a_plain_message_not_a_qt_abort():
+    from tests.conftest import cli_env
+
+    env = cli_env()
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        env.pop(name, None)
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "exposurecheck", "gui", "--lang", "zh_CN"], env=env,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert "找不到可以显示窗口的屏幕" in result.stderr
+    assert "Traceback" not in result.stderr and "qt.qpa" not in result.stderr

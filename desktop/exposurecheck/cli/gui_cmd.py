@@ -6,6 +6,8 @@ Qt is imported only inside `run`, so `exposure-check --help` and the other comma
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 
 
@@ -36,6 +38,21 @@ def run(args: argparse.Namespace) -> int:
 
         application(offscreen=True)
         return screenshots(args.screenshots)
+    if not _display_available():
+        # Qt would abort the process with a low-level message; say what is wrong in the person's language instead.
+        from exposurecheck.cli.output import print_error
+        from exposurecheck.core.i18n import tr
+
+        print_error(tr("gui.no_display", args.gui_lang or args.lang))
+        return 2
     from exposurecheck.gui.app import run as run_app
 
     return run_app(args.gui_lang)
+
+
+def _display_available() -> bool:
+    """False only where a window certainly cannot open: Linux/BSD with no X11 or Wayland display and no explicit
+    Qt platform (offscreen, vnc, ...). Windows and macOS always have one."""
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return True
+    return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
