@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import pytest
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QPushButton
 
@@ -72,3 +73,18 @@ def test_a_burst_of_errors_shows_one_dialog(qtbot, make_window):
 
 def test_diagnostic_without_traceback():
     assert "At: ?" in diagnostic(RuntimeError, None)
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_error_inside_a_qt_slot_reaches_the_hook(qtbot, make_window, monkeypatch):
+    """The real path: a bug in a button's slot, raised inside Qt's event loop, ends in the calm dialog."""
+    window = make_window()
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    hook = ExceptionHook(lambda: window, lambda: window.session.lang, window.remember_clipboard)
+    hook.install()
+    window.welcome.start_button.clicked.connect(lambda: _raise_with_canary())
+    window.welcome.start_button.click()
+    qtbot.waitUntil(lambda: hook.dialog is not None and hook.dialog.isVisible())
+    assert PHONE_CANONICAL not in hook.dialog.text() + hook.last_diagnostic
+    assert "builtins.ValueError" in hook.last_diagnostic
+    hook.dialog.close()
