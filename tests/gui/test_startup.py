@@ -40,3 +40,13 @@ def test_first_window_imports_stay_light():
                             capture_output=True, text=True, timeout=120, check=False, cwd=str(REPO))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_app_icon_is_there_and_loads():
+    from PySide6.QtGui import QIcon
+
+    from exposurecheck.resources import resource_path
+
+    for name in ("exposure-check.png", "exposure-check.ico", "exposure-check.icns", "exposure-check.svg"):
+        assert resource_path("gui", "icons", name).is_file()
+    assert not QIcon(str(resource_path("gui", "icons", "exposure-check.png"))).isNull()

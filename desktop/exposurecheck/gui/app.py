@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 
 from PySide6.QtCore import QThreadPool
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from exposurecheck.gui.excepthook import ExceptionHook
@@ -20,6 +20,7 @@ from exposurecheck.gui.settings_link import link_settings, save_language
 from exposurecheck.gui.sources import SourceFactory, default_factory
 from exposurecheck.gui.style import apply_base_font
 from exposurecheck.gui.translation import QtTranslations
+from exposurecheck.resources import resource_path
 
 
 @dataclass
@@ -40,6 +41,7 @@ def application(offscreen: bool = False) -> QApplication:
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Exposure Check")
     app.setOrganizationName("exposure-check")
+    app.setWindowIcon(QIcon(str(resource_path("gui", "icons", "exposure-check.png"))))
     apply_base_font(app)
     return app
 
