@@ -96,6 +96,7 @@ def test_save_restart_show_mark_delete_wipe(keystore: KeyringKeyStore, app_dirs:
     assert detail["done"] == ["P-01"]
     assert detail["report"]["exposures"][0]["count"] == 321
     shown_text = run_cli("history", "show", check_id, "--lang", "zh_CN")
+    assert shown_text.returncode == 0, shown_text.stderr
     assert "备注：call back Friday" in shown_text.stdout and "已完成：P-01" in shown_text.stdout
     _no_canary(listed.stdout, shown.stdout, shown_text.stdout, shown_text.stderr)
 

@@ -106,8 +106,9 @@ def run_show(args: argparse.Namespace) -> int:
     _out("")
     # The same text `check` prints, so a help-desk sees a saved check exactly as it was shown.
     from exposurecheck.cli.check_cmd import _print_text
+    from exposurecheck.core.advice import plan_for_report
 
-    _print_text(saved.report, lang)
+    _print_text(saved.report, plan_for_report(saved.report, lang), lang)
     return EXIT_OK
 
 
