@@ -584,7 +584,8 @@ def cli_pass(app: list[str] | None = None) -> Callable[[AuditEnv], None]:
             audit.result.problems.append("check --json did not print a JSON report")
 
         listed = run("history list --json", ["history", "list", "--json", *vault_args], vault_stdin)
-        run("history list", ["history", "list", *vault_args], vault_stdin)
+        if run("history list", ["history", "list", *vault_args], vault_stdin).returncode != 0:
+            audit.result.problems.append("history list failed")
         try:
             entries = json.loads(listed.stdout)
             ids = [entry["id"] for entry in entries]
@@ -596,9 +597,14 @@ def cli_pass(app: list[str] | None = None) -> Callable[[AuditEnv], None]:
                 f"history list shows {len(ids)} saved checks instead of 2 (1 with identifiers)"
             )
         for check_id in ids:
-            run("history show", ["history", "show", check_id, *vault_args], vault_stdin)
-            run("history show --json", ["history", "show", check_id, "--json", *vault_args], vault_stdin)
-            run("history done", ["history", "done", check_id, "B-01", *vault_args], vault_stdin)
+            for label, extra in (
+                ("history show", ["show", check_id]),
+                ("history show --json", ["show", check_id, "--json"]),
+                ("history done", ["done", check_id, "B-01"]),
+            ):
+                shown = run(label, ["history", *extra, *vault_args], vault_stdin)
+                if shown.returncode != 0:
+                    audit.result.problems.append(f"{label} failed (exit {shown.returncode})")
         for check_id in with_identifiers:
             with pwned_passwords_server(audit.canary("password").typed) as url:
                 rechecked = run(
