@@ -44,7 +44,8 @@ def default_lang() -> str:
     return normalize_lang(os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG"))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full parser, or with `only` a parser that knows just that command (see `parser_for`)."""
     parser = argparse.ArgumentParser(
         prog="exposure-check",
         description="Check whether your details were in a data breach, and what to do about it.",
@@ -55,10 +56,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
+        if only is not None and name != f"exposurecheck.cli.{only}_cmd":
+            continue
         module = _import_command(name)
         if module is not None:
             module.register(subparsers)
     return parser
+
+
+def parser_for(args_list: Sequence[str]) -> argparse.ArgumentParser:
+    """A parser for this command line. When the first word names a command whose module is `<word>_cmd`, only
+    that module is imported: starting the app (`gui`, the default) then does not first import every other
+    command's libraries (keyring, phone and email parsing, HTTP), which costs a few hundred ms before the window
+    shows (bench/bench_frozen_start.py). Anything else (options first, an unknown word) gets the full parser."""
+    if args_list and not args_list[0].startswith("-"):
+        parser = build_parser(only=args_list[0])
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction) and args_list[0] in action.choices:
+                return parser
+    return build_parser()
 
 
 def _import_command(name: str):  # type: ignore[no-untyped-def]
@@ -80,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list:
         args_list = ["gui"]
-    parser = build_parser()
+    parser = parser_for(args_list)
     args = parser.parse_args(args_list)
     lang = getattr(args, "lang", None) or default_lang()
     args.lang = lang
