@@ -104,3 +104,39 @@ def test_saved_page_without_a_keyring_explains(qtbot, make_window, lang):
     window.extras.open_saved()
     assert window.current_page() is window.extras.saved
     assert window.extras.saved.status.isVisible() and window.extras.saved.status.text()
+
+
+def test_no_keyring_then_a_passphrase_keeps_and_reopens(qtbot, make_window):
+    """No usable keyring: the person may protect the check with a passphrase of their own (typed twice), and
+    open saved checks with it later; the keyring is never touched on that path."""
+    no_keyring = KeyringKeyStore(keyring.backends.fail.Keyring())
+    window = _results(qtbot, make_window)
+    window.extras.keystore = no_keyring
+    assert not window.extras.keep()
+    box = window.extras.keep_passphrase
+    assert box.isVisible() and box.second.isVisible(), "a new vault: the passphrase is typed twice"
+    box.first.setText("blue kettle 42")
+    box.second.setText("blue kettle 4")
+    box.submit_button.click()
+    assert "not the same" in box.error.text() and not vault_exists()
+    box.first.setText("blue kettle 42")
+    box.second.setText("blue kettle 42")
+    box.submit_button.click()
+    assert vault_exists(), window.results.status.text()
+    assert "kept" in window.results.status.text() and not box.isVisible()
+    assert not box.first.text() and not box.first.isUndoAvailable()
+    kept = window.extras.kept_id
+    window.end_session()
+    assert window.extras.vault is None
+
+    window.welcome.open_saved_button.click()
+    ask = window.extras.open_passphrase
+    assert ask.isVisible() and not ask.second.isVisible()
+    ask.first.setText("wrong words")
+    ask.submit_button.click()
+    assert "does not open" in window.extras.saved.status.text()
+    ask.first.setText("blue kettle 42")
+    ask.submit_button.click()
+    assert window.extras.saved.list.count() == 1 and not ask.isVisible()
+    window.extras.saved.open_button.click()
+    assert window.current_page() is window.results and window.extras.kept_id == kept

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,10 +17,16 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QWidget
 from exposurecheck.core.errors import UserError
 from exposurecheck.gui.pages.base import Page, button, label_button
 from exposurecheck.gui.pages.saved import SavedChecksPage
+from exposurecheck.gui.passphrase import PassphraseBox
 from exposurecheck.gui.text import t
 
 if TYPE_CHECKING:
+    from exposurecheck.core.vault import Vault
     from exposurecheck.gui.main_window import MainWindow
+
+# Vault errors after which a passphrase of the person's own is a way to keep (or open) saved checks.
+PASSPHRASE_WAYS = frozenset({"vault.keyring.none", "vault.keyring.locked", "vault.keyring.refused",
+                             "vault.needs_passphrase"})
 
 
 def optional(module: str, name: str) -> Any:
@@ -64,10 +71,19 @@ class Extras:
         self.write_case_sheet = optional("exposurecheck.gui.case_sheet", "write_case_sheet")
         self.kept_id: str | None = None  # the vault id of the check on screen, once kept
         self.keystore: Any = None  # None: the OS keyring (tests inject a real or a refusing one)
+        self.vault: Vault | None = None
         self.guided = GuidedPage()
         self.saved = SavedChecksPage()
         window.add_page(self.guided)
         window.add_page(self.saved)
+        # With no usable keyring the person may protect saved checks with a passphrase instead (core.vault).
+        self.keep_passphrase = PassphraseBox(confirm=True)
+        self.open_passphrase = PassphraseBox(confirm=False)
+        results_body = window.results.body
+        results_body.insertWidget(results_body.indexOf(window.results.status) + 1, self.keep_passphrase)
+        self.saved.body.insertWidget(self.saved.body.indexOf(self.saved.status) + 1, self.open_passphrase)
+        self.keep_passphrase.submitted.connect(self.keep_with_passphrase)
+        self.open_passphrase.submitted.connect(self.open_with_passphrase)
         results = window.results
         results.guided_button.setVisible(self.guided_class is not None)
         results.case_sheet_button.setVisible(self.write_case_sheet is not None)
@@ -81,6 +97,8 @@ class Extras:
         self.saved.wipe_requested.connect(self.wipe)
 
     def retranslate(self, lang: str) -> None:
+        self.keep_passphrase.retranslate(lang)
+        self.open_passphrase.retranslate(lang)
         self.guided.retranslate(lang)
         self.saved.retranslate(lang)
         if self.guided.view is not None and self.window.session.plan is not None:
@@ -141,22 +159,44 @@ class Extras:
 
     # --- the vault ------------------------------------------------------------------------------------------
 
+    def _vault(self) -> Vault:
+        """The vault for this session: opened once (keyring, or the passphrase the person typed) and kept open
+        until the session ends, so ticking a step does not ask the keyring or derive the key again."""
+        from exposurecheck.core.vault import Vault
+
+        if self.vault is None:
+            self.vault = Vault.open(keystore=self.keystore)
+        return self.vault
+
     def keep(self) -> bool:
         """Keep the report (not the identifiers) in the encrypted vault."""
+        return self._keep(self._vault)
+
+    def keep_with_passphrase(self, passphrase: str) -> bool:
         from exposurecheck.core.vault import Vault
+
+        return self._keep(lambda: Vault.open(passphrase, keystore=self.keystore))
+
+    def _keep(self, open_vault: Callable[[], Vault]) -> bool:
+        from exposurecheck.core.vault import vault_exists
 
         session, results = self.window.session, self.window.results
         if session.report is None:
             return False
         try:
-            vault = Vault.open(keystore=self.keystore)
+            vault = open_vault()
             self.kept_id = vault.save_check(session.report)
             for item_id in sorted(session.done_items):
                 vault.set_done(self.kept_id, item_id, True)
         except UserError as exc:
+            self.vault = None  # a vault that could not save (keyring refused, wrong passphrase) is not reused
             results.status.setText(t("gui.vault.not_kept", session.lang, reason=t(exc.key, session.lang,
                                                                                     **exc.params)))
+            if exc.key in PASSPHRASE_WAYS:
+                self.keep_passphrase.ask(confirm=not vault_exists())
             return False
+        self.vault = vault
+        self.keep_passphrase.hide()
         results.status.setText(t("gui.vault.kept", session.lang, id=self.kept_id))
         self.refresh_saved_button()
         return True
@@ -164,27 +204,37 @@ class Extras:
     def item_done(self, item_id: str, done: bool) -> None:
         if self.kept_id is None:
             return
-        from exposurecheck.core.vault import Vault
-
         try:
-            Vault.open(keystore=self.keystore).set_done(self.kept_id, item_id, done)
+            self._vault().set_done(self.kept_id, item_id, done)
         except UserError as exc:
             self.window.results.status.setText(t(exc.key, self.window.session.lang, **exc.params))
 
     def open_saved(self) -> None:
-        from exposurecheck.core.vault import Vault
-
-        try:
-            self.saved.show_checks(Vault.open(keystore=self.keystore).list_checks(), "")
-        except UserError as exc:
-            self.saved.show_checks([], t(exc.key, self.window.session.lang, **exc.params))
+        self._list(self._vault)
         self.window.show_page(self.saved)
 
-    def load_saved(self, check_id: str) -> None:
+    def open_with_passphrase(self, passphrase: str) -> None:
         from exposurecheck.core.vault import Vault
 
+        self._list(lambda: Vault.open(passphrase, keystore=self.keystore))
+
+    def _list(self, open_vault: Callable[[], Vault]) -> None:
         try:
-            saved = Vault.open(keystore=self.keystore).load_check(check_id)
+            vault = open_vault()
+            checks = vault.list_checks()
+        except UserError as exc:
+            self.vault = None
+            self.saved.show_checks([], t(exc.key, self.window.session.lang, **exc.params))
+            if exc.key in PASSPHRASE_WAYS:
+                self.open_passphrase.ask(confirm=False)
+            return
+        self.vault = vault
+        self.open_passphrase.hide()
+        self.saved.show_checks(checks, "")
+
+    def load_saved(self, check_id: str) -> None:
+        try:
+            saved = self._vault().load_check(check_id)
         except UserError as exc:
             self.saved.status.show_message(t(exc.key, self.window.session.lang, **exc.params))
             return
@@ -195,11 +245,15 @@ class Extras:
         from exposurecheck.core.wipe import wipe_everything
 
         report = wipe_everything(self.keystore)
+        self.vault = None
         self.kept_id = None
         self.window.end_session()
         self.window.welcome.status.setText("\n".join(report.lines(self.window.session.lang)))
 
     def end_session(self) -> None:
+        self.vault = None  # forget the opened vault (and a passphrase-derived key) with the person
+        self.keep_passphrase.hide()
+        self.open_passphrase.hide()
         self.kept_id = None
         self.guided.set_view(None)
         self.saved.show_checks([], "")
