@@ -116,9 +116,13 @@ class PackReader:
             return b""
         first, last = start // self._chunk, (end - 1) // self._chunk
         verified = self._verified
-        for chunk in range(first, last + 1):
-            if not verified[chunk]:
-                self._verify_chunk(chunk)
+        if not verified[first] or (last != first and not all(verified[first : last + 1])):
+            for chunk in range(first, last + 1):
+                if not verified[chunk]:
+                    self._verify_chunk(chunk)
+        if len(self._starts) == 1:  # one file: no shard to find
+            shard = self._shards[0]
+            return shard.map[shard.body_start + start : shard.body_start + end]
         position = bisect.bisect_right(self._starts, start) - 1
         shard = self._shards[position]
         if end <= shard.body_end:
