@@ -122,6 +122,8 @@ def test_no_keyring_then_a_passphrase_keeps_and_reopens(qtbot, make_window):
     box.first.setText("blue kettle 42")
     box.second.setText("blue kettle 42")
     box.submit_button.click()
+    # The key is derived in the pool; the window stays responsive meanwhile.
+    qtbot.waitUntil(lambda: window.extras.kept_id is not None, timeout=30_000)
     assert vault_exists(), window.results.status.text()
     assert "kept" in window.results.status.text() and not box.isVisible()
     assert not box.first.text() and not box.first.isUndoAvailable()
@@ -134,9 +136,31 @@ def test_no_keyring_then_a_passphrase_keeps_and_reopens(qtbot, make_window):
     assert ask.isVisible() and not ask.second.isVisible()
     ask.first.setText("wrong words")
     ask.submit_button.click()
-    assert "does not open" in window.extras.saved.status.text()
+    qtbot.waitUntil(lambda: "does not open" in window.extras.saved.status.text(), timeout=30_000)
+    qtbot.waitUntil(ask.isEnabled, timeout=30_000)
     ask.first.setText("blue kettle 42")
     ask.submit_button.click()
-    assert window.extras.saved.list.count() == 1 and not ask.isVisible()
+    qtbot.waitUntil(lambda: window.extras.saved.list.count() == 1, timeout=30_000)
+    assert not ask.isVisible()
     window.extras.saved.open_button.click()
     assert window.current_page() is window.results and window.extras.kept_id == kept
+    window.end_session()
+    window.pool.waitForDone(10_000)
+
+
+def test_a_passphrase_that_opens_after_end_session_is_not_handed_to_the_next_person(qtbot, make_window):
+    from exposurecheck.core.report import Report
+    from exposurecheck.core.vault import Vault
+
+    no_keyring = KeyringKeyStore(keyring.backends.fail.Keyring())
+    Vault.open("blue kettle 42", keystore=no_keyring).save_check(Report())
+    window = make_window()
+    window.extras.keystore = no_keyring
+    window.welcome.open_saved_button.click()
+    ask = window.extras.open_passphrase
+    ask.first.setText("blue kettle 42")
+    ask.submit_button.click()
+    window.end_session()  # before the key derivation in the pool has finished
+    qtbot.waitUntil(lambda: not window.extras.tasks, timeout=30_000)
+    assert window.extras.vault is None, "the next person must type the passphrase again"
+    assert window.extras.saved.list.count() == 0

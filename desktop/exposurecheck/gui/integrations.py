@@ -72,6 +72,8 @@ class Extras:
         self.kept_id: str | None = None  # the vault id of the check on screen, once kept
         self.keystore: Any = None  # None: the OS keyring (tests inject a real or a refusing one)
         self.vault: Vault | None = None
+        self.tasks: list[Any] = []  # passphrase derivations running in the pool
+        self.generation = 0  # counts sessions, so a derivation that ends after "End session" is dropped
         self.guided = GuidedPage()
         self.saved = SavedChecksPage()
         window.add_page(self.guided)
@@ -172,10 +174,38 @@ class Extras:
         """Keep the report (not the identifiers) in the encrypted vault."""
         return self._keep(self._vault)
 
-    def keep_with_passphrase(self, passphrase: str) -> bool:
-        from exposurecheck.core.vault import Vault
+    def keep_with_passphrase(self, passphrase: str) -> None:
+        """Derive the key in the pool (scrypt takes most of a second), then keep the check with it."""
+        self._with_passphrase(passphrase, self.keep_passphrase, lambda vault: self._keep(lambda: vault),
+                              self._keep_failed)
 
-        return self._keep(lambda: Vault.open(passphrase, keystore=self.keystore))
+    def _keep_failed(self, exc: UserError) -> None:
+        def fail() -> Vault:
+            raise exc
+
+        self._keep(fail)
+
+    def _with_passphrase(self, passphrase: str, box: PassphraseBox, done: Callable[[Vault], object],
+                         failed: Callable[[UserError], object]) -> None:
+        from exposurecheck.core.vault import Vault
+        from exposurecheck.gui.workers import Task
+
+        keystore = self.keystore
+        task = Task(lambda: Vault.open(passphrase, keystore=keystore))
+        self.tasks.append(task)
+        box.setEnabled(False)
+        generation = self.generation
+
+        def finish(handler: Callable[[Any], object], value: object) -> None:
+            self.tasks.remove(task)
+            box.setEnabled(True)
+            # A vault opened for a session that has since ended must not become the next person's.
+            if generation == self.generation:
+                handler(value)
+
+        task.signals.done.connect(lambda vault: finish(done, vault))
+        task.signals.failed.connect(lambda exc: finish(failed, exc))
+        self.window.pool.start(task)
 
     def _keep(self, open_vault: Callable[[], Vault]) -> bool:
         from exposurecheck.core.vault import vault_exists
@@ -214,9 +244,14 @@ class Extras:
         self.window.show_page(self.saved)
 
     def open_with_passphrase(self, passphrase: str) -> None:
-        from exposurecheck.core.vault import Vault
+        self._with_passphrase(passphrase, self.open_passphrase, lambda vault: self._list(lambda: vault),
+                              self._list_failed)
 
-        self._list(lambda: Vault.open(passphrase, keystore=self.keystore))
+    def _list_failed(self, exc: UserError) -> None:
+        def fail() -> Vault:
+            raise exc
+
+        self._list(fail)
 
     def _list(self, open_vault: Callable[[], Vault]) -> None:
         try:
@@ -251,6 +286,7 @@ class Extras:
         self.window.welcome.status.setText("\n".join(report.lines(self.window.session.lang)))
 
     def end_session(self) -> None:
+        self.generation += 1
         self.vault = None  # forget the opened vault (and a passphrase-derived key) with the person
         self.keep_passphrase.hide()
         self.open_passphrase.hide()

@@ -7,7 +7,7 @@ thread because the signal object lives there. Cancel sets an event the sources p
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -146,3 +146,32 @@ class CheckRunner(QObject):
         if job in self._abandoned:
             self._abandoned.remove(job)
         return False
+
+
+class TaskSignals(QObject):
+    done = Signal(object)  # the function's result
+    failed = Signal(object)  # the UserError it raised (other exceptions: see Task.run)
+
+
+class Task(QRunnable):
+    """One slow local call (deriving a key from a passphrase, say) off the GUI thread. A `UserError` comes back
+    through `failed` for the page to show; any other exception is a bug and goes to the exception hook."""
+
+    def __init__(self, function: Callable[[], object]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # the caller keeps the task until it reports, so its signals outlive the emit
+        self.signals = TaskSignals()
+        self._function = function
+
+    def run(self) -> None:
+        from exposurecheck.core.errors import UserError
+
+        try:
+            result = self._function()
+        except UserError as exc:
+            self.signals.failed.emit(exc)
+            return
+        except Exception as exc:  # not a person's mistake: report it as an internal error, never its text
+            self.signals.failed.emit(UserError("gui.task_failed", code=type(exc).__name__))
+            return
+        self.signals.done.emit(result)
