@@ -69,6 +69,9 @@ class DetailsPage(Page):
         grid.setColumnStretch(1, 1)
         self.region_box = QComboBox()
         self.region_box.setObjectName("regionBox")
+        # Sized for "China mainland (+86)", not for the longest translation, so the number field keeps its room.
+        self.region_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.region_box.setMinimumContentsLength(18)
         for code in REGIONS:
             self.region_box.addItem(code, code)
         self.fields: dict[IdentifierType, _Field] = {}
