@@ -63,6 +63,7 @@ def test_profile_is_shown_used_and_confirmed(qtbot, ngo_profile):
     window.show_presumed_plan({row.question.id: True for row in window.questions.rows})
     assert window.session.plan.find("N-01") is not None
     assert "Call our hotline" in all_texts(window)
+    assert window.results.contact.isVisible() and "400-000-0000" in window.results.contact.text()
     window.set_language("zh_CN")
     assert "安全热线网络" in box.text.text()
     box.confirm_button.click()

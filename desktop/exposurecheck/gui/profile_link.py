@@ -105,6 +105,7 @@ def attach_profile(window: MainWindow) -> ProfileBox:
     box.retranslate(window.session.lang)
     if profile is None:
         return box
+    window.results.contact_lines = profile.contact_lines
     if window.source_factory is default_factory:
         window.source_factory = partial(default_factory, profile=profile)
     if profile.offline_only:

@@ -41,6 +41,10 @@ class ResultsPage(Page):
         self.content = QWidget()
         self.content_layout = QVBoxLayout(self.content)
         self.content_layout.setContentsMargins(0, 0, 0, 0)
+        self.contact = SecureLabel()  # an NGO profile's "who can help" block, when there is one
+        self.contact.setObjectName("resultsContact")
+        self.contact.hide()
+        self.contact_lines: Callable[[str], tuple[str, ...]] = lambda _lang: ()
         self.status = SecureLabel()  # outcome of saving a case sheet or keeping the check
         self.status.setObjectName("resultsStatus")
         self.sent_button = button("sentButton")
@@ -51,6 +55,7 @@ class ResultsPage(Page):
         self.body.addWidget(self.summary)
         self.body.addWidget(self.notes)
         self.body.addWidget(self.problems)
+        self.body.addWidget(self.contact)
         actions = FlowLayout()
         for widget in (
             self.guided_button, self.case_sheet_button, self.keep_button, self.sent_button, self.new_check_button
@@ -108,6 +113,9 @@ class ResultsPage(Page):
         label_button(self.new_check_button, t("gui.results.new_check", lang))
         self.sent_button.setVisible(self.report is not None)
         self.keep_button.setVisible(self.report is not None)  # a questionnaire plan holds nothing to keep
+        lines = self.contact_lines(lang)
+        self.contact.setText(t("gui.results.contact", lang, contact="\n".join(lines)) if lines else "")
+        self.contact.setVisible(bool(lines) and self.plan is not None)
         if self.plan is None:
             return
         plan = self.plan
