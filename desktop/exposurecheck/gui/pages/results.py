@@ -129,13 +129,14 @@ class ResultsPage(Page):
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
         self._show_problems(lang)
-        self._show_findings(lang)
+        # The order people need: what to do (by when) first, then what was found and what leaked.
         for group in plan.groups:
             self._add(Heading(group.title))
             for item in group.items:
                 card = item_card(item, lang, item.id in self.done, self.on_done)
                 self.item_cards.append(card)
                 self._add(card)
+        self._show_findings(lang)
         if plan.breaches:
             self._add(Heading(t("gui.results.what_leaked", lang)))
             for breach in plan.breaches:
