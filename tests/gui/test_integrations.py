@@ -31,6 +31,9 @@ def test_guided_mode_shows_the_plan_and_shares_done_marks(qtbot, make_window):
     first = window.session.plan.items()[0]
     guided.view.mark_done()
     assert first.id in window.session.done_items
+    window.set_language("zh_CN")  # the view is rebuilt in Chinese on the same step
+    assert guided.view.lang == "zh_CN" and guided.view.index == 1
+    window.set_language("en")
     guided.back_button.click()
     assert window.current_page() is window.results
     box = window.results.item_cards[0].findChild(QAbstractButton, "markDone")

@@ -116,8 +116,12 @@ class Extras:
 
     def _make_guided_view(self) -> None:
         session = self.window.session
+        # Rebuilt on a language switch: stay on the step the person was on.
+        index = getattr(self.guided.view, "index", 0) if self.guided.view is not None else 0
         view = self.guided_class(session.plan, session.lang, done_items=tuple(session.done_items))
         view.doneChanged.connect(self.window._mark_done)
+        if index:
+            view.go_to(index)
         self.guided.set_view(view)
 
     def open_guided(self) -> None:
