@@ -14,6 +14,7 @@ APT_PACKAGES=(
   dbus gnome-keyring libsecret-tools   # the real OS keyring (Secret Service) for the vault
   poppler-utils               # pdftotext/pdftoppm: tests read back the case sheets
   nginx-light                 # the bucket-serving benchmark compares nginx with the dev server
+  strace                      # the frozen app is checked to open no connection at start
   python3-venv
 )
 
