@@ -128,8 +128,22 @@ def test_check_without_the_internet_from_the_consent_page(qtbot, make_window, pw
     assert window.session.offline_only and window.welcome.offline_box.isChecked()
     qtbot.waitUntil(lambda: not window.busy, timeout=15_000)
     assert pwned.requests == []
-    # Only the password was typed and no offline source takes passwords: the check ran nothing that could leak it.
-    assert all(s.name == "pack" for s in window.session.report.sources)
+    # Only the password was typed and no offline source takes passwords: nothing ran, and the page says why.
+    assert window.current_page() is window.checking
+    assert "can check what you typed" in window.checking.problem.text()
+    assert window.checking.questions_button.isVisible()
+
+
+def test_no_consent_is_asked_for_a_service_that_would_get_nothing(qtbot, make_window, pwned):
+    """Only a phone number typed: the password service takes none of it, so nothing goes online and no consent
+    page is shown."""
+    window = make_window(lambda _t: [*pwned_factory(pwned)(False), ListSource({})])
+    window.show_page(window.details)
+    window.details.fields[IdentifierType.PHONE].edit.setText(PHONE_RAW)
+    window.details.check_button.click()
+    qtbot.waitUntil(lambda: window.current_page() is window.results, timeout=15_000)
+    assert [s.name for s in window.session.report.sources] == ["pack"]
+    assert pwned.requests == []
 
 
 def test_a_packs_own_breach_is_described_as_plain_text(qtbot, make_window):

@@ -56,7 +56,7 @@ class MainWindow(QMainWindow):
         self.pool = pool
         self.source_factory = source_factory
         self.runner = CheckRunner(pool, self)
-        self._pending: tuple[list[Identifier], tuple[Source, ...]] | None = None
+        self._pending: tuple[list[Identifier], tuple[Source, ...], str] | None = None
         self.on_language_changed: Callable[[str], None] = lambda _lang: None  # the app hooks Qt's translator here
         self.on_pages_built: list[Callable[[], None]] = []
         self.pages_built = False
@@ -219,13 +219,21 @@ class MainWindow(QMainWindow):
             return
         chosen = plan_sources(self.source_factory, training=self.session.training,
                               offline_only=self.session.offline_only)
-        self._pending = (identifiers, chosen.sources)
+        # Only sources that take one of the typed kinds run: a password service is not asked (nor consent sought
+        # for it) when no password was typed.
+        types = {i.type for i in identifiers}
+        relevant = tuple(s for s in chosen.sources if s.accepts & types)
+        if chosen.sources and not relevant:
+            reason = "gui.checking.nothing_applicable"
+        else:
+            reason = "gui.checking.no_sources" if self.session.offline_only else "gui.checking.none_available"
+        self._pending = (identifiers, relevant, reason)
         self.results.source_problems = chosen.problems
-        if chosen.uses_network and not self.session.online_consent:
-            self.consent.ask(tuple(s for s in chosen.sources if s.uses_network))
+        if any(s.uses_network for s in relevant) and not self.session.online_consent:
+            self.consent.ask(tuple(s for s in relevant if s.uses_network))
             self.show_page(self.consent)
             return
-        self._run(identifiers, chosen.sources)
+        self._run(identifiers, relevant, reason)
 
     def _consent_given(self) -> None:
         self.session.online_consent = True
@@ -241,7 +249,8 @@ class MainWindow(QMainWindow):
         self.welcome.offline_box.setChecked(True)
         self.start_check()
 
-    def _run(self, identifiers: Sequence[Identifier], sources: tuple[Source, ...]) -> None:
+    def _run(self, identifiers: Sequence[Identifier], sources: tuple[Source, ...], empty_reason: str) -> None:
+        """Run the check; with no source to run, say why (`empty_reason`, a message key) at once."""
         from exposurecheck.core.report import Report
 
         self._pending = None
@@ -251,7 +260,7 @@ class MainWindow(QMainWindow):
         if not sources:
             # Nothing may run (offline only and no pack): say so at once instead of "checking" nothing.
             self.checking.finish(Report(checked_types=tuple(dict.fromkeys(i.type for i in identifiers))))
-            self.checking.show_no_sources()
+            self.checking.show_no_sources(empty_reason)
             return
         self.runner.start(identifiers, sources)
 

@@ -100,11 +100,12 @@ class CheckingPage(Page):
         self._set_running(False)
         self.report = None
 
-    def show_no_sources(self) -> None:
-        """Nothing could run: offline only and no offline pack, say. Offer the ways that need no source."""
+    def show_no_sources(self, reason: str) -> None:
+        """Nothing could run (offline only and no offline pack, say); `reason` is the message key. Offer the ways
+        that need no source."""
         self._set_running(False)
         self.results_button.hide()
-        self.problem.show_message(t("gui.checking.no_sources", self.lang))
+        self.problem.show_message(t(reason, self.lang))
         self._title()
         self.way_forward.setText(t("gui.checking.way_forward", self.lang))
         self.way_forward.show()
