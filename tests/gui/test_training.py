@@ -73,3 +73,17 @@ def test_demo_is_in_the_window_title_too(qtbot, make_window):
     assert "演示" in window.windowTitle()
     window.end_session()
     assert "演示" not in window.windowTitle()
+
+
+def test_demo_pack_finding_nothing_is_still_labelled_demo(qtbot, make_window):
+    """The demo pack chosen as a source outside training mode, for a person it does not know: still practice."""
+    from exposurecheck.core.sources.registry import build_source
+
+    window = make_window(lambda _t: [build_source("demo")])
+    window.show_page(window.details)
+    window.details.fields[IdentifierType.EMAIL].edit.setText("nobody.here@example.org")
+    window.details.check_button.click()
+    qtbot.waitUntil(lambda: window.current_page() is window.results, timeout=20_000)
+    assert not window.session.report.exposures and not window.session.training
+    assert window.top.demo.isVisible() and "DEMO" in window.windowTitle()
+    assert "practice results" in window.results.notes.text()

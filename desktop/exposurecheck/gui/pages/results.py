@@ -122,7 +122,7 @@ class ResultsPage(Page):
         self._clear_content()
         self.summary.setText(plan.summary)
         notes = []
-        if plan.demo:
+        if plan.demo or (self.report is not None and any(s.demo for s in self.report.sources)):
             notes.append(t("gui.results.demo_note", lang))
         if plan.estimate:
             notes.append(t("gui.results.estimate_note", lang))
