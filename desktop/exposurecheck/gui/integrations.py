@@ -153,7 +153,7 @@ class Extras:
             return False
         try:
             self.write_case_sheet(session.plan, path, session.lang, profile=self.window.profile,
-                                  demo=bool(session.plan.demo or session.training))
+                                  demo=self.window.is_demo)
         except UserError as exc:
             results.status.setText(t(exc.key, session.lang, **exc.params))
             return False

@@ -201,11 +201,15 @@ class MainWindow(QMainWindow):
         self.set_training(True)
         self.show_page(self.details)
 
-    def _update_demo(self) -> None:
+    @property
+    def is_demo(self) -> bool:
+        """Training mode, or demo data behind what is shown (even a "nothing found" from the demo pack)."""
         plan, report = self.session.plan, self.session.report
-        # Demo data was involved even when it found nothing: a "nothing found" from the demo pack is practice too.
-        demo = (self.session.training or bool(plan is not None and plan.demo)
+        return (self.session.training or bool(plan is not None and plan.demo)
                 or bool(report is not None and any(s.demo for s in report.sources)))
+
+    def _update_demo(self) -> None:
+        demo = self.is_demo
         self.top.demo.setVisible(demo)
         # The title bar too: it is what shows in the task bar and in a screen-sharing session's window list.
         title = t("gui.app.title", self.session.lang)
