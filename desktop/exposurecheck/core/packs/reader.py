@@ -87,10 +87,27 @@ class PackReader:
             state = fmt.tag_hasher(self.salt, kind)
             state.update(bytes([kind.code]))
             self._hashers[id(kind)] = state  # by id(): an Enum hashes in Python code
+        # One-file packs on little-endian machines (all supported desktops) are searched in place: a bisect over a
+        # u64 view of the mapped tags and a u16 view of the breach ids, no copies. Views are released in close().
+        self._views: list[memoryview] = []
+        self._tag_view: memoryview | None = None
+        self._bid_view: memoryview | None = None
+        if len(shards) == 1 and _LITTLE_ENDIAN and self.layout.entries:
+            whole = memoryview(shards[0].map)
+            base = shards[0].body_start
+            layout = self.layout
+            tags = whole[base + layout.tags_offset : base + layout.breaches_offset].cast("Q")
+            bids = whole[base + layout.breaches_offset : base + layout.length].cast("H")
+            self._views = [tags, bids, whole]
+            self._tag_view, self._bid_view = tags, bids
 
     # --- context management -------------------------------------------------------------------------------
 
     def close(self) -> None:
+        self._tag_view = self._bid_view = None
+        for view in self._views:
+            view.release()
+        self._views = []
         for shard in self._shards:
             shard.map.close()
             shard.file.close()  # type: ignore[attr-defined]
@@ -114,12 +131,7 @@ class PackReader:
             return self._direct[start + self._direct_base : end + self._direct_base]
         if start >= end:
             return b""
-        first, last = start // self._chunk, (end - 1) // self._chunk
-        verified = self._verified
-        if not verified[first] or (last != first and not all(verified[first : last + 1])):
-            for chunk in range(first, last + 1):
-                if not verified[chunk]:
-                    self._verify_chunk(chunk)
+        self._authenticate(start, end)
         if len(self._starts) == 1:  # one file: no shard to find
             shard = self._shards[0]
             return shard.map[shard.body_start + start : shard.body_start + end]
@@ -137,6 +149,15 @@ class PackReader:
             start = stop
             position += 1
         return b"".join(parts)
+
+    def _authenticate(self, start: int, end: int) -> None:
+        """Make sure every chunk holding body bytes [start, end) has been checked against its signed hash."""
+        first, last = start // self._chunk, (end - 1) // self._chunk
+        verified = self._verified
+        if not verified[first] or (last != first and not all(verified[first : last + 1])):
+            for chunk in range(first, last + 1):
+                if not verified[chunk]:
+                    self._verify_chunk(chunk)
 
     def _verify_chunk(self, chunk: int) -> None:
         start = chunk * self._chunk
@@ -195,16 +216,36 @@ class PackReader:
             return ()
         if hi > layout.entries:
             raise UserError("pack.error.damaged")
+        view = self._tag_view
+        if view is not None:
+            return self._lookup_in_place(view, tag, lo, hi)
         tags = self._read(layout.tags_offset + lo * 8, layout.tags_offset + hi * 8)
         found = _find(tags, tag)
         if found is None:
             return ()
         first, stop = found
         ids = self._read(layout.breaches_offset + (lo + first) * 2, layout.breaches_offset + (lo + stop) * 2)
+        return self._breach_ids([ids[i] | (ids[i + 1] << 8) for i in range(0, len(ids), 2)])
+
+
+    def _lookup_in_place(self, view: memoryview, tag: int, lo: int, hi: int) -> tuple[str, ...]:
+        layout = self.layout
+        if self._direct is None:  # lazily authenticated pack: check the chunks this range lies in first
+            self._authenticate(layout.tags_offset + lo * 8, layout.tags_offset + hi * 8)
+        first = bisect.bisect_left(view, tag, lo, hi)
+        if first >= hi or view[first] != tag:
+            return ()
+        stop = first + 1
+        while stop < hi and view[stop] == tag:
+            stop += 1
+        if self._direct is None:
+            self._authenticate(layout.breaches_offset + first * 2, layout.breaches_offset + stop * 2)
+        return self._breach_ids(self._bid_view[first:stop].tolist() if self._bid_view is not None else [])
+
+    def _breach_ids(self, numbers: list[int]) -> tuple[str, ...]:
         breaches = self.info.breaches
         result: list[str] = []
-        for i in range(0, len(ids), 2):
-            number = ids[i] | (ids[i + 1] << 8)
+        for number in numbers:
             if number >= len(breaches):
                 raise UserError("pack.error.damaged")
             result.append(breaches[number])
