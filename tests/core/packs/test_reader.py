@@ -227,3 +227,20 @@ def test_not_a_pack(tmp_path):
     with pytest.raises(UserError) as info:
         open_pack(tmp_path / "absent.ecpack")
     assert info.value.key == "pack.error.missing"
+
+
+def test_lazily_opened_pack_refuses_answers_from_changed_chunks(pack):
+    with open_pack(pack.path, extra_keys=[pack.public_key], full_check=False) as reader:
+        tags_start = len(pack.path.read_bytes()) - reader.layout.length + reader.layout.tags_offset
+    data = bytearray(pack.path.read_bytes())
+    data[tags_start + 2000] ^= 0x01  # inside the tags, a few chunks in
+    pack.path.write_bytes(bytes(data))
+    outcomes = []
+    with open_pack(pack.path, extra_keys=[pack.public_key], full_check=False) as reader:
+        for identifier in pack.filler:
+            try:
+                outcomes.append(reader.lookup(identifier))
+            except UserError as exc:
+                outcomes.append(exc.key)
+    # Lookups that read the changed chunk are refused; every other one still answers correctly.
+    assert set(outcomes) == {(BREACH,), "pack.error.tampered_data"}
