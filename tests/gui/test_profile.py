@@ -98,3 +98,27 @@ def test_a_named_profile_that_is_missing_is_reported(qtbot, monkeypatch, tmp_pat
     window, pool = _window(qtbot)
     assert window.profile is None and window.profile_box.error.isVisible()
     pool.waitForDone(5000)
+
+
+def test_a_profile_with_broken_advice_is_refused_and_the_apps_plan_still_works(qtbot, tmp_path, monkeypatch):
+    broken = {"lang": "en", "entries": [{"id": "x", "code": "not a code"}]}
+    body = prof.ProfileBody(name_en="Safe Lines Network", advice=(broken,))
+    path = tmp_path / prof.FILE_NAME
+    path.write_bytes(prof.sign_profile(body, Ed25519PrivateKey.generate()))
+    monkeypatch.setenv(prof.ENV_PROFILE, str(path))
+    window, pool = _window(qtbot)
+    assert window.profile is None and window.profile_box.error.isVisible()
+    window.show_presumed_plan({row.question.id: True for row in window.questions.rows})
+    assert window.current_page() is window.results and window.results.item_cards
+    pool.waitForDone(5000)
+
+
+def test_make_plan_leaves_out_unreadable_extra_advice():
+    from exposurecheck.gui.plans import make_plan
+    from exposurecheck.gui.session import Session
+
+    session = Session(lang="zh_CN", presumed_answers={})
+    plan, left_out = make_plan(session, ({"lang": "zh_CN", "entries": [{"id": "x"}]},))
+    assert left_out and plan.lang == "zh_CN" and plan.groups
+    plan, left_out = make_plan(session, ())
+    assert not left_out

@@ -295,24 +295,14 @@ class MainWindow(QMainWindow):
     # --- results -----------------------------------------------------------------------------------------------
 
     def _make_plan(self) -> Plan:
-        from exposurecheck.core.advice import plan_for_presumed, plan_for_report
         from exposurecheck.core.errors import UserError
+        from exposurecheck.gui.plans import make_plan
 
-        lang = self.session.lang
-        extra = self.profile.advice if self.profile is not None else ()
-        try:
-            if self.session.report is not None:
-                return plan_for_report(self.session.report, lang, catalog=self.session.catalog, extra_entries=extra)
-            return plan_for_presumed(self.session.presumed_answers or {}, lang, extra_entries=extra)
-        except UserError:
-            if not extra:
-                raise
-            # The organisation's own advice could not be read: the app's advice still makes a complete plan.
+        plan, advice_left_out = make_plan(self.session, self.profile.advice if self.profile is not None else ())
+        if advice_left_out:
             self.profile_box.problem = UserError("gui.profile.advice_unusable")
-            self.profile_box.retranslate(lang)
-            if self.session.report is not None:
-                return plan_for_report(self.session.report, lang, catalog=self.session.catalog)
-            return plan_for_presumed(self.session.presumed_answers or {}, lang)
+            self.profile_box.retranslate(self.session.lang)
+        return plan
 
     def show_presumed_plan(self, answers: dict[str, bool]) -> None:
         self.session.report = None
