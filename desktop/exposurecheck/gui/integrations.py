@@ -1,13 +1,11 @@
 """The results page's extra actions, each backed by another part of the app:
 
-- Guided mode (`gui.guided.GuidedView`, help desk) and the PDF case sheet (`gui.case_sheet.write_case_sheet`):
-  their buttons appear only when those modules are present, so a partial build never shows a dead button.
+- Guided mode (`gui.guided.GuidedView`, help desk) and the PDF case sheet (`gui.case_sheet.write_case_sheet`).
 - Keeping a check in the encrypted vault (`core.vault`), re-opening it, and "Wipe everything" (`core.wipe`).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,16 +25,6 @@ if TYPE_CHECKING:
 # Vault errors after which a passphrase of the person's own is a way to keep (or open) saved checks.
 PASSPHRASE_WAYS = frozenset({"vault.keyring.none", "vault.keyring.locked", "vault.keyring.refused",
                              "vault.needs_passphrase"})
-
-
-def optional(module: str, name: str) -> Any:
-    """`module.name`, or None when that module is not part of this build."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None
-        raise
 
 
 class GuidedPage(Page):
@@ -67,8 +55,12 @@ class GuidedPage(Page):
 class Extras:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
-        self.guided_class = optional("exposurecheck.gui.guided", "GuidedView")
-        self.write_case_sheet = optional("exposurecheck.gui.case_sheet", "write_case_sheet")
+        # Plain imports (not importlib by name), so PyInstaller sees and bundles both help-desk modules.
+        from exposurecheck.gui.case_sheet import write_case_sheet
+        from exposurecheck.gui.guided import GuidedView
+
+        self.guided_class: Any = GuidedView
+        self.write_case_sheet: Any = write_case_sheet
         self.kept_id: str | None = None  # the vault id of the check on screen, once kept
         self.keystore: Any = None  # None: the OS keyring (tests inject a real or a refusing one)
         self.vault: Vault | None = None

@@ -2,12 +2,16 @@
 
 Starts the real window offscreen, checks a demo identity against the bundled demo pack (no network: training
 mode uses only the demo pack), and verifies that the results page shows a plan with items, the breaches, and
-the DEMO label. Prints one line per finding, never an identifier, and returns 0 (all good) or 1.
+the DEMO label, that nothing is clipped at 1024×768, that guided mode opens and that a case sheet PDF can be
+written (in a temporary folder, removed at once). Prints one line per finding, never an identifier, and returns
+0 (all good) or 1.
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
+from pathlib import Path
 
 from PySide6.QtCore import QThreadPool
 
@@ -15,6 +19,20 @@ from exposurecheck.core.report import SourceState
 from exposurecheck.gui.app import create_window
 from exposurecheck.gui.drive import fill_demo_identity, run_check
 from exposurecheck.gui.layout_check import clipped_widgets
+from exposurecheck.gui.main_window import MainWindow
+
+
+def _help_desk_parts(window: MainWindow) -> list[str]:
+    """Guided mode opens, and a case sheet (demo plan only, no identifiers) is written as a PDF and removed."""
+    found = []
+    window.extras.open_guided()
+    if window.extras.guided.view is None or window.current_page() is not window.extras.guided:
+        found.append("guided mode did not open")
+    with tempfile.TemporaryDirectory(prefix="exposure-check-self-test-") as folder:
+        sheet = Path(folder) / "case-sheet.pdf"
+        if not window.extras.save_case_sheet(sheet) or not sheet.read_bytes().startswith(b"%PDF"):
+            found.append("the case sheet could not be written")
+    return found
 
 
 def self_test(lang: str = "en") -> int:
@@ -48,6 +66,7 @@ def self_test(lang: str = "en") -> int:
             clipped = clipped_widgets(window)
             if clipped:
                 problems.append("clipped text: " + ", ".join(clipped[:5]))
+            problems += _help_desk_parts(window)
     window.end_session()
     window.close()
     for problem in problems:
