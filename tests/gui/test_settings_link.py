@@ -28,3 +28,13 @@ def test_choices_are_saved_and_restored(qtbot):
     assert second.window.details.region == "HK"
     assert not second.window.session.online_consent
     first.translations.apply("en")
+
+
+def test_a_first_start_that_changes_nothing_writes_nothing(qtbot, app_dirs):
+    from pathlib import Path
+
+    running = create_window("en", pool=QThreadPool(), install_hook=False, defer_pages=True)
+    qtbot.addWidget(running.window)
+    qtbot.waitUntil(lambda: running.window.pages_built)
+    written = [p for folder in app_dirs.values() if Path(folder).exists() for p in Path(folder).rglob("*")]
+    assert written == []

@@ -65,9 +65,15 @@ def create_window(
     else:
         window.on_pages_built.append(lambda: link_settings(window))
 
+    shown = [lang]
+
     def language_changed(new_lang: str) -> None:
+        # Re-labelling in the same language (pages built after the first paint) is not a choice to remember:
+        # a first start that changes nothing writes no file.
         translations.apply(new_lang)
-        save_language(new_lang)
+        if new_lang != shown[0]:
+            shown[0] = new_lang
+            save_language(new_lang)
 
     window.on_language_changed = language_changed
     hook = ExceptionHook(lambda: window, lambda: window.session.lang, window.remember_clipboard)
