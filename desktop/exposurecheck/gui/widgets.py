@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QWidget
 
 from exposurecheck.gui.style import HEADING_SCALE, TITLE_SCALE, scaled_font
 from exposurecheck.gui.text import plain
@@ -59,14 +59,6 @@ class ErrorLabel(SecureLabel):
     def show_message(self, text: str) -> None:
         self.setText(text)
         self.setVisible(bool(text))
-
-
-def card() -> tuple[QFrame, QVBoxLayout]:
-    frame = QFrame()
-    frame.setObjectName("card")
-    frame.setFrameShape(QFrame.Shape.StyledPanel)
-    layout = QVBoxLayout(frame)
-    return frame, layout
 
 
 def scrollable(content: QWidget) -> QScrollArea:
