@@ -91,6 +91,7 @@ def test_offline_only_with_no_pack_offers_ways_forward(qtbot, make_window, pwned
     _check_password(qtbot, window)
     assert window.current_page() is window.checking
     assert "no offline data pack was found" in window.checking.problem.text()
+    assert window.checking.pack_button.isVisible()
     window.checking.questions_button.click()
     assert window.current_page() is window.questions
     assert pwned.requests == []
@@ -131,3 +132,33 @@ def test_a_service_that_answers_too_slowly(qtbot, make_window, pwned, monkeypatc
     _check_password(qtbot, window)
     assert "took too long" in window.checking.problem.text()
     assert window.checking.retry_button.isVisible()
+
+
+def test_a_pack_opened_by_hand_is_used(qtbot, make_window, pwned):
+    """Offline only and no pack found: the person opens the pack file on their stick themselves (here the real
+    bundled demo pack, a signed pack file like any other)."""
+    from exposurecheck.core.packs.source import demo_pack_path
+
+    window = make_window(pwned_factory(pwned))
+    window.welcome.offline_box.setChecked(True)
+    window.show_page(window.details)
+    window.details.fields[IdentifierType.PHONE].edit.setText("+8613800138000")
+    window.details.check_button.click()
+    assert window.checking.pack_button.isVisible()
+    window.use_pack_file(str(demo_pack_path()))
+    qtbot.waitUntil(lambda: window.current_page() is window.results, timeout=20_000)
+    assert window.session.report.exposures and pwned.requests == []
+    window.end_session()
+    assert window.session.pack_files == []
+
+
+def test_a_damaged_pack_opened_by_hand_is_reported(qtbot, make_window, tmp_path):
+    bad = tmp_path / "broken.ecpack"
+    bad.write_bytes(b"not a pack at all")
+    window = make_window(lambda _t: [ListSource({})])
+    window.show_page(window.details)
+    window.details.fields[IdentifierType.EMAIL].edit.setText("someone@example.org")
+    window.use_pack_file(str(bad))
+    qtbot.waitUntil(lambda: not window.busy, timeout=20_000)
+    shown = window.checking.problem.text() + window.results.problems.text()
+    assert shown.strip(), "the broken pack is named, not silently skipped"

@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self.checking.questions_requested.connect(lambda: self.show_page(self.questions))
         self.checking.back_requested.connect(lambda: self.show_page(self.details))
         self.checking.offline_requested.connect(self._retry_offline)
+        self.checking.pack_requested.connect(self._ask_pack_file)
         self.runner.progress.connect(self.checking.set_progress)
         self.runner.source_done.connect(self.checking.source_done)
         self.runner.finished.connect(self._finished)
@@ -224,7 +225,7 @@ class MainWindow(QMainWindow):
             self.show_page(self.details)
             return
         chosen = plan_sources(self.source_factory, training=self.session.training,
-                              offline_only=self.session.offline_only)
+                              offline_only=self.session.offline_only, pack_files=self.session.pack_files)
         # Only sources that take one of the typed kinds run: a password service is not asked (nor consent sought
         # for it) when no password was typed.
         types = {i.type for i in identifiers}
@@ -250,6 +251,21 @@ class MainWindow(QMainWindow):
         # "Check without the internet" turns the offline-only switch on for the rest of the session.
         self.welcome.offline_box.setChecked(True)
         self.start_check()
+
+    def use_pack_file(self, path: str) -> None:
+        """Check again with a data pack the person picked by hand (a stick the app did not find by itself)."""
+        if path not in self.session.pack_files:
+            self.session.pack_files.append(path)
+        self.start_check()
+
+    def _ask_pack_file(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        lang = self.session.lang
+        path, _filter = QFileDialog.getOpenFileName(self, t("gui.checking.open_pack", lang), "",
+                                                    t("gui.checking.pack_filter", lang))
+        if path:
+            self.use_pack_file(path)
 
     def _retry_offline(self) -> None:
         self.welcome.offline_box.setChecked(True)

@@ -24,6 +24,7 @@ class Session:
     plan: Any = None  # exposurecheck.core.advice Plan; typed loosely so this module imports without the advice package
     catalog: Catalog | None = None  # breach descriptions for the report: bundled plus the packs' own
     presumed_answers: dict[str, bool] | None = None
+    pack_files: list[str] = field(default_factory=list)  # packs opened by hand ("Open a data pack file…")
     done_items: set[str] = field(default_factory=set)
     # Text the app itself put on the clipboard (a diagnostic, a reference code), so "End session" can clear it
     # without wiping something the person copied from another program.
@@ -37,5 +38,6 @@ class Session:
         self.catalog = None
         self.plan = None
         self.presumed_answers = None
+        self.pack_files.clear()
         self.done_items.clear()
         self.clipboard_texts.clear()

@@ -52,11 +52,14 @@ def default_factory(training: bool, profile: Profile | None = None) -> list[Sour
     return found
 
 
-def plan_sources(factory: SourceFactory, *, training: bool, offline_only: bool) -> SourcePlan:
+def plan_sources(
+    factory: SourceFactory, *, training: bool, offline_only: bool, pack_files: Sequence[str] = ()
+) -> SourcePlan:
+    """The sources for one check. `pack_files`: packs the person opened by hand this session (not in training)."""
     problems: list[UserError] = []
     sources: list[Source] = []
     try:
-        for item in factory(training):
+        for item in [*factory(training), *([] if training else _packs(pack_files))]:
             if isinstance(item, UserError):
                 problems.append(item)
             else:
@@ -67,3 +70,15 @@ def plan_sources(factory: SourceFactory, *, training: bool, offline_only: bool) 
         # The guarantee behind the switch: a source that may touch the network is never even handed to check().
         sources = [s for s in sources if not s.uses_network]
     return SourcePlan(tuple(sources), tuple(problems))
+
+
+def _packs(paths: Sequence[str]) -> list[Source | UserError]:
+    from exposurecheck.core.sources.registry import build_source
+
+    found: list[Source | UserError] = []
+    for path in paths:
+        try:
+            found.append(build_source(f"pack={path}"))
+        except UserError as exc:
+            found.append(exc)
+    return found

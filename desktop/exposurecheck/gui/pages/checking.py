@@ -43,6 +43,7 @@ class CheckingPage(Page):
     questions_requested = Signal()
     back_requested = Signal()
     offline_requested = Signal()
+    pack_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,13 +70,15 @@ class CheckingPage(Page):
         self.back_button = button("backToDetailsButton")
         self.offline_button = button("offlineRetryButton")  # shown when a source that needs the internet failed
         self.network_names: set[str] = set()
+        self.pack_button = button("openPackButton")  # a pack on a stick the app did not find by itself
         self.body.addWidget(self.title)
         self.body.addWidget(self.note)
         self.body.addLayout(self.grid)
         self.body.addWidget(self.problem)
         self.body.addWidget(self.way_forward)
         row = FlowLayout()
-        for widget in (self.back_button, self.retry_button, self.offline_button, self.questions_button):
+        for widget in (self.back_button, self.retry_button, self.offline_button, self.pack_button,
+                       self.questions_button):
             row.addWidget(widget)
         row.addWidget(self.cancel_button)
         row.addWidget(self.results_button)
@@ -87,6 +90,7 @@ class CheckingPage(Page):
         self.questions_button.clicked.connect(self.questions_requested)
         self.back_button.clicked.connect(self.back_requested)
         self.offline_button.clicked.connect(self.offline_requested)
+        self.pack_button.clicked.connect(self.pack_requested)
         self.report: Report | None = None
         self._set_running(False)
 
@@ -106,6 +110,7 @@ class CheckingPage(Page):
         self._set_running(False)
         self.results_button.hide()
         self.problem.show_message(t(reason, self.lang))
+        self.pack_button.show()
         self._title()
         self.way_forward.setText(t("gui.checking.way_forward", self.lang))
         self.way_forward.show()
@@ -191,6 +196,7 @@ class CheckingPage(Page):
         self._title()
         # An unreachable online source: offer the offline pack(s) instead (on a stick, say), with one press.
         self.offline_button.setVisible(any(s.name in self.network_names for s in errors))
+        self.pack_button.setVisible(self.offline_button.isVisibleTo(self))
 
     def _title(self) -> None:
         """"Checking…" while running; once stopped, a title that says what happened."""
@@ -206,6 +212,7 @@ class CheckingPage(Page):
         for widget in (self.results_button, self.retry_button, self.questions_button, self.back_button):
             widget.setVisible(not running)
         self.offline_button.hide()
+        self.pack_button.hide()
 
     def _label_row(self, row: _Row) -> None:
         row.label.setText(source_label(row.name, self.lang))
@@ -226,5 +233,6 @@ class CheckingPage(Page):
         label_button(self.questions_button, t("gui.checking.questions", lang))
         label_button(self.back_button, t("gui.checking.back", lang))
         label_button(self.offline_button, t("gui.checking.offline", lang))
+        label_button(self.pack_button, t("gui.checking.open_pack", lang))
         if self.report is not None:
             self._show_problems([s for s in self.report.sources if s.state is SourceState.ERROR])
