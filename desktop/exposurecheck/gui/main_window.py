@@ -225,7 +225,8 @@ class MainWindow(QMainWindow):
             self.show_page(self.details)
             return
         chosen = plan_sources(self.source_factory, training=self.session.training,
-                              offline_only=self.session.offline_only, pack_files=self.session.pack_files)
+                              offline_only=self.session.offline_only, pack_files=self.session.pack_files,
+                              trusted_keys=self.profile.trusted_keys if self.profile is not None else ())
         # Only sources that take one of the typed kinds run: a password service is not asked (nor consent sought
         # for it) when no password was typed.
         types = {i.type for i in identifiers}

@@ -53,13 +53,19 @@ def default_factory(training: bool, profile: Profile | None = None) -> list[Sour
 
 
 def plan_sources(
-    factory: SourceFactory, *, training: bool, offline_only: bool, pack_files: Sequence[str] = ()
+    factory: SourceFactory,
+    *,
+    training: bool,
+    offline_only: bool,
+    pack_files: Sequence[str] = (),
+    trusted_keys: tuple[bytes, ...] = (),
 ) -> SourcePlan:
-    """The sources for one check. `pack_files`: packs the person opened by hand this session (not in training)."""
+    """The sources for one check. `pack_files`: packs the person opened by hand this session (not in training),
+    checked against the app's keys plus `trusted_keys` (an NGO profile's)."""
     problems: list[UserError] = []
     sources: list[Source] = []
     try:
-        for item in [*factory(training), *([] if training else _packs(pack_files))]:
+        for item in [*factory(training), *([] if training else _packs(pack_files, trusted_keys))]:
             if isinstance(item, UserError):
                 problems.append(item)
             else:
@@ -72,13 +78,13 @@ def plan_sources(
     return SourcePlan(tuple(sources), tuple(problems))
 
 
-def _packs(paths: Sequence[str]) -> list[Source | UserError]:
-    from exposurecheck.core.sources.registry import build_source
+def _packs(paths: Sequence[str], trusted_keys: tuple[bytes, ...]) -> list[Source | UserError]:
+    from exposurecheck.core.sources.registry import SourceContext, build_source
 
     found: list[Source | UserError] = []
     for path in paths:
         try:
-            found.append(build_source(f"pack={path}"))
+            found.append(build_source(f"pack={path}", SourceContext(trusted_keys=trusted_keys)))
         except UserError as exc:
             found.append(exc)
     return found
