@@ -231,7 +231,11 @@ class PackReader:
     def _lookup_in_place(self, view: memoryview, tag: int, lo: int, hi: int) -> tuple[str, ...]:
         layout = self.layout
         if self._direct is None:  # lazily authenticated pack: check the chunks this range lies in first
-            self._authenticate(layout.tags_offset + lo * 8, layout.tags_offset + hi * 8)
+            start, end = layout.tags_offset + lo * 8, layout.tags_offset + hi * 8
+            chunk, verified = self._chunk, self._verified
+            head, tail = start // chunk, (end - 1) // chunk
+            if not verified[head] or not verified[tail] or tail - head > 1:  # the warm case skips the call
+                self._authenticate(start, end)
         first = bisect.bisect_left(view, tag, lo, hi)
         if first >= hi or view[first] != tag:
             return ()
@@ -239,7 +243,10 @@ class PackReader:
         while stop < hi and view[stop] == tag:
             stop += 1
         if self._direct is None:
-            self._authenticate(layout.breaches_offset + first * 2, layout.breaches_offset + stop * 2)
+            start, end = layout.breaches_offset + first * 2, layout.breaches_offset + stop * 2
+            head, tail = start // self._chunk, (end - 1) // self._chunk
+            if not self._verified[head] or not self._verified[tail] or tail - head > 1:
+                self._authenticate(start, end)
         return self._breach_ids(self._bid_view[first:stop].tolist() if self._bid_view is not None else [])
 
     def _breach_ids(self, numbers: list[int]) -> tuple[str, ...]:
