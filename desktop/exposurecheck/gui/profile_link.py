@@ -41,7 +41,8 @@ def find_profile() -> tuple[Profile | None, UserError | None]:
 
 
 class ProfileBox(QWidget):
-    """"Provided by <organisation>" with its contact lines, and the fingerprint to confirm on first use."""
+    """"Provided by <organisation>" with its contact lines once the profile is in use; before that, on first use
+    of its key, the fingerprint to compare and a button to say it matches."""
 
     confirmed = Signal()
 
@@ -72,7 +73,7 @@ class ProfileBox(QWidget):
 
         if self.profile is None:
             return
-        prof.confirm(self.profile)
+        prof.confirm(self.profile)  # asked once per key on this computer, not on every start
         self.unconfirmed = False
         self.confirmed.emit()
 
@@ -81,33 +82,49 @@ class ProfileBox(QWidget):
         self.text.setVisible(profile is not None)
         self.fingerprint.setVisible(profile is not None and self.unconfirmed)
         self.confirm_button.setVisible(profile is not None and self.unconfirmed)
-        if profile is not None:
-            contact = "\n".join(profile.contact_lines(lang)[1:])
-            self.text.setText(t("gui.profile.provided_by", lang, name=profile.name(lang), contact=contact).strip())
+        if profile is not None and self.unconfirmed:
+            self.text.setText(t("gui.profile.found", lang, name=profile.name(lang)))
             self.fingerprint.setText(t("gui.profile.fingerprint", lang, fingerprint=profile.fingerprint))
             label_button(self.confirm_button, t("gui.profile.confirm", lang))
+        elif profile is not None:
+            contact = "\n".join(profile.contact_lines(lang)[1:])
+            self.text.setText(t("gui.profile.provided_by", lang, name=profile.name(lang), contact=contact).strip())
         self.error.show_message(t(self.problem.key, lang, **self.problem.params) if self.problem else "")
 
 
 def attach_profile(window: MainWindow) -> ProfileBox:
-    """Find the profile and put it to use in `window` (called once its pages are built); returns its box."""
-    from functools import partial
-
+    """Find the profile (called once the pages are built) and return its box. A profile whose key was confirmed
+    on this computer is used at once; a new key's profile is used only after someone compares the fingerprint
+    and says it matches: until then its hotline, advice and sources could be anyone's (docs/helpdesk.md)."""
     from exposurecheck.core import profile as prof
-    from exposurecheck.gui.sources import default_factory
 
     profile, problem = find_profile()
-    window.profile = profile
     box = ProfileBox()
     window.welcome.body.insertWidget(2, box)
-    box.set_profile(profile, problem, profile is not None and not prof.is_confirmed(profile))
-    box.confirmed.connect(lambda: box.retranslate(window.session.lang))
+    unconfirmed = profile is not None and not prof.is_confirmed(profile)
+    box.set_profile(profile, problem, unconfirmed)
     box.retranslate(window.session.lang)
-    if profile is None:
-        return box
+
+    def use() -> None:
+        if profile is not None:
+            _apply(window, profile)
+        box.retranslate(window.session.lang)
+
+    box.confirmed.connect(use)
+    if profile is not None and not unconfirmed:
+        _apply(window, profile)
+    return box
+
+
+def _apply(window: MainWindow, profile: Profile) -> None:
+    """Put a trusted profile to use: its contacts on the results page, its sources, keys, advice and defaults."""
+    from functools import partial
+
+    from exposurecheck.gui.sources import default_factory
+
+    window.profile = profile
     window.results.contact_lines = profile.contact_lines
     if window.source_factory is default_factory:
         window.source_factory = partial(default_factory, profile=profile)
     if profile.offline_only:
         window.welcome.offline_box.setChecked(True)
-    return box
