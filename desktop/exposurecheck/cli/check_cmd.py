@@ -128,7 +128,7 @@ def _sources_from_args(args: argparse.Namespace, profile: Profile | None) -> lis
     keys = tuple(read_public_key(path) for path in args.trust)
     if profile is not None:
         keys += tuple(profile.trusted_keys)
-    context = SourceContext(trusted_keys=keys, lang=args.lang)
+    context = SourceContext(trusted_keys=keys)
     specs = args.source or (profile.source_specs(default_specs()) if profile else default_specs())
     return [build_source(spec, context) for spec in specs]
 

@@ -32,15 +32,31 @@ class Exposure:
 
 
 @dataclass(frozen=True)
-class SentRecord:
-    """What left the computer for one source, shown in "What left this computer" (no identifier, no full hash).
+class SentLine:
+    """One line of "What left this computer": a message key and its parameters, translated when shown, so the
+    page follows a language switch after the check."""
 
-    `items` are human-readable lines such as "SHA-1 prefix 21BD1 (5 of 40 hex characters)" or
-    "8 blinded values (random-looking points)". These are shown on screen only, never logged or stored.
+    key: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    def text(self, lang: str = "en") -> str:
+        from exposurecheck.core.i18n import tr
+
+        return tr(self.key, lang, **dict(self.params))
+
+
+def sent_line(key: str, **params: object) -> SentLine:
+    return SentLine(key, tuple((name, str(value)) for name, value in params.items()))
+
+
+@dataclass(frozen=True)
+class SentRecord:
+    """What left the computer for one source (no identifier, no full hash), e.g. a 5-character SHA-1 prefix or
+    "8 blinded values". Shown on screen only: it can hold hash prefixes, so it is never logged or stored.
     """
 
     source: str
-    items: tuple[str, ...] = ()
+    items: tuple[SentLine, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ def test_check_finds_planted_with_masked_hints(pack):
     assert len(report.exposures) == 4
     assert found[IdentifierType.PHONE].hint == "+86 138 **** 8000"
     assert all(e.breaches == (BREACH,) and e.source == "pack" and not e.demo for e in report.exposures)
-    assert report.sent[0].items and "Nothing" in report.sent[0].items[0]
+    assert report.sent[0].items
+    assert "Nothing" in report.sent[0].items[0].text("en")
     assert source.catalog()[BREACH].title_zh == "合成泄露"
     source.close()
 

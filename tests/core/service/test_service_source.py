@@ -131,12 +131,12 @@ def test_sequence_store_keeps_the_highest_and_survives_damage(tmp_path: Path) ->
 
 def test_candidate_lines_state_the_honest_limit() -> None:
     ids = [normalize(IdentifierType.PHONE, "13800138000"), normalize(IdentifierType.USERNAME, "someone")]
-    lines = candidate_lines(ids, 16, "en")
+    lines = [line.text("en") for line in candidate_lines(ids, 16)]
     assert lines == [
         "Only whoever holds the service's secret key could narrow a bucket number down, and then only to about "
         "24,400 possible phone numbers."
     ]
-    assert "24,400" in candidate_lines(ids, 16, "zh_CN")[0]
+    assert "24,400" in candidate_lines(ids, 16)[0].text("zh_CN")
 
 
 def test_more_identifiers_than_a_batch_use_whole_extra_batches(built: tuple[Keys, Path], tmp_path: Path) -> None:

@@ -186,3 +186,15 @@ def test_cancel_before_the_request_sends_nothing(testdata) -> None:
 def test_gzip_helper_roundtrip() -> None:
     body = b"2DC183F740EE76F27B78EB39C8AD972A757:5\r\n"
     assert parse_range(gzip.compress(body)) == {"2DC183F740EE76F27B78EB39C8AD972A757": 5}
+
+
+def test_what_left_is_recorded_as_the_prefix_only_and_translated_when_shown(testdata) -> None:
+    body = _fixture(testdata, "range_21BD1_sha1_2018-10-29_ediblepwn.txt")
+    with loopback_server() as server:
+        server.set("/range/", Reply(200, body))
+        result = _lookup(server.url)
+    (line,) = result.sent.items
+    assert "21BD1" in line.text("en")
+    assert "21BD1" in line.text("zh_CN")
+    assert line.text("en") != line.text("zh_CN")
+    assert range_query("P@ssw0rd").suffix not in repr(result.sent)

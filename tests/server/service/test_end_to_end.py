@@ -74,8 +74,9 @@ def test_source_finds_exactly_the_planted_identifiers(keys: Keys, site: Path, tm
     assert all(found[(i.type, mask(i))] == (first,) for i in planted[1:])
     assert result.sent is not None
     assert result.sent.source == "service"
-    assert any("8 blinded values" in line for line in result.sent.items)
-    assert any("8 bucket numbers of 8 bits" in line for line in result.sent.items)
+    lines = [item.text("en") for item in result.sent.items]
+    assert any("8 blinded values" in line for line in lines)
+    assert any("8 bucket numbers of 8 bits" in line for line in lines)
 
 
 def test_cli_check_with_trust_file_finds_exactly_the_planted_ones(keys: Keys, tmp_path: Path) -> None:

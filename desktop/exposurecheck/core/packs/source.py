@@ -12,12 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from exposurecheck.core.catalog import Catalog, catalog_from_json
-from exposurecheck.core.i18n import tr
 from exposurecheck.core.identifiers import Identifier, IdentifierType, mask
 from exposurecheck.core.packs import format as fmt
 from exposurecheck.core.packs.opening import open_pack
 from exposurecheck.core.packs.reader import PackReader
-from exposurecheck.core.report import Exposure, SentRecord, SourceResult
+from exposurecheck.core.report import Exposure, SentRecord, SourceResult, sent_line
 from exposurecheck.core.sources.base import CancelToken, ProgressCallback, Source
 from exposurecheck.resources import resource_path
 
@@ -37,11 +36,9 @@ class PackSource(Source):
         *,
         trusted_keys: Sequence[bytes] = (),
         demo: bool | None = None,
-        lang: str = "en",
     ) -> None:
         self.path = Path(path)
         self._trusted = tuple(trusted_keys)
-        self._lang = lang
         self._reader: PackReader | None = None
         self._lock = threading.Lock()
         # Before the pack is verified the label comes from the caller or an unverified peek; it only decides how
@@ -83,7 +80,7 @@ class PackSource(Source):
             if breaches:
                 found.append(Exposure(identifier.type, mask(identifier), self.name, breaches, 0, demo=self.demo))
             progress(self.name, position / len(wanted))
-        sent = SentRecord(self.name, (tr("pack.sent.nothing", self._lang),))
+        sent = SentRecord(self.name, (sent_line("pack.sent.nothing"),))
         return SourceResult(tuple(found), sent)
 
 
@@ -107,6 +104,6 @@ def demo_pack_path() -> Path:
     return resource_path(*DEMO_PACK)
 
 
-def demo_pack_source(lang: str = "en") -> PackSource:
+def demo_pack_source() -> PackSource:
     """The practice pack bundled with the app: synthetic identities only, signed by the demo key."""
-    return PackSource(demo_pack_path(), demo=True, lang=lang)
+    return PackSource(demo_pack_path(), demo=True)

@@ -19,9 +19,8 @@ import requests
 
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.http import fetch, looks_like_html, make_session
-from exposurecheck.core.i18n import tr
 from exposurecheck.core.identifiers import Identifier, IdentifierType, mask
-from exposurecheck.core.report import Exposure, SentRecord, SourceResult
+from exposurecheck.core.report import Exposure, SentRecord, SourceResult, sent_line
 from exposurecheck.core.sources.base import CancelToken, ProgressCallback, Source
 
 DEFAULT_BASE_URL = "https://api.pwnedpasswords.com"
@@ -78,12 +77,9 @@ class PwnedPasswordsSource(Source):
     accepts = frozenset({IdentifierType.PASSWORD})
     uses_network = True
 
-    def __init__(
-        self, base_url: str = DEFAULT_BASE_URL, session: requests.Session | None = None, *, lang: str = "en"
-    ) -> None:
+    def __init__(self, base_url: str = DEFAULT_BASE_URL, session: requests.Session | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self._session = session
-        self._lang = lang
 
     def lookup(
         self, identifiers: Sequence[Identifier], progress: ProgressCallback, cancel: CancelToken
@@ -107,5 +103,5 @@ class PwnedPasswordsSource(Source):
                 exposures.append(Exposure(identifier.type, mask(identifier), self.name, count=count))
             progress(self.name, (index + 1) / len(identifiers))
         # Shown on screen only ("what left this computer"); never logged or saved.
-        sent = SentRecord(self.name, tuple(tr("pwned.sent.prefix", self._lang, prefix=p) for p in prefixes))
+        sent = SentRecord(self.name, tuple(sent_line("pwned.sent.prefix", prefix=p) for p in prefixes))
         return SourceResult(tuple(exposures), sent)

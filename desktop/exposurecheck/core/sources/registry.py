@@ -22,7 +22,6 @@ class SourceContext:
     """
 
     trusted_keys: tuple[bytes, ...] = ()
-    lang: str = "en"  # for the "what left this computer" lines sources write
 
 
 KNOWN = ("hibp-passwords", "pack", "service", "demo")
@@ -40,23 +39,23 @@ def build_source(spec: str, context: SourceContext | None = None) -> Source:
     if name == "hibp-passwords":
         from exposurecheck.core.sources.pwned_passwords import DEFAULT_BASE_URL, PwnedPasswordsSource
 
-        return PwnedPasswordsSource(arg or DEFAULT_BASE_URL, lang=context.lang)
+        return PwnedPasswordsSource(arg or DEFAULT_BASE_URL)
     if name == "pack":
         if not arg:
             raise UserError("source.needs_argument", name=name, example="pack=/media/usb/packs/ngo.ecpack")
         from exposurecheck.core.packs.source import PackSource
 
-        return PackSource(Path(arg), trusted_keys=context.trusted_keys, lang=context.lang)
+        return PackSource(Path(arg), trusted_keys=context.trusted_keys)
     if name == "demo":
         from exposurecheck.core.packs.source import demo_pack_source
 
-        return demo_pack_source(context.lang)
+        return demo_pack_source()
     if name == "service":
         if not arg:
             raise UserError("source.needs_argument", name=name, example="service=https://lookup.example.org")
         from exposurecheck.core.sources.service import ServiceSource
 
-        return ServiceSource(arg, trusted_keys=context.trusted_keys, lang=context.lang)
+        return ServiceSource(arg, trusted_keys=context.trusted_keys)
     raise UserError("source.unknown", name=name)
 
 

@@ -22,10 +22,9 @@ from exposurecheck.core.crypto import oprf, sodium
 from exposurecheck.core.crypto.group import Mode
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.http import fetch, looks_like_html, make_session
-from exposurecheck.core.i18n import tr
 from exposurecheck.core.identifiers import Identifier, IdentifierType, encode, mask
 from exposurecheck.core.publisher_keys import read_public_key
-from exposurecheck.core.report import Exposure, SentRecord, SourceResult
+from exposurecheck.core.report import Exposure, SentLine, SentRecord, SourceResult, sent_line
 from exposurecheck.core.service import bucket as buckets
 from exposurecheck.core.service import messages
 from exposurecheck.core.service.errors import ProtocolError
@@ -57,7 +56,6 @@ class ServiceSource(Source):
         base_url: str,
         trusted_keys: Sequence[bytes] = (),
         *,
-        lang: str = "en",
         session: requests.Session | None = None,
         state: SequenceStore | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -68,7 +66,6 @@ class ServiceSource(Source):
             raise UserError("service.error.bad_url")
         self.base_url = base_url.strip().rstrip("/") + "/"
         self._trusted = tuple(trusted_keys) + (pinned_keys() if include_pinned else ())
-        self._lang = lang
         self._session = session
         self._state = state or SequenceStore()
         self._clock = clock
@@ -97,10 +94,10 @@ class ServiceSource(Source):
         sent = SentRecord(
             self.name,
             (
-                tr("service.sent.manifest", self._lang),
-                tr("service.sent.blinded", self._lang, count=batches * manifest.batch_size),
-                tr("service.sent.buckets", self._lang, count=fetched, bits=epoch.prefix_bits),
-                *candidate_lines(identifiers, epoch.prefix_bits, self._lang),
+                sent_line("service.sent.manifest"),
+                sent_line("service.sent.blinded", count=batches * manifest.batch_size),
+                sent_line("service.sent.buckets", count=fetched, bits=epoch.prefix_bits),
+                *candidate_lines(identifiers, epoch.prefix_bits),
             ),
         )
         return SourceResult(tuple(found), sent)
@@ -206,14 +203,14 @@ class ServiceSource(Source):
 _SPACE_SIZES = {IdentifierType.PHONE: 1.6e9, IdentifierType.CN_ID: 1e9, IdentifierType.EMAIL: 4e9}
 
 
-def candidate_lines(identifiers: Sequence[Identifier], prefix_bits: int, lang: str) -> list[str]:
+def candidate_lines(identifiers: Sequence[Identifier], prefix_bits: int) -> list[SentLine]:
     """The honest limit, per type checked: how far the key holder could narrow one real bucket number down."""
     lines = []
     for kind in dict.fromkeys(i.type for i in identifiers):
         space = _SPACE_SIZES.get(kind)
         if space is not None:
             count = f"{round(space / (1 << prefix_bits), -2):,.0f}"
-            lines.append(tr(f"service.sent.candidates.{kind.value}", lang, count=count))
+            lines.append(sent_line(f"service.sent.candidates.{kind.value}", count=count))
     return lines
 
 

@@ -15,16 +15,6 @@ from exposurecheck.gui.pages.checking import source_label
 from exposurecheck.gui.text import t
 from exposurecheck.gui.widgets import Heading, SecureLabel, Title
 
-_SHA1_PREFIX = "sha1-prefix:"
-
-
-def describe_item(item: str, lang: str) -> str:
-    """One sent item in plain words. Pwned Passwords records `sha1-prefix:XXXXX`; other sources record a sentence
-    already translated by the source."""
-    if item.startswith(_SHA1_PREFIX):
-        return t("gui.sent.sha1_prefix", lang, prefix=item[len(_SHA1_PREFIX):])
-    return item
-
 
 class SentPage(Page):
     back_requested = Signal()
@@ -69,7 +59,7 @@ class SentPage(Page):
                 continue
             self.content_layout.addWidget(Title(source_label(status.name, lang)))
             record = records.get(status.name)
-            lines = [describe_item(item, lang) for item in record.items] if record else []
+            lines = [item.text(lang) for item in record.items] if record else []
             if not lines:
                 lines = [t("gui.sent.nothing", lang)]
             label = SecureLabel("\n".join(f"• {line}" for line in lines))
