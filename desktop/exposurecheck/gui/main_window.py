@@ -8,6 +8,7 @@ their signals, so the event loop never waits on the network.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QThreadPool, QTimer
@@ -47,9 +48,11 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         defer_pages: bool = False,
+        kit_executable: Path | None = None,
     ) -> None:
         """`defer_pages`: show the welcome page first and build the other pages at the first turn of the event
-        loop (the app does this so the window appears sooner; tests build everything at once)."""
+        loop (the app does this so the window appears sooner; tests build everything at once).
+        `kit_executable`: where the app runs from, for the USB-kit check (default: the frozen app's own path)."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.session = Session(lang=lang)
@@ -61,6 +64,7 @@ class MainWindow(QMainWindow):
         self.on_pages_built: list[Callable[[], None]] = []
         self.pages_built = False
         self.profile: Profile | None = None  # an NGO's signed profile, found when the pages are built
+        self.kit_executable = kit_executable
 
         self.top = TopBar()
         self.stack = QStackedWidget()
@@ -90,7 +94,7 @@ class MainWindow(QMainWindow):
         """Create every page but the welcome page, and wire the flow between them."""
         if self.pages_built:
             return
-        from exposurecheck.gui import integrations, profile_link
+        from exposurecheck.gui import integrations, kit_link, profile_link
         from exposurecheck.gui.pages.checking import CheckingPage
         from exposurecheck.gui.pages.consent import ConsentPage
         from exposurecheck.gui.pages.details import DetailsPage
@@ -108,6 +112,7 @@ class MainWindow(QMainWindow):
             self.add_page(page)
         self.extras: Extras = integrations.Extras(self)
         self.profile_box = profile_link.attach_profile(self)
+        self.kit_notice = kit_link.attach_kit_check(self, self.kit_executable)
         self._connect()
         self.pages_built = True
         self.set_language(self.session.lang)
@@ -175,6 +180,7 @@ class MainWindow(QMainWindow):
             page.retranslate(lang)
         self.extras.retranslate(lang)
         self.profile_box.retranslate(lang)
+        self.kit_notice.retranslate(lang)
         if self.session.plan is not None:
             self.session.plan = self._make_plan()
             self.results.show_plan(self.session.plan, self.session.report, self.session.done_items)
