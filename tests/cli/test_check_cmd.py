@@ -101,3 +101,13 @@ def test_unreachable_source_reports_plainly_with_text_output() -> None:
     result = run_cli("check", "--password-stdin", "--source", "hibp-passwords=http://127.0.0.1:9", stdin="x\n")
     assert result.returncode == 3
     assert "could not be reached" in result.stdout
+
+
+def test_demo_results_are_labelled_demo_in_text_output() -> None:
+    result = run_cli("check", "--phone", "+8613800138000", "--source", "demo", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    first, *rest = result.stdout.splitlines()
+    assert first.startswith("DEMO")
+    assert any(line.startswith("[DEMO]") for line in rest)
+    zh = run_cli("check", "--phone", "+8613800138000", "--source", "demo", "--lang", "zh_CN")
+    assert zh.stdout.startswith("演示")

@@ -169,19 +169,23 @@ def _print_report(report: Report, plan: Plan, args: argparse.Namespace) -> None:
 
 
 def _print_text(report: Report, plan: Plan, lang: str) -> None:
+    titles = {breach.id: breach.title for breach in plan.breaches}
     lines: list[str] = []
+    if any(e.demo for e in report.exposures) or any(st.demo for st in report.sources):
+        lines.append(tr("cli.demo_banner", lang))
     for exposure in report.exposures:
         if exposure.type is IdentifierType.PASSWORD:
             lines.append(tr("cli.exposed_password", lang, count=exposure.count))
         else:
             lines.append(
-                tr(
+                ("[DEMO] " if exposure.demo else "")
+                + tr(
                     "cli.found",
                     lang,
                     type=tr(f"identifier.type.{exposure.type.value}", lang),
                     hint=exposure.hint,
                     source=exposure.source,
-                    breaches=", ".join(exposure.breaches),
+                    breaches=", ".join(titles.get(b, b) for b in exposure.breaches),
                 )
             )
     if not report.exposures:
