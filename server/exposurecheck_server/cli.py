@@ -24,21 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        module = _import_command(name)
-        if module is not None:
-            module.register(subparsers)
+        importlib.import_module(name).register(subparsers)
     return parser
-
-
-def _import_command(name: str):  # type: ignore[no-untyped-def]
-    # A command module that is not there yet (parts of the tool are built in parallel) is left out of --help;
-    # any other import failure is a real bug and propagates. tests/cli checks that every module exists.
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and name.startswith(exc.name):
-            return None
-        raise
 
 
 def main(argv: Sequence[str] | None = None) -> int:

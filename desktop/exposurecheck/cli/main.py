@@ -58,9 +58,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     for name in COMMAND_MODULES:
         if only is not None and name != f"exposurecheck.cli.{only}_cmd":
             continue
-        module = _import_command(name)
-        if module is not None:
-            module.register(subparsers)
+        importlib.import_module(name).register(subparsers)
     return parser
 
 
@@ -75,21 +73,6 @@ def parser_for(args_list: Sequence[str]) -> argparse.ArgumentParser:
             if isinstance(action, argparse._SubParsersAction) and args_list[0] in action.choices:
                 return parser
     return build_parser()
-
-
-def _import_command(name: str):  # type: ignore[no-untyped-def]
-    # A command module that is not there yet (parts of the tool are built in parallel) is left out of --help;
-    # any other import failure is a real bug and propagates. tests/cli checks that every module exists.
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and name.startswith(exc.name):
-            return None
-        raise
-
-
-def add_lang_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=("en", "zh_CN"), default=None, help="language of messages (en or zh_CN)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
