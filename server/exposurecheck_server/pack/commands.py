@@ -140,6 +140,7 @@ class _Progress:
         self._stats = stats
         self._quiet = quiet
         self._last = 0.0
+        self._stage = ""
 
     def _say(self, text: str, *, force: bool = False) -> None:
         now = time.monotonic()
@@ -154,7 +155,9 @@ class _Progress:
 
     def stage(self, stage: str, count: int) -> None:
         if stage != "hashing":
-            self._say(f"{stage}: {count} entries", force=True)
+            # A new stage is always shown; updates within a stage are rate-limited like the row counter.
+            self._say(f"{stage}: {count} entries", force=stage != self._stage)
+            self._stage = stage
 
     def done(self) -> None:
         if not self._quiet:
