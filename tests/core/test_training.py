@@ -93,3 +93,14 @@ def test_damaged_identities_file_is_a_clear_error(tmp_path: Path, monkeypatch: p
     )
     with pytest.raises(UserError):
         training.practice_paths()  # no "not_found" person to practise with
+
+
+def test_available_identities_is_empty_rather_than_failing_when_the_file_is_damaged(tmp_path, monkeypatch) -> None:
+    from exposurecheck.core import training
+
+    (tmp_path / "training").mkdir()
+    (tmp_path / "training" / "identities.json").write_text("[{broken", encoding="utf-8")
+    monkeypatch.setattr(training, "resource_path", lambda *parts: tmp_path.joinpath(*parts))
+    assert training.available_identities() == ()
+    with pytest.raises(UserError):
+        training.load_identities()

@@ -5,16 +5,16 @@ from __future__ import annotations
 from PySide6.QtCore import QThreadPool
 
 from exposurecheck.core.identifiers import IdentifierType
+from exposurecheck.core.training import available_identities
 from exposurecheck.gui.main_window import MainWindow
 from exposurecheck.gui.sources import default_factory
-from exposurecheck.gui.training import load_demo_identities
 
 
 def test_demo_identities_are_loaded_in_both_languages():
-    identities = load_demo_identities()
+    identities = available_identities()
     assert len(identities) >= 2
     assert all(i.label("en") and i.label("zh_CN") for i in identities)
-    assert all(IdentifierType.PHONE in i.values for i in identities)
+    assert all(i.value(IdentifierType.PHONE) for i in identities)
 
 
 def test_training_mode_checks_the_demo_pack_and_labels_every_screen(qtbot):
@@ -55,7 +55,7 @@ def test_not_found_demo_person_gives_the_nothing_found_page(qtbot):
     window.show()
     window.set_training(True)
     window.show_page(window.details)
-    identities = load_demo_identities()
+    identities = available_identities()
     index = next(n for n, i in enumerate(identities) if "not in" in i.label("en"))
     window.details.demo_box.setCurrentIndex(index + 1)
     window.details.demo_box.activated.emit(index + 1)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QDeadlineTimer, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
+from exposurecheck.core.training import DemoIdentity, available_identities
 from exposurecheck.gui.main_window import MainWindow
-from exposurecheck.gui.training import DemoIdentity, load_demo_identities
 
 CHECK_TIMEOUT_MS = 60_000  # a demo-pack check takes milliseconds; this only stops a broken build from hanging
 
@@ -32,7 +32,7 @@ def wait_until(condition, timeout_ms: int = CHECK_TIMEOUT_MS) -> bool:  # type: 
 def fill_demo_identity(window: MainWindow, index: int = 0) -> DemoIdentity | None:
     """Switch on training mode and fill the details page from demo identity `index` (as picking it would)."""
     window.set_training(True)
-    identities = load_demo_identities()
+    identities = available_identities()
     if not identities:
         return None
     window.show_page(window.details)

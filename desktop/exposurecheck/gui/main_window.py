@@ -196,12 +196,12 @@ class MainWindow(QMainWindow):
 
     def set_training(self, on: bool) -> None:
         """Training mode: the demo pack only, demo identities offered, DEMO shown on every screen."""
-        from exposurecheck.gui.training import load_demo_identities
+        from exposurecheck.core.training import available_identities
 
         self.session.training = on
         if self.welcome.training_box.isChecked() != on:
             self.welcome.training_box.setChecked(on)
-        self.details.set_demo_identities(load_demo_identities() if on else ())
+        self.details.set_demo_identities(available_identities() if on else ())
         self._update_demo()
 
     def _start_demo(self) -> None:

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLineEdit, QW
 
 from exposurecheck.core.identifiers import Identifier, IdentifierType, InvalidIdentifier, normalize
 from exposurecheck.core.identifiers.phone import DEFAULT_REGION
+from exposurecheck.core.training import DemoIdentity
 from exposurecheck.gui.flow_layout import FlowLayout
 from exposurecheck.gui.pages.base import Page, button, label_button
 from exposurecheck.gui.text import t
-from exposurecheck.gui.training import DemoIdentity
 from exposurecheck.gui.widgets import ErrorLabel, Heading, SecureLabel
 
 # Countries offered first in the phone box; the default is China. Names come from gui.region.<code>.
@@ -164,7 +164,7 @@ class DetailsPage(Page):
             return
         identity = self.demo_identities[index - 1]
         for kind, field in self.fields.items():
-            field.edit.setText(identity.values.get(kind, ""))
+            field.edit.setText(identity.value(kind) or "")
             field.touched = bool(field.edit.text())
             self._validate(field)
 
