@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QLayout, QScrollArea, QWidget
 
 from exposurecheck.gui.style import HEADING_SCALE, TITLE_SCALE, scaled_font
 from exposurecheck.gui.text import plain
@@ -59,6 +59,17 @@ class ErrorLabel(SecureLabel):
     def show_message(self, text: str) -> None:
         self.setText(text)
         self.setVisible(bool(text))
+
+
+def empty_layout(layout: QLayout) -> None:
+    """Remove every widget from `layout`. Each is detached at once, not only deleted later: after "End session"
+    no widget may still hold a result, even for the rest of this turn of the event loop."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.setParent(None)
+            widget.deleteLater()
 
 
 def scrollable(content: QWidget) -> QScrollArea:

@@ -21,7 +21,7 @@ from exposurecheck.gui.pages.base import Page, button, label_button
 from exposurecheck.gui.pages.checking import source_label
 from exposurecheck.gui.plan_cards import breach_card, item_card
 from exposurecheck.gui.text import t
-from exposurecheck.gui.widgets import ErrorLabel, Heading, SecureLabel, Title
+from exposurecheck.gui.widgets import ErrorLabel, Heading, SecureLabel, Title, empty_layout
 
 
 class ResultsPage(Page):
@@ -92,13 +92,7 @@ class ResultsPage(Page):
         self.problems.show_message("")
 
     def _clear_content(self) -> None:
-        while self.content_layout.count():
-            item = self.content_layout.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                # Detached at once, not only deleted later: after "End session" no widget may still hold a result.
-                widget.setParent(None)
-                widget.deleteLater()
+        empty_layout(self.content_layout)
         self.item_cards, self.breach_cards = [], []
 
     def _add(self, widget: QWidget) -> None:

@@ -13,7 +13,7 @@ from exposurecheck.core.report import Report, SourceState
 from exposurecheck.gui.pages.base import Page, button, label_button
 from exposurecheck.gui.pages.checking import source_label
 from exposurecheck.gui.text import t
-from exposurecheck.gui.widgets import Heading, SecureLabel, Title
+from exposurecheck.gui.widgets import Heading, SecureLabel, Title, empty_layout
 
 
 class SentPage(Page):
@@ -44,13 +44,7 @@ class SentPage(Page):
         self.title.setText(t("gui.sent.title", lang))
         self.intro.setText(t("gui.sent.intro", lang))
         label_button(self.back_button, t("gui.sent.back", lang))
-        while self.content_layout.count():
-            item = self.content_layout.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                # Detached at once, not only deleted later: after "End session" no widget may still hold a result.
-                widget.setParent(None)
-                widget.deleteLater()
+        empty_layout(self.content_layout)
         if self.report is None:
             return
         records = {record.source: record for record in self.report.sent}
