@@ -16,6 +16,7 @@ Nothing here logs or prints a value: the statistics carry counts only.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import os
@@ -409,3 +410,39 @@ def _json_cell(value: object) -> str:
 def default_jobs() -> int:
     """Worker processes for normalizing: every core but keep one for the sort/write side when there are several."""
     return max(1, (os.cpu_count() or 1))
+
+
+# --- the command-line options both builders (packs and the lookup service) share -------------------------------
+
+_SUFFIX_FORMATS = {"csv": "csv", "tsv": "tsv", "tab": "tsv", "jsonl": "jsonl", "ndjson": "jsonl"}
+
+
+def add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    """`--input --format --map --no-header --region --encoding --jobs`, the same for every builder."""
+    parser.add_argument("--input", nargs="+", required=True, type=Path, metavar="FILE")
+    parser.add_argument("--format", choices=FORMATS, default=None, help="default: from the first file's name")
+    parser.add_argument(
+        "--map", required=True, metavar="TYPE=COL,...", help="columns: phone=COL,email=COL,cn_id=COL,username=COL"
+    )
+    parser.add_argument("--no-header", dest="header", action="store_false", help="CSV/TSV files have no header row")
+    parser.add_argument("--region", default=DEFAULT_REGION, help="default country for phone numbers without a prefix")
+    parser.add_argument("--encoding", default="utf-8", help="text encoding of the input (e.g. gb18030)")
+    parser.add_argument("--jobs", type=int, default=default_jobs(), help="processes that normalize values")
+
+
+def identifiers_from_args(
+    args: argparse.Namespace, stats: IngestStats, progress: Progress | None = None
+) -> Iterator[Identifier]:
+    """`iter_identifiers` over what `add_input_arguments` parsed."""
+    fmt = args.format or _SUFFIX_FORMATS.get(args.input[0].suffix.lower().lstrip("."), "csv")
+    return iter_identifiers(
+        args.input,
+        fmt,
+        parse_map(args.map),
+        stats=stats,
+        region=args.region,
+        header=args.header,
+        encoding=args.encoding,
+        progress=progress,
+        jobs=max(1, args.jobs),
+    )

@@ -112,3 +112,18 @@ def test_parallel_normalizing_gives_the_same_result(tmp_path):
     assert s1.as_dict() == s2.as_dict()
     assert s1.identifiers["phone"] == 3000
     assert s1.values_rejected["invalid_phone"] == 1
+
+
+def test_both_builders_take_the_same_input_options() -> None:
+    """One definition of --input/--format/--map/... for packs and the lookup service (issue 7: share the code)."""
+    from exposurecheck_server.cli import build_parser
+
+    parser = build_parser()
+    pack = parser.parse_args(["pack", "build", "--input", "a.tsv", "--map", "phone=2", "--no-header",
+                              "--encoding", "gb18030", "--breach", "x", "--catalog", "c.json",
+                              "--signing-key", "k", "--out", "o"])  # fmt: skip
+    service = parser.parse_args(["service", "build", "--input", "a.tsv", "--map", "phone=2", "--no-header",
+                                 "--encoding", "gb18030", "--breach", "x", "--catalog", "c.json",
+                                 "--oprf-key", "o", "--signing-key", "k", "--out", "s"])  # fmt: skip
+    for args in (pack, service):
+        assert (args.format, args.map, args.header, args.encoding) == (None, "phone=2", False, "gb18030")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.packs import format as fmt
-from exposurecheck_server.ingest import FORMATS, IngestStats, default_jobs, iter_identifiers, parse_map
+from exposurecheck_server.ingest import IngestStats, add_input_arguments, identifiers_from_args, parse_map
 from exposurecheck_server.pack.builder import build_pack, load_catalog_file
 
 _SIZE = re.compile(r"^\s*(\d+)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
@@ -26,9 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     pack = subparsers.add_parser("pack", help="build offline data packs")
     commands = pack.add_subparsers(dest="pack_command", metavar="COMMAND")
     build = commands.add_parser("build", help="build a signed pack from breach files")
-    build.add_argument("--input", nargs="+", required=True, type=Path, metavar="FILE")
-    build.add_argument("--format", choices=FORMATS, required=True)
-    build.add_argument("--map", required=True, help="columns: phone=COL,email=COL,cn_id=COL,username=COL")
+    add_input_arguments(build)
     build.add_argument("--breach", required=True, metavar="ID", help="the breach id in --catalog")
     build.add_argument("--catalog", required=True, type=Path, help="breach catalog (project format or HIBP v3 JSON)")
     build.add_argument("--signing-key", required=True, type=Path, help="publisher.key from `keygen`")
@@ -39,10 +37,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("--shard-size", type=parse_size, default=fmt.FAT32_MAX_FILE, metavar="N",
                        help="largest file to write, e.g. 4G (default: just under 4 GiB, the FAT32 limit)")
     build.add_argument("--chunk-size", type=parse_size, default=fmt.DEFAULT_CHUNK_SIZE, help=argparse.SUPPRESS)
-    build.add_argument("--region", default="CN", help="default country for phone numbers without a prefix")
-    build.add_argument("--no-header", dest="header", action="store_false", help="CSV/TSV files have no header row")
-    build.add_argument("--encoding", default="utf-8", help="text encoding of the input (e.g. gb18030)")
-    build.add_argument("--jobs", type=int, default=default_jobs(), help="processes that normalize values")
     build.add_argument("--workdir", type=Path, default=None, help="folder for temporary files (default: next to --out)")
     build.add_argument("--json", action="store_true", help="print the summary as JSON")
     build.add_argument("--quiet", action="store_true", help="no progress on stderr")
@@ -68,22 +62,12 @@ def run_build(args: argparse.Namespace) -> int:
     catalog = load_catalog_file(args.catalog)
     if args.breach not in catalog:
         raise UserError("pack.build.unknown_breach", breach=args.breach, known=", ".join(sorted(catalog)[:20]))
-    mapping = parse_map(args.map)
+    parse_map(args.map)  # a bad --map fails here, before any work
     if args.out.exists() and args.out.is_dir():
         raise UserError("pack.build.write_failed", file=str(args.out))
     stats = IngestStats()
     report = _Progress(stats, quiet=args.quiet)
-    identifiers = iter_identifiers(
-        args.input,
-        args.format,
-        mapping,
-        stats=stats,
-        region=args.region,
-        header=args.header,
-        encoding=args.encoding,
-        progress=report.rows,
-        jobs=max(1, args.jobs),
-    )
+    identifiers = identifiers_from_args(args, stats, report.rows)
     result = build_pack(
         identifiers,
         out=args.out,

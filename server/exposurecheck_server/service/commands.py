@@ -10,6 +10,7 @@ from pathlib import Path
 from exposurecheck.core.crypto import oprf, sodium
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import tr
+from exposurecheck_server.ingest import add_input_arguments
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -46,11 +47,7 @@ def _register_serve(actions: argparse._SubParsersAction) -> None:
 
 def _register_build(actions: argparse._SubParsersAction) -> None:
     build = actions.add_parser("build", help="build a static lookup-service site from breach records")
-    build.add_argument("--input", required=True, nargs="+", type=Path, metavar="FILE")
-    build.add_argument("--format", default=None, choices=("csv", "tsv", "jsonl"), help="default: from the file name")
-    build.add_argument("--map", required=True, metavar="TYPE=COL,...", help="e.g. phone=3,email=Email (as for packs)")
-    build.add_argument("--no-header", action="store_true", help="the files have no header row")
-    build.add_argument("--region", default="CN", help="region for phone numbers without a country code")
+    add_input_arguments(build)
     build.add_argument("--breach", required=True, metavar="ID", help="catalog id of the breach the records come from")
     build.add_argument("--catalog", required=True, type=Path, metavar="FILE")
     build.add_argument("--oprf-key", required=True, type=Path, metavar="FILE")
@@ -150,7 +147,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     from exposurecheck.core.catalog import catalog_from_json, catalog_to_json
-    from exposurecheck_server.ingest import IngestStats, iter_identifiers, parse_map
+    from exposurecheck_server.ingest import IngestStats, identifiers_from_args
     from exposurecheck_server.keys import load_signing_key, read_passphrase
     from exposurecheck_server.service.build import BuildSettings, build_site
 
@@ -174,11 +171,8 @@ def run_build(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         buckets_per_check=args.buckets_per_check,
     )
-    fmt = args.format or _format_from_name(args.input[0])
     stats = IngestStats()
-    identifiers = iter_identifiers(
-        args.input, fmt, parse_map(args.map), stats=stats, region=args.region, header=not args.no_header
-    )
+    identifiers = identifiers_from_args(args, stats)
     summary = build_site(((identifier, args.breach) for identifier in identifiers), args.out, settings)
     # Counts only (never values): how many rows were read, kept and rejected, and why.
     sys.stdout.write(json.dumps(stats.as_dict(), sort_keys=True) + "\n")
@@ -195,8 +189,3 @@ def run_build(args: argparse.Namespace) -> int:
     )
     sys.stdout.write(message + "\n")
     return 0
-
-
-def _format_from_name(path: Path) -> str:
-    suffix = path.suffix.lower().lstrip(".")
-    return {"csv": "csv", "tsv": "tsv", "tab": "tsv", "jsonl": "jsonl", "ndjson": "jsonl"}.get(suffix, "csv")
