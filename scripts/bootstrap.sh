@@ -15,6 +15,10 @@ APT_PACKAGES=(
   poppler-utils               # pdftotext/pdftoppm: tests read back the case sheets
   nginx-light                 # the bucket-serving benchmark compares nginx with the dev server
   strace                      # the frozen app is checked to open no connection at start
+  # The .deb (scripts/build_bundle.sh --deb) and its install test (tests/packaging/test_deb_install.py):
+  # dependencies computed from the bundle's ELF files, validators for the desktop entry, AppStream data and the
+  # package, and a clean Debian root to install it into.
+  dpkg-dev desktop-file-utils appstream lintian debootstrap
   python3-venv
 )
 
@@ -36,9 +40,14 @@ PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
+# Every Python package comes from the hashed lock (requirements/dev.txt, written by scripts/lock.sh from
+# pyproject.toml), pip and the build backend included; the project itself is then installed without its
+# dependencies and without build isolation, so nothing unpinned is downloaded.
 stamp=.venv/.exposure-check-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[dev]"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements/dev.txt -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q --require-hashes -r requirements/dev.txt
+  .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
+  # A dependency added to pyproject.toml but not to the lock shows up here, not later as an ImportError.
+  .venv/bin/python -m pip check >/dev/null || { .venv/bin/python -m pip check; echo "run scripts/lock.sh" >&2; exit 1; }
   touch "$stamp"
 fi
