@@ -28,8 +28,8 @@ import requests
 from exposurecheck.core.catalog import catalog_to_json, load_bundled_catalog
 from exposurecheck.core.identifiers import IdentifierType, normalize
 from exposurecheck.core.sources.base import CancelToken
-from exposurecheck.core.sources.service import ServiceSource
-from exposurecheck.core.sources.service_state import SequenceStore
+from exposurecheck.core.sources.lookup_service import ServiceSource
+from exposurecheck.core.sources.lookup_service_state import SequenceStore
 from exposurecheck_server.keys import load_signing_key, write_oprf_key, write_signing_key
 from exposurecheck_server.service.build import BuildSettings, build_site
 from exposurecheck_server.service.commands import load_oprf_keypair

@@ -29,7 +29,7 @@ from make_synthetic_breach import person  # noqa: E402
 from exposurecheck.core.catalog import load_bundled_catalog  # noqa: E402
 from exposurecheck.core.identifiers import Identifier, IdentifierType, normalize  # noqa: E402
 from exposurecheck.core.packs.opening import open_pack  # noqa: E402
-from exposurecheck.core.publisher_keys import fingerprint, format_public_key  # noqa: E402
+from exposurecheck.core.trust.publisher_keys import fingerprint, format_public_key  # noqa: E402
 from exposurecheck_server.pack.builder import build_pack  # noqa: E402
 
 BREACH = "demo_breach"

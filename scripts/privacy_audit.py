@@ -8,7 +8,7 @@
 Every run makes fresh random canaries (a phone number, an email, a Chinese resident ID number, a username, a
 password, and the vault passphrase when one is used) and points HOME, TMPDIR, every XDG_* folder and every
 EXPOSURECHECK_*_DIR at one throwaway folder. It starts a Pwned Passwords server on 127.0.0.1 whose range contains
-the canary password, and (when `exposurecheck.core.packs.source` exists) adds the bundled demo pack. Through the
+the canary password, and (when `exposurecheck.core.sources.pack` exists) adds the bundled demo pack. Through the
 CLI it runs full checks with `--verbose`, saves them (also with `--keep-identifiers`), re-opens them in new
 processes (`history list/show/done/recheck`), and wipes. It never runs `normalize`, which prints canonical forms by
 design.
@@ -488,7 +488,7 @@ def pwned_passwords_server(password: str, count: int = 4242) -> Iterator[str]:
 def demo_pack_available() -> bool:
     sys.path.insert(0, str(REPO / "desktop"))
     try:
-        return importlib.util.find_spec("exposurecheck.core.packs.source") is not None
+        return importlib.util.find_spec("exposurecheck.core.sources.pack") is not None
     except ModuleNotFoundError:
         return False
 

@@ -98,7 +98,7 @@ def step_reopen(_data: dict[str, Any]) -> dict[str, Any]:
 
 
 def step_wipe(_data: dict[str, Any]) -> dict[str, Any]:
-    from exposurecheck.core.vault import vault_exists
+    from exposurecheck.core.vault.store import vault_exists
 
     running = _window()
     app, window = running.app, running.window

@@ -3,7 +3,7 @@
 Files written:
 - `publisher.key`: the Ed25519 private key as PKCS#8 PEM, encrypted with the passphrase when one is given
   (`--passphrase-stdin`); mode 0600, never overwritten.
-- `publisher.pub`: the public key in the `.pub` format of `exposurecheck.core.publisher_keys` (hand this to users
+- `publisher.pub`: the public key in the `.pub` format of `exposurecheck.core.trust.publisher_keys` (hand this to users
   and NGOs; they compare its fingerprint before trusting it).
 - with `--oprf`: `oprf.key` instead, one line `exposure-check-oprf-ristretto255 <base64 of the 32-byte scalar>`,
   mode 0600. The public half is printed, since it is derived from the scalar and is not secret.
@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from exposurecheck.core.errors import UserError
-from exposurecheck.core.publisher_keys import fingerprint, format_public_key
+from exposurecheck.core.trust.publisher_keys import fingerprint, format_public_key
 
 PRIVATE_NAME = "publisher.key"
 PUBLIC_NAME = "publisher.pub"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from exposurecheck.core import profile as prof
+from exposurecheck.core.trust import profile as prof
 from exposurecheck.resources import resource_path
 from tests.conftest import run_cli
 

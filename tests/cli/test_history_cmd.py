@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from exposurecheck.core.keystore import KeyringKeyStore
+from exposurecheck.core.vault.keystore import KeyringKeyStore
 from tests.conftest import cli_env, run_cli
 from tests.support.loopback import Reply, loopback_server
 from tests.support.secret_service import (

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from exposurecheck.core import profile as prof
+from exposurecheck.core.trust import profile as prof
 from tests.conftest import run_cli
 
 

@@ -8,10 +8,10 @@ import keyring.backends.fail
 import pytest
 
 from exposurecheck.core import paths
-from exposurecheck.core.keystore import KeyringKeyStore
 from exposurecheck.core.report import Report
 from exposurecheck.core.settings import Settings, save_settings
-from exposurecheck.core.vault import Vault, vault_path
+from exposurecheck.core.vault.keystore import KeyringKeyStore
+from exposurecheck.core.vault.store import Vault, vault_path
 from exposurecheck.core.wipe import wipe_everything
 from tests.support.secret_service import LockedKeyring, real_keystore
 

@@ -271,7 +271,7 @@ def _inet_connects(trace: Path) -> list[str]:
 
 
 def test_frozen_app_verifies_the_kit_it_runs_from(bundle: Path, clean_env: dict[str, str], tmp_path: Path) -> None:
-    from exposurecheck.core.profile import ProfileBody, sign_profile
+    from exposurecheck.core.trust.profile import ProfileBody, sign_profile
     from exposurecheck_server.keys import load_signing_key, write_signing_key
     from exposurecheck_server.kit.builder import build_kit
 

@@ -17,13 +17,13 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PySide6.QtGui import QImage
 
-from exposurecheck.core import profile as prof
 from exposurecheck.core.advice import HelpContact, Plan, PlanGroup, PlanItem, Step, plan_for_report
 from exposurecheck.core.check import check
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import IdentifierType, mask, normalize
 from exposurecheck.core.report import Report
 from exposurecheck.core.sources.pwned_passwords import PwnedPasswordsSource
+from exposurecheck.core.trust import profile as prof
 from exposurecheck.gui.case_sheet import build_document, write_case_sheet
 from tests.gui.conftest import PASSWORD, ListSource
 

@@ -7,8 +7,8 @@ import pytest
 from PySide6.QtWidgets import QAbstractButton
 
 from exposurecheck.core.identifiers import IdentifierType
-from exposurecheck.core.keystore import KeyringKeyStore
-from exposurecheck.core.vault import vault_exists
+from exposurecheck.core.vault.keystore import KeyringKeyStore
+from exposurecheck.core.vault.store import vault_exists
 from tests.gui.conftest import PHONE_CANONICAL, ListSource, all_texts
 from tests.support.secret_service import real_keystore
 
@@ -153,7 +153,7 @@ def test_no_keyring_then_a_passphrase_keeps_and_reopens(qtbot, make_window):
 
 def test_a_passphrase_that_opens_after_end_session_is_not_handed_to_the_next_person(qtbot, make_window):
     from exposurecheck.core.report import Report
-    from exposurecheck.core.vault import Vault
+    from exposurecheck.core.vault.store import Vault
 
     no_keyring = KeyringKeyStore(keyring.backends.fail.Keyring())
     Vault.open("blue kettle 42", keystore=no_keyring).save_check(Report())

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QThreadPool
 
-from exposurecheck.core.profile import ProfileBody, sign_profile
-from exposurecheck.core.publisher_keys import add_trusted
+from exposurecheck.core.trust.profile import ProfileBody, sign_profile
+from exposurecheck.core.trust.publisher_keys import add_trusted
 from exposurecheck.gui.main_window import MainWindow
 from exposurecheck_server.keys import load_signing_key, write_signing_key
 from exposurecheck_server.kit.builder import build_kit

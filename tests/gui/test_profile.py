@@ -7,9 +7,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PySide6.QtCore import QThreadPool
 
-from exposurecheck.core import profile as prof
+from exposurecheck.core.sources.choice import default_factory
+from exposurecheck.core.trust import profile as prof
 from exposurecheck.gui.main_window import MainWindow
-from exposurecheck.gui.sources import default_factory
 from tests.gui.conftest import all_texts
 
 
@@ -124,8 +124,7 @@ def test_a_profile_with_broken_advice_is_refused_and_the_apps_plan_still_works(q
 
 
 def test_make_plan_leaves_out_unreadable_extra_advice():
-    from exposurecheck.gui.plans import make_plan
-    from exposurecheck.gui.session import Session
+    from exposurecheck.core.session import Session, make_plan
 
     session = Session(lang="zh_CN", presumed_answers={})
     plan, left_out = make_plan(session, ({"lang": "zh_CN", "entries": [{"id": "x"}]},))

@@ -137,7 +137,7 @@ def test_a_service_that_answers_too_slowly(qtbot, make_window, pwned, monkeypatc
 def test_a_pack_opened_by_hand_is_used(qtbot, make_window, pwned):
     """Offline only and no pack found: the person opens the pack file on their stick themselves (here the real
     bundled demo pack, a signed pack file like any other)."""
-    from exposurecheck.core.packs.source import demo_pack_path
+    from exposurecheck.core.sources.pack import demo_pack_path
 
     window = make_window(pwned_factory(pwned))
     window.welcome.offline_box.setChecked(True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QThreadPool
 
 from exposurecheck.core.identifiers import IdentifierType
+from exposurecheck.core.sources.choice import default_factory
 from exposurecheck.core.training import available_identities
 from exposurecheck.gui.main_window import MainWindow
-from exposurecheck.gui.sources import default_factory
 
 
 def test_demo_identities_are_loaded_in_both_languages():

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from exposurecheck.core.errors import UserError
-from exposurecheck.core.publisher_keys import fingerprint, read_public_key
+from exposurecheck.core.trust.publisher_keys import fingerprint, read_public_key
 from exposurecheck_server.keys import load_oprf_key, load_signing_key
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from exposurecheck.core import profile as prof
 from exposurecheck.core.errors import UserError
-from exposurecheck.core.publisher_keys import fingerprint, read_public_key
+from exposurecheck.core.trust import profile as prof
+from exposurecheck.core.trust.publisher_keys import fingerprint, read_public_key
 from exposurecheck_server.cli import main as admin_main
 from exposurecheck_server.keys import write_signing_key
 from tests.conftest import run_cli
-from tests.core.test_profile import advice_document
+from tests.core.trust.test_profile import advice_document
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import pytest
 from keyring.backends import SecretService
 from keyring.compat import properties
 
-from exposurecheck.core.keystore import SERVICE, KeyringKeyStore
+from exposurecheck.core.vault.keystore import SERVICE, KeyringKeyStore
 
 NO_SECRET_SERVICE = (
     "no unlocked Secret Service reachable: run inside "

@@ -27,10 +27,10 @@ from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import tr
 from exposurecheck.core.identifiers import Identifier, IdentifierType, InvalidIdentifier, normalize
 from exposurecheck.core.identifiers.phone import DEFAULT_REGION
-from exposurecheck.core.profile import Profile
 from exposurecheck.core.report import Report, SourceState
 from exposurecheck.core.sources.base import Source
 from exposurecheck.core.sources.registry import SourceContext, build_source, default_specs
+from exposurecheck.core.trust.profile import Profile
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ def read_password(lang: str) -> str:
 
 def _sources_from_args(args: argparse.Namespace, profile: Profile | None) -> list[Source]:
     """Sources named on the command line, else the NGO profile's defaults, else Pwned Passwords + found packs."""
-    from exposurecheck.core.publisher_keys import read_public_key
+    from exposurecheck.core.trust.publisher_keys import read_public_key
 
     keys = tuple(read_public_key(path) for path in args.trust)
     if profile is not None:

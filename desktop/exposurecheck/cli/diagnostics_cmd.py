@@ -15,7 +15,7 @@ from typing import Any
 
 from exposurecheck import __version__
 from exposurecheck.cli.output import print_json, safe_text
-from exposurecheck.core.kit import find_kit_root
+from exposurecheck.core.trust.kit import find_kit_root
 from exposurecheck.resources import is_frozen, resource_path, resources_root
 
 

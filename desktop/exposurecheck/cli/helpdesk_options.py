@@ -16,7 +16,7 @@ from exposurecheck.core.i18n import tr
 
 if TYPE_CHECKING:
     from exposurecheck.core.advice.model import Plan
-    from exposurecheck.core.profile import Profile
+    from exposurecheck.core.trust.profile import Profile
 
 
 def add_case_sheet_argument(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +35,7 @@ def load_profile_for_cli(lang: str) -> Profile | None:
     A profile that fails its check is not used, and the person is told why; the sheet is still written.
     A profile whose key was never confirmed is used, and its fingerprint is shown so it can be compared.
     """
-    from exposurecheck.core import profile as prof
+    from exposurecheck.core.trust import profile as prof
 
     path = prof.discover_profile()
     if path is None:

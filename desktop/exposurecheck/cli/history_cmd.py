@@ -16,7 +16,7 @@ from exposurecheck.cli.vault_options import add_passphrase_argument, open_vault
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import tr
 from exposurecheck.core.identifiers import mask
-from exposurecheck.core.vault import SavedCheck, SavedCheckSummary
+from exposurecheck.core.vault.store import SavedCheck, SavedCheckSummary
 
 EXIT_OK = 0
 

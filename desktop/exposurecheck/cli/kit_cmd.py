@@ -14,8 +14,8 @@ from pathlib import Path
 from exposurecheck.cli.output import print_json, safe_text
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import tr
-from exposurecheck.core.kit import default_trusted_keys, find_kit_root, verify_kit
-from exposurecheck.core.publisher_keys import read_public_key
+from exposurecheck.core.trust.kit import default_trusted_keys, find_kit_root, verify_kit
+from exposurecheck.core.trust.publisher_keys import read_public_key
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

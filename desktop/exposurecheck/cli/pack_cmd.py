@@ -17,7 +17,7 @@ from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import tr
 from exposurecheck.core.packs.opening import open_pack
 from exposurecheck.core.packs.reader import PackInfo
-from exposurecheck.core.publisher_keys import read_public_key
+from exposurecheck.core.trust.publisher_keys import read_public_key
 
 EXIT_OK, EXIT_REFUSED = 0, 1
 

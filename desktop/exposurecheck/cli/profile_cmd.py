@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 from exposurecheck.cli.output import print_json, safe_text
-from exposurecheck.core import profile as prof
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import tr
-from exposurecheck.core.publisher_keys import fingerprint
+from exposurecheck.core.trust import profile as prof
+from exposurecheck.core.trust.publisher_keys import fingerprint
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

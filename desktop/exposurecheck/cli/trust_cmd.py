@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from exposurecheck.cli.output import print_error, print_json, safe_text
-from exposurecheck.core import publisher_keys
 from exposurecheck.core.i18n import tr
+from exposurecheck.core.trust import publisher_keys
 
 EXIT_OK, EXIT_CANCELLED = 0, 1
 

@@ -15,9 +15,9 @@ from exposurecheck.cli.output import print_error
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import tr
 from exposurecheck.core.identifiers import Identifier
-from exposurecheck.core.keystore import KeystoreUnavailable
 from exposurecheck.core.report import Report
-from exposurecheck.core.vault import Vault, vault_exists
+from exposurecheck.core.vault.keystore import KeystoreUnavailable
+from exposurecheck.core.vault.store import Vault, vault_exists
 
 
 def add_passphrase_argument(parser: argparse.ArgumentParser) -> None:

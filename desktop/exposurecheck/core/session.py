@@ -1,4 +1,5 @@
-"""What one person's session holds while the window is open, and how it is forgotten ("End session").
+"""What one person's session holds while the window is open, how it is forgotten ("End session"), and the plan
+shown for it.
 
 Nothing here is written to disk. The report and plan live only in memory until the person asks to keep them
 (the vault encrypts them) or ends the session.
@@ -6,10 +7,14 @@ Nothing here is written to disk. The report and plan live only in memory until t
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from exposurecheck.core.errors import UserError
+
 if TYPE_CHECKING:
+    from exposurecheck.core.advice import Plan
     from exposurecheck.core.catalog import Catalog
     from exposurecheck.core.report import Report
 
@@ -41,3 +46,25 @@ class Session:
         self.pack_files.clear()
         self.done_items.clear()
         self.clipboard_texts.clear()
+
+
+def make_plan(session: Session, extra_entries: Sequence[Mapping[str, Any]] = ()) -> tuple[Plan, bool]:
+    """The plan, and whether the extra (NGO) entries had to be left out because they could not be read.
+
+    An organisation's advice is untrusted input: if it is broken, the app's own advice still makes a complete plan,
+    and the caller tells the person that the organisation's part is missing.
+    """
+    try:
+        return _plan(session, extra_entries), False
+    except UserError:
+        if not extra_entries:
+            raise
+        return _plan(session, ()), True
+
+
+def _plan(session: Session, extra: Sequence[Mapping[str, Any]]) -> Plan:
+    from exposurecheck.core.advice import plan_for_presumed, plan_for_report
+
+    if session.report is not None:
+        return plan_for_report(session.report, session.lang, catalog=session.catalog, extra_entries=extra)
+    return plan_for_presumed(session.presumed_answers or {}, session.lang, extra_entries=extra)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from exposurecheck.core import paths
 from exposurecheck.core.i18n import tr
-from exposurecheck.core.keystore import KeyringKeyStore, KeystoreUnavailable
+from exposurecheck.core.vault.keystore import KeyringKeyStore, KeystoreUnavailable
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from PySide6.QtCore import QThreadPool
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
+from exposurecheck.core.sources.choice import SourceFactory, default_factory
 from exposurecheck.gui.excepthook import ExceptionHook
 from exposurecheck.gui.main_window import MainWindow
 from exposurecheck.gui.settings_link import link_settings, save_language
-from exposurecheck.gui.sources import SourceFactory, default_factory
 from exposurecheck.gui.style import apply_base_font
 from exposurecheck.gui.translation import QtTranslations
 from exposurecheck.resources import resource_path

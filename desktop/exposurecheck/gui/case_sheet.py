@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
     from PySide6.QtWidgets import QWidget
 
-    from exposurecheck.core.profile import Profile
+    from exposurecheck.core.trust.profile import Profile
 
 # Fonts tried in order; Qt falls back per character, so Chinese text finds a CJK font when the first has none.
 _FAMILIES_EN = ["DejaVu Sans", "Arial", "Helvetica", "Noto Sans", "WenQuanYi Micro Hei", "Microsoft YaHei"]

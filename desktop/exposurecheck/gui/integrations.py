@@ -19,7 +19,7 @@ from exposurecheck.gui.passphrase import PassphraseBox
 from exposurecheck.gui.text import t
 
 if TYPE_CHECKING:
-    from exposurecheck.core.vault import Vault
+    from exposurecheck.core.vault.store import Vault
     from exposurecheck.gui.main_window import MainWindow
 
 # Vault errors after which a passphrase of the person's own is a way to keep (or open) saved checks.
@@ -100,7 +100,7 @@ class Extras:
         self.refresh_saved_button()
 
     def refresh_saved_button(self) -> None:
-        from exposurecheck.core.vault import vault_exists
+        from exposurecheck.core.vault.store import vault_exists
 
         self.window.welcome.open_saved_button.setVisible(vault_exists())
 
@@ -160,7 +160,7 @@ class Extras:
     def _vault(self) -> Vault:
         """The vault for this session: opened once (keyring, or the passphrase the person typed) and kept open
         until the session ends, so ticking a step does not ask the keyring or derive the key again."""
-        from exposurecheck.core.vault import Vault
+        from exposurecheck.core.vault.store import Vault
 
         if self.vault is None:
             self.vault = Vault.open(keystore=self.keystore)
@@ -183,7 +183,7 @@ class Extras:
 
     def _with_passphrase(self, passphrase: str, box: PassphraseBox, done: Callable[[Vault], object],
                          failed: Callable[[UserError], object]) -> None:
-        from exposurecheck.core.vault import Vault
+        from exposurecheck.core.vault.store import Vault
         from exposurecheck.gui.workers import Task
 
         keystore = self.keystore
@@ -204,7 +204,7 @@ class Extras:
         self.window.pool.start(task)
 
     def _keep(self, open_vault: Callable[[], Vault]) -> bool:
-        from exposurecheck.core.vault import vault_exists
+        from exposurecheck.core.vault.store import vault_exists
 
         session, results = self.window.session, self.window.results
         if session.report is None:

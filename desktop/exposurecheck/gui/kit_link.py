@@ -18,7 +18,7 @@ from exposurecheck.gui.widgets import ErrorLabel, SecureLabel
 from exposurecheck.gui.workers import Task
 
 if TYPE_CHECKING:
-    from exposurecheck.core.kit_startup import StartedKit
+    from exposurecheck.core.trust.kit_startup import StartedKit
     from exposurecheck.gui.main_window import MainWindow
 
 
@@ -65,8 +65,8 @@ def attach_kit_check(window: MainWindow, executable: Path | None = None) -> KitN
     `executable` is where the app runs from; by default the frozen app's own path (a source checkout is never a
     kit, so nothing runs there).
     """
-    from exposurecheck.core.kit import default_trusted_keys
-    from exposurecheck.core.kit_startup import check_started_kit
+    from exposurecheck.core.trust.kit import default_trusted_keys
+    from exposurecheck.core.trust.kit_startup import check_started_kit
 
     notice = KitNotice()
     window.welcome.body.insertWidget(2, notice)

@@ -15,10 +15,10 @@ from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
+from exposurecheck.core.session import Session
+from exposurecheck.core.sources.choice import SourceFactory, default_factory, plan_sources
 from exposurecheck.gui.pages.base import Page
 from exposurecheck.gui.pages.welcome import WelcomePage
-from exposurecheck.gui.session import Session
-from exposurecheck.gui.sources import SourceFactory, default_factory, plan_sources
 from exposurecheck.gui.style import stylesheet
 from exposurecheck.gui.text import t
 from exposurecheck.gui.topbar import TopBar
@@ -31,9 +31,9 @@ if TYPE_CHECKING:
     from exposurecheck.core.advice import Plan
     from exposurecheck.core.catalog import Catalog
     from exposurecheck.core.identifiers import Identifier
-    from exposurecheck.core.profile import Profile
     from exposurecheck.core.report import Report
     from exposurecheck.core.sources.base import Source
+    from exposurecheck.core.trust.profile import Profile
     from exposurecheck.gui.integrations import Extras
 
 MIN_WIDTH, MIN_HEIGHT = 800, 600  # fits 1024×768 with room for the desktop's panels
@@ -319,7 +319,7 @@ class MainWindow(QMainWindow):
 
     def _make_plan(self) -> Plan:
         from exposurecheck.core.errors import UserError
-        from exposurecheck.gui.plans import make_plan
+        from exposurecheck.core.session import make_plan
 
         plan, advice_left_out = make_plan(self.session, self.profile.advice if self.profile is not None else ())
         if advice_left_out:

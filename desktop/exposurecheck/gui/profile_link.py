@@ -20,7 +20,7 @@ from exposurecheck.gui.text import t
 from exposurecheck.gui.widgets import ErrorLabel, SecureLabel
 
 if TYPE_CHECKING:
-    from exposurecheck.core.profile import Profile
+    from exposurecheck.core.trust.profile import Profile
     from exposurecheck.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 def find_profile() -> tuple[Profile | None, UserError | None]:
     """The profile to use and, when a profile file is there but failed its check, why it is not used."""
-    from exposurecheck.core import profile as prof
+    from exposurecheck.core.trust import profile as prof
 
     path = prof.discover_profile()
     if path is None:
@@ -69,7 +69,7 @@ class ProfileBox(QWidget):
         self.setVisible(profile is not None or problem is not None)
 
     def _confirm(self) -> None:
-        from exposurecheck.core import profile as prof
+        from exposurecheck.core.trust import profile as prof
 
         if self.profile is None:
             return
@@ -96,7 +96,7 @@ def attach_profile(window: MainWindow) -> ProfileBox:
     """Find the profile (called once the pages are built) and return its box. A profile whose key was confirmed
     on this computer is used at once; a new key's profile is used only after someone compares the fingerprint
     and says it matches: until then its hotline, advice and sources could be anyone's (docs/helpdesk.md)."""
-    from exposurecheck.core import profile as prof
+    from exposurecheck.core.trust import profile as prof
 
     profile, problem = find_profile()
     box = ProfileBox()
@@ -120,7 +120,7 @@ def _apply(window: MainWindow, profile: Profile) -> None:
     """Put a trusted profile to use: its contacts on the results page, its sources, keys, advice and defaults."""
     from functools import partial
 
-    from exposurecheck.gui.sources import default_factory
+    from exposurecheck.core.sources.choice import default_factory
 
     window.profile = profile
     window.results.contact_lines = profile.contact_lines

@@ -1,4 +1,4 @@
-"""Assemble and sign a USB kit. The format, and how the app verifies it, is described in `exposurecheck.core.kit`.
+"""Assemble and sign a USB kit. The format, and how the app verifies it, is described in `exposurecheck.core.trust.kit`.
 
 The kit is built in a temporary folder next to the output and renamed into place at the end, so an interrupted
 build (full stick, Ctrl-C) never leaves something that looks like a finished kit.
@@ -18,12 +18,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from exposurecheck import __version__
-from exposurecheck.core import kit
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import tr
-from exposurecheck.core.profile import FILE_NAME as PROFILE_NAME
-from exposurecheck.core.profile import load_profile
-from exposurecheck.core.publisher_keys import fingerprint, format_public_key
+from exposurecheck.core.trust import kit
+from exposurecheck.core.trust.profile import FILE_NAME as PROFILE_NAME
+from exposurecheck.core.trust.profile import load_profile
+from exposurecheck.core.trust.publisher_keys import fingerprint, format_public_key
 
 README_NAME = "README.txt"
 APP_FOLDER = "app"

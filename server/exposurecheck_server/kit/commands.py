@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from exposurecheck.core.i18n import tr
-from exposurecheck.core.publisher_keys import fingerprint
+from exposurecheck.core.trust.publisher_keys import fingerprint
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

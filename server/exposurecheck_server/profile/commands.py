@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from exposurecheck.core.errors import UserError
-from exposurecheck.core.profile import FILE_NAME, ProfileBody, parse_profile, sign_profile
-from exposurecheck.core.publisher_keys import read_public_key
+from exposurecheck.core.trust.profile import FILE_NAME, ProfileBody, parse_profile, sign_profile
+from exposurecheck.core.trust.publisher_keys import read_public_key
 
 _MAX_ADVICE_FILE = 2 * 1024 * 1024
 

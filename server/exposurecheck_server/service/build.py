@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from exposurecheck.core.crypto import oprf
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import Identifier, encode
-from exposurecheck.core.service import manifest as manifests
+from exposurecheck.core.protocol import manifest as manifests
 from exposurecheck_server.service import site
 from exposurecheck_server.service.evaluate import Row, evaluate_all
 

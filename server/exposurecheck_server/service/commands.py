@@ -88,9 +88,9 @@ def _register_verify(actions: argparse._SubParsersAction) -> None:
 
 def run_verify(args: argparse.Namespace) -> int:
     """Everything a client checks, over every bucket of every epoch: signature, sizes, headers, Merkle proofs."""
-    from exposurecheck.core.publisher_keys import read_public_key
-    from exposurecheck.core.service.bucket import bucket_path, parse_bucket
-    from exposurecheck.core.service.manifest import open_envelope
+    from exposurecheck.core.protocol.bucket import bucket_path, parse_bucket
+    from exposurecheck.core.protocol.manifest import open_envelope
+    from exposurecheck.core.trust.publisher_keys import read_public_key
 
     trusted = [read_public_key(path) for path in args.trust]
     try:

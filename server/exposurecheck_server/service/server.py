@@ -20,8 +20,8 @@ from pathlib import Path
 
 from exposurecheck.core.crypto import oprf
 from exposurecheck.core.errors import UserError
-from exposurecheck.core.service import messages
-from exposurecheck.core.service.errors import ProtocolError
+from exposurecheck.core.protocol import messages
+from exposurecheck.core.protocol.errors import ProtocolError
 from exposurecheck_server.service.ratelimit import RateLimiter
 from exposurecheck_server.service.site import read_site_manifest
 

@@ -19,12 +19,12 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from exposurecheck.core.errors import UserError
-from exposurecheck.core.service import bucket as buckets
-from exposurecheck.core.service import manifest as manifests
-from exposurecheck.core.service import merkle
-from exposurecheck.core.service.canonical import canonical_json
-from exposurecheck.core.service.errors import ProtocolError
-from exposurecheck.core.service.manifest import Epoch, Manifest, parse_payload
+from exposurecheck.core.protocol import bucket as buckets
+from exposurecheck.core.protocol import manifest as manifests
+from exposurecheck.core.protocol import merkle
+from exposurecheck.core.protocol.canonical import canonical_json
+from exposurecheck.core.protocol.errors import ProtocolError
+from exposurecheck.core.protocol.manifest import Epoch, Manifest, parse_payload
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ import os
 from exposurecheck.core.check import check
 from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.core.packs import discovery
-from exposurecheck.core.packs.source import PackSource
 from exposurecheck.core.report import SourceState
+from exposurecheck.core.sources.pack import PackSource
 
 from .conftest import ABSENT, BREACH, PLANTED, make_pack
 
@@ -32,7 +32,7 @@ def test_check_finds_planted_with_masked_hints(pack):
 
 
 def test_demo_pack_is_labelled_demo(tmp_path, config_dir, monkeypatch):
-    from exposurecheck.core import publisher_keys
+    from exposurecheck.core.trust import publisher_keys
 
     demo = make_pack(tmp_path / "demo", demo=True)
     monkeypatch.setattr(publisher_keys, "demo_keys", lambda: (demo.public_key,))

@@ -9,10 +9,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from exposurecheck.core import publisher_keys
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.packs import format as fmt
 from exposurecheck.core.packs.opening import open_pack
+from exposurecheck.core.trust import publisher_keys
 
 from .conftest import ABSENT, BREACH, PLANTED, make_pack
 

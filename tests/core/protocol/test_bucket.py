@@ -6,10 +6,10 @@ import os
 
 import pytest
 
-from exposurecheck.core.service import bucket as b
-from exposurecheck.core.service import merkle, messages
-from exposurecheck.core.service.errors import ProtocolError
-from exposurecheck.core.service.manifest import Epoch
+from exposurecheck.core.protocol import bucket as b
+from exposurecheck.core.protocol import merkle, messages
+from exposurecheck.core.protocol.errors import ProtocolError
+from exposurecheck.core.protocol.manifest import Epoch
 
 BITS = 4
 CAPACITY = 5

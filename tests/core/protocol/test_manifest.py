@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from exposurecheck.core.service import manifest as m
-from exposurecheck.core.service.canonical import canonical_json, is_canonical
-from exposurecheck.core.service.errors import ProtocolError
+from exposurecheck.core.protocol import manifest as m
+from exposurecheck.core.protocol.canonical import canonical_json, is_canonical
+from exposurecheck.core.protocol.errors import ProtocolError
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from exposurecheck.core.crypto import oprf
 from exposurecheck.core.crypto.group import Mode
-from exposurecheck.core.service import merkle
-from exposurecheck.core.service.canonical import canonical_json, is_canonical
+from exposurecheck.core.protocol import merkle
+from exposurecheck.core.protocol.canonical import canonical_json, is_canonical
 
 KEY = oprf.derive_key_pair(b"\x07" * 32, b"property tests", Mode.VOPRF)
 

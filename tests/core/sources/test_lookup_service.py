@@ -10,10 +10,10 @@ import pytest
 from exposurecheck.core.crypto import oprf
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import IdentifierType, normalize
-from exposurecheck.core.service import messages
+from exposurecheck.core.protocol import messages
 from exposurecheck.core.sources.base import CancelToken
-from exposurecheck.core.sources.service import ServiceSource, candidate_lines
-from exposurecheck.core.sources.service_state import SequenceStore
+from exposurecheck.core.sources.lookup_service import ServiceSource, candidate_lines
+from exposurecheck.core.sources.lookup_service_state import SequenceStore
 from tests.server.service.site_helpers import Keys, build, make_keys, planted_identifiers
 from tests.support.loopback import Reply, loopback_server
 

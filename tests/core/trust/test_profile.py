@@ -9,9 +9,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from exposurecheck.core import profile as prof
 from exposurecheck.core.errors import UserError
-from exposurecheck.core.publisher_keys import fingerprint
+from exposurecheck.core.trust import profile as prof
+from exposurecheck.core.trust.publisher_keys import fingerprint
 from exposurecheck.resources import resource_path
 
 

@@ -9,8 +9,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from exposurecheck.core import publisher_keys as pk
 from exposurecheck.core.errors import UserError
+from exposurecheck.core.trust import publisher_keys as pk
 
 
 def _raw_key() -> bytes:

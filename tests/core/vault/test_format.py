@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exposurecheck.core.vault_format import (
+from exposurecheck.core.vault.format import (
     MAGIC,
     PAD_TO,
     Damaged,

@@ -15,10 +15,10 @@ import pytest
 from exposurecheck.core import atomic, paths
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import IdentifierType, normalize
-from exposurecheck.core.keystore import SERVICE, KeyringKeyStore, KeystoreUnavailable
 from exposurecheck.core.report import Exposure, Report, SentRecord, SourceState, SourceStatus
-from exposurecheck.core.vault import Vault, vault_path
-from exposurecheck.core.vault_format import MAGIC, KeySource, parse_header
+from exposurecheck.core.vault.format import MAGIC, KeySource, parse_header
+from exposurecheck.core.vault.keystore import SERVICE, KeyringKeyStore, KeystoreUnavailable
+from exposurecheck.core.vault.store import Vault, vault_path
 from tests.support.secret_service import ForgetfulKeyring, LockedKeyring, RefusingKeyring, real_keystore
 
 CANARY_EMAIL = "vault.canary.7731@example.org"
@@ -342,7 +342,7 @@ def test_keyring_username_follows_the_data_folder(tmp_path: Path, monkeypatch: p
 
 def test_decoded_body_is_json_inside(keystore: KeyringKeyStore) -> None:
     # The blob decrypts to the documented JSON body (guards against a silent format drift).
-    from exposurecheck.core.vault_format import open_sealed
+    from exposurecheck.core.vault.format import open_sealed
 
     Vault.open(keystore=keystore).save_check(_report())
     key = keystore.get_key()

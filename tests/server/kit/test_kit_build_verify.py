@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from exposurecheck.core import kit
 from exposurecheck.core.errors import UserError
-from exposurecheck.core.profile import ProfileBody, sign_profile
-from exposurecheck.core.publisher_keys import fingerprint, read_public_key
+from exposurecheck.core.trust import kit
+from exposurecheck.core.trust.profile import ProfileBody, sign_profile
+from exposurecheck.core.trust.publisher_keys import fingerprint, read_public_key
 from exposurecheck_server.keys import load_signing_key, write_signing_key
 from tests.conftest import REPO, run_cli
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from exposurecheck.core import kit
-from exposurecheck.core.kit_startup import RECORD_NAME, check_started_kit
-from exposurecheck.core.profile import ProfileBody, sign_profile
-from exposurecheck.core.publisher_keys import read_public_key
+from exposurecheck.core.trust import kit
+from exposurecheck.core.trust.kit_startup import RECORD_NAME, check_started_kit
+from exposurecheck.core.trust.profile import ProfileBody, sign_profile
+from exposurecheck.core.trust.publisher_keys import read_public_key
 from exposurecheck_server.keys import load_signing_key, write_signing_key
 from exposurecheck_server.kit.builder import build_kit
 

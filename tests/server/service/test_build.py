@@ -11,9 +11,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from exposurecheck.core.crypto import oprf
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import IdentifierType, encode, normalize
-from exposurecheck.core.service import bucket as buckets
-from exposurecheck.core.service import merkle
-from exposurecheck.core.service.manifest import open_envelope
+from exposurecheck.core.protocol import bucket as buckets
+from exposurecheck.core.protocol import merkle
+from exposurecheck.core.protocol.manifest import open_envelope
 from exposurecheck_server.service.build import BuildSettings, build_site, choose_prefix_bits
 from exposurecheck_server.service.evaluate import evaluate_all, evaluate_chunk
 from tests.server.service.site_helpers import breach_ids, catalog_json

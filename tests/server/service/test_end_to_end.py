@@ -13,11 +13,11 @@ import pytest
 from exposurecheck.core.crypto import oprf, sodium
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import encode, mask, normalize
-from exposurecheck.core.service import bucket as buckets
-from exposurecheck.core.service import messages
+from exposurecheck.core.protocol import bucket as buckets
+from exposurecheck.core.protocol import messages
 from exposurecheck.core.sources.base import CancelToken
-from exposurecheck.core.sources.service import ServiceSource
-from exposurecheck.core.sources.service_state import SequenceStore
+from exposurecheck.core.sources.lookup_service import ServiceSource
+from exposurecheck.core.sources.lookup_service_state import SequenceStore
 from exposurecheck_server.service.server import ServiceServer, make_config
 from exposurecheck_server.service.site import read_site_manifest
 from tests.conftest import REPO, run_cli

@@ -17,8 +17,8 @@ import pytest
 
 from exposurecheck.core.identifiers import encode, normalize
 from exposurecheck.core.sources.base import CancelToken
-from exposurecheck.core.sources.service import ServiceSource
-from exposurecheck.core.sources.service_state import SequenceStore
+from exposurecheck.core.sources.lookup_service import ServiceSource
+from exposurecheck.core.sources.lookup_service_state import SequenceStore
 from tests.server.service.site_helpers import NOT_PLANTED, PLANTED, Keys, build, make_keys, serve_process
 
 

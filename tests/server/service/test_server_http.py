@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from exposurecheck.core.crypto import sodium
-from exposurecheck.core.service import messages
+from exposurecheck.core.protocol import messages
 from exposurecheck_server.service.ratelimit import RateLimiter
 from exposurecheck_server.service.server import ServiceServer, make_config
 from tests.conftest import run_cli

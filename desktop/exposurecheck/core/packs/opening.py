@@ -22,7 +22,7 @@ from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.core.packs import format as fmt
 from exposurecheck.core.packs.reader import PackInfo, PackReader, Shard
-from exposurecheck.core.publisher_keys import fingerprint
+from exposurecheck.core.trust.publisher_keys import fingerprint
 
 # Bodies up to this size are authenticated in full when opened (~1 GB/s SHA-256 here: 32 MiB costs ~30 ms), so
 # a changed byte anywhere refuses the pack before any answer. Bigger bodies are authenticated chunk by chunk as
@@ -144,7 +144,7 @@ def _parse_head(path: Path, data: mmap.mmap, size: int) -> _Head:
 
 
 def _trust(key: bytes, extra_keys: Sequence[bytes]) -> str | None:
-    from exposurecheck.core import publisher_keys
+    from exposurecheck.core.trust import publisher_keys
 
     if key in publisher_keys.pinned_keys():
         return "pinned"

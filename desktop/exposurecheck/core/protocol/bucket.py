@@ -18,9 +18,9 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from exposurecheck.core.service import merkle
-from exposurecheck.core.service.errors import ProtocolError
-from exposurecheck.core.service.manifest import Epoch
+from exposurecheck.core.protocol import merkle
+from exposurecheck.core.protocol.errors import ProtocolError
+from exposurecheck.core.protocol.manifest import Epoch
 
 MAGIC = b"ECBK"
 VERSION = 1

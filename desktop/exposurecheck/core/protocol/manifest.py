@@ -20,8 +20,8 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from exposurecheck.core.service.canonical import canonical_json, is_canonical
-from exposurecheck.core.service.errors import ProtocolError
+from exposurecheck.core.protocol.canonical import canonical_json, is_canonical
+from exposurecheck.core.protocol.errors import ProtocolError
 
 ENVELOPE_FORMAT = "exposurecheck.manifest-envelope"
 MANIFEST_FORMAT = "exposurecheck.manifest"

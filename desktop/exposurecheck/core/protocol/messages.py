@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from exposurecheck.core.crypto.dleq import PROOF_BYTES
 from exposurecheck.core.crypto.sodium import POINT_BYTES
-from exposurecheck.core.service.errors import ProtocolError
-from exposurecheck.core.service.manifest import MAX_BATCH
+from exposurecheck.core.protocol.errors import ProtocolError
+from exposurecheck.core.protocol.manifest import MAX_BATCH
 
 REQUEST_MAGIC = b"ECEV"
 RESPONSE_MAGIC = b"ECER"

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from exposurecheck.core.errors import UserError
 
 if TYPE_CHECKING:  # the sources package pulls in the identifier normalizers: imported when a check starts
-    from exposurecheck.core.profile import Profile
     from exposurecheck.core.sources.base import Source
+    from exposurecheck.core.trust.profile import Profile
 
 SourceFactory = Callable[[bool], Sequence["Source | UserError"]]
 """`factory(training) -> sources`; injected so tests can use a loopback server or a slow source. A spec that could

@@ -23,14 +23,14 @@ from exposurecheck.core.crypto.group import Mode
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.http import fetch, looks_like_html, make_session
 from exposurecheck.core.identifiers import Identifier, IdentifierType, encode, mask
-from exposurecheck.core.publisher_keys import read_public_key
+from exposurecheck.core.protocol import bucket as buckets
+from exposurecheck.core.protocol import messages
+from exposurecheck.core.protocol.errors import ProtocolError
+from exposurecheck.core.protocol.manifest import Epoch, Manifest, check_fresh, open_envelope
 from exposurecheck.core.report import Exposure, SentLine, SentRecord, SourceResult, sent_line
-from exposurecheck.core.service import bucket as buckets
-from exposurecheck.core.service import messages
-from exposurecheck.core.service.errors import ProtocolError
-from exposurecheck.core.service.manifest import Epoch, Manifest, check_fresh, open_envelope
 from exposurecheck.core.sources.base import CancelToken, ProgressCallback, Source
-from exposurecheck.core.sources.service_state import SequenceStore
+from exposurecheck.core.sources.lookup_service_state import SequenceStore
+from exposurecheck.core.trust.publisher_keys import read_public_key
 from exposurecheck.resources import resource_path
 
 MANIFEST_PATH = "v1/manifest.json"

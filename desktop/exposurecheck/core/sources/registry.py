@@ -43,17 +43,17 @@ def build_source(spec: str, context: SourceContext | None = None) -> Source:
     if name == "pack":
         if not arg:
             raise UserError("source.needs_argument", name=name, example="pack=/media/usb/packs/ngo.ecpack")
-        from exposurecheck.core.packs.source import PackSource
+        from exposurecheck.core.sources.pack import PackSource
 
         return PackSource(Path(arg), trusted_keys=context.trusted_keys)
     if name == "demo":
-        from exposurecheck.core.packs.source import demo_pack_source
+        from exposurecheck.core.sources.pack import demo_pack_source
 
         return demo_pack_source()
     if name == "service":
         if not arg:
             raise UserError("source.needs_argument", name=name, example="service=https://lookup.example.org")
-        from exposurecheck.core.sources.service import ServiceSource
+        from exposurecheck.core.sources.lookup_service import ServiceSource
 
         return ServiceSource(arg, trusted_keys=context.trusted_keys)
     raise UserError("source.unknown", name=name)

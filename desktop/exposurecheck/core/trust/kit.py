@@ -38,7 +38,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from exposurecheck.core.errors import UserError
-from exposurecheck.core.publisher_keys import fingerprint
+from exposurecheck.core.trust.publisher_keys import fingerprint
 
 SUMS_NAME = "SHA256SUMS"
 SIGNATURE_NAME = "SHA256SUMS.sig"
@@ -300,7 +300,7 @@ def read_manifest(root: Path) -> dict[str, Any]:
 def default_trusted_keys(extra: Iterable[bytes] = ()) -> tuple[bytes, ...]:
     """The keys a kit may be signed by on this computer: those shipped with the app (not the demo keys, which
     never vouch for real data), those added with `trust add`, and `extra` (e.g. from `--trust FILE.pub`)."""
-    from exposurecheck.core.publisher_keys import pinned_keys, trusted_keys
+    from exposurecheck.core.trust.publisher_keys import pinned_keys, trusted_keys
 
     keys = dict.fromkeys((*pinned_keys(), *trusted_keys(), *extra))
     return tuple(keys)

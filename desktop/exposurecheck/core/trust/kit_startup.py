@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from exposurecheck.core import kit, paths
+from exposurecheck.core import paths
 from exposurecheck.core.atomic import write_private_atomic
 from exposurecheck.core.errors import UserError
+from exposurecheck.core.trust import kit
 
 RECORD_NAME = "kit-verified.json"
 _RECORD_FORMAT = "exposurecheck.kit-verified"

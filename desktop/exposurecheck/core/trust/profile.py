@@ -37,7 +37,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from exposurecheck.core.catalog import plain_text
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import normalize_lang
-from exposurecheck.core.service.canonical import canonical_json
+from exposurecheck.core.protocol.canonical import canonical_json
 
 FORMAT_NAME = "exposurecheck.profile"
 FORMAT_VERSION = 1
@@ -123,7 +123,7 @@ class Profile(ProfileBody):
 
 def key_fingerprint(public_key: bytes) -> str:
     """Fingerprint of a raw Ed25519 public key, shared with publisher keys so staff see one format everywhere."""
-    from exposurecheck.core.publisher_keys import fingerprint
+    from exposurecheck.core.trust.publisher_keys import fingerprint
 
     return fingerprint(public_key)
 

@@ -42,14 +42,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from exposurecheck.core import paths, vault_codec
+from exposurecheck.core import paths
 from exposurecheck.core.atomic import remove_stale_temp_files, set_aside, write_private_atomic
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import tr
 from exposurecheck.core.identifiers import Identifier, IdentifierType
-from exposurecheck.core.keystore import KeyringKeyStore, KeystoreUnavailable
 from exposurecheck.core.report import Report
-from exposurecheck.core.vault_format import (
+from exposurecheck.core.vault import codec as vault_codec
+from exposurecheck.core.vault.format import (
     Damaged,
     FormatError,
     Header,
@@ -61,6 +61,7 @@ from exposurecheck.core.vault_format import (
     parse_header,
     seal,
 )
+from exposurecheck.core.vault.keystore import KeyringKeyStore, KeystoreUnavailable
 
 __all__ = [
     "KeystoreUnavailable",

@@ -1,0 +1,1 @@
+"""Who the app trusts: publisher keys, signed NGO profiles, and the signatures of USB kits."""
