@@ -6,10 +6,15 @@ import json
 import re
 import string
 
-from exposurecheck.core.i18n import LANGUAGES, normalize_lang, tr
+import pytest
+
+from exposurecheck.core.i18n import LANGUAGES, PLURAL_FORMS, catalog, normalize_lang, plural_key, tr
 from exposurecheck.resources import resource_path
 
 PLACEHOLDER = re.compile(r"{(\w+)}")
+# After a Chinese character (or full-width punctuation), Chinese uses full-width ，；：？！ — never ASCII ,;:?!.
+# Latin text inside a Chinese message keeps its own punctuation ("https://", "Ctrl+C:").
+ASCII_PUNCT_IN_CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]\s*[,;:?!]")
 
 
 def _areas() -> dict[str, dict[str, dict[str, str]]]:
@@ -20,19 +25,64 @@ def _areas() -> dict[str, dict[str, dict[str, str]]]:
     return areas
 
 
+def _general_keys(messages: dict[str, str]) -> set[str]:
+    return {k for k in messages if plural_key(k) is None}
+
+
 def test_every_area_has_both_languages_with_the_same_keys() -> None:
     areas = _areas()
     assert "core" in areas and "identifier" in areas
     for area, langs in areas.items():
         assert set(langs) == set(LANGUAGES), area
-        assert set(langs["en"]) == set(langs["zh_CN"]), area
+        assert _general_keys(langs["en"]) == _general_keys(langs["zh_CN"]), area
+
+
+def test_plural_forms_belong_to_a_message_and_only_where_the_language_has_them() -> None:
+    for area, langs in _areas().items():
+        for lang, messages in langs.items():
+            for key, text in messages.items():
+                base = plural_key(key)
+                if base is None:
+                    continue
+                assert key.rsplit(".", 1)[1] in PLURAL_FORMS[lang], f"{area}:{key} ({lang})"
+                assert base in messages, f"{area}:{key} has no general form"
+                # A form may spell the number out ("1 leak"), but it never needs a placeholder the general form lacks.
+                assert set(PLACEHOLDER.findall(text)) <= set(PLACEHOLDER.findall(messages[base])), f"{area}:{key}"
+                assert "count" in PLACEHOLDER.findall(messages[base]), f"{area}:{base} is counted without {{count}}"
 
 
 def test_placeholders_match_between_languages() -> None:
     for area, langs in _areas().items():
-        for key, text in langs["en"].items():
+        for key in _general_keys(langs["en"]):
+            text = langs["en"][key]
             assert set(PLACEHOLDER.findall(text)) == set(PLACEHOLDER.findall(langs["zh_CN"][key])), f"{area}:{key}"
             list(string.Formatter().parse(text))  # raises on a malformed template
+
+
+def test_no_english_message_guesses_a_plural_with_brackets() -> None:
+    # "leak(s)" reads badly in both numbers; counted messages use plural forms instead (see core/i18n.py).
+    for area, langs in _areas().items():
+        for key, text in langs["en"].items():
+            assert not re.search(r"\w\((?:s|es)\)", text), f"{area}:{key}: {text}"
+
+
+def test_chinese_messages_use_full_width_punctuation() -> None:
+    for area, langs in _areas().items():
+        for key, text in langs["zh_CN"].items():
+            assert not ASCII_PUNCT_IN_CHINESE.search(text), f"{area}:{key}: {text}"
+
+
+def test_chinese_messages_address_the_reader_as_ni() -> None:
+    for area, langs in _areas().items():
+        for key, text in langs["zh_CN"].items():
+            assert "您" not in text, f"{area}:{key}"
+
+
+def test_full_width_check_catches_ascii_punctuation() -> None:
+    for bad in ("请重试,或者换一个网络", "是否继续?", "注意:PIN码", "完成!"):
+        assert ASCII_PUNCT_IN_CHINESE.search(bad), bad
+    for good in ("请重试，或者换一个网络", "网址 https://example.org/a?b=1", "编号 P-03", "Ctrl+C: 停止"):
+        assert not ASCII_PUNCT_IN_CHINESE.search(good), good
 
 
 def test_no_message_is_empty_and_chinese_is_chinese() -> None:
@@ -56,8 +106,43 @@ def test_lookup_fills_placeholders_and_falls_back() -> None:
     assert tr("no.such.key", "zh_CN") == "no.such.key"
 
 
+@pytest.mark.parametrize(
+    ("count", "en", "zh"),
+    [
+        (1, "About 1 minute", "大约需要1分钟"),
+        (2, "About 2 minutes", "大约需要2分钟"),
+        (0, "About 0 minutes", "大约需要0分钟"),
+    ],
+)
+def test_count_picks_the_plural_form(count: int, en: str, zh: str) -> None:
+    assert tr("advice.label.time_needed", "en", count=count) == en
+    assert tr("advice.label.time_needed", "zh_CN", count=count) == zh
+
+
+def test_plural_lookup_falls_back_sensibly() -> None:
+    # A message without plural forms ignores count for the choice; True is not a count; a missing key shows itself.
+    assert tr("http.status", "en", status=5, count=1) == tr("http.status", "en", status=5)
+    assert tr("advice.label.time_needed", "en", count=True) == "About True minutes"
+    assert tr("no.such.key", "en", count=1) == "no.such.key"
+    assert plural_key("advice.summary.todo.one") == "advice.summary.todo"
+    assert plural_key("advice.summary.todo.none") is None
+    assert "advice.label.time_needed.one" in catalog("en")
+    assert "advice.label.time_needed.one" not in catalog("zh_CN")
+
+
 def test_locale_names_map_to_supported_languages() -> None:
     assert normalize_lang("zh-CN") == "zh_CN"
     assert normalize_lang("zh_CN.UTF-8") == "zh_CN"
     assert normalize_lang("en_GB.UTF-8") == "en"
     assert normalize_lang(None) == "en"
+
+
+def test_source_labels_are_translated_and_unknown_names_stay_visible() -> None:
+    from exposurecheck.core.i18n import source_label
+
+    assert source_label("demo", "en") == tr("source.demo", "en")
+    assert source_label("demo", "zh_CN") == tr("source.demo", "zh_CN") != "demo"
+    assert source_label("pack=/media/usb/shanghai.ecpack", "zh_CN") == tr("source.pack", "zh_CN")
+    assert source_label("service=https://lookup.example.org", "en") == tr("source.service", "en")
+    assert source_label("someone-elses-source", "zh_CN") == "someone-elses-source"
+    assert source_label("unknown", "en") == "unknown"  # an error message under "source." is not a name

@@ -22,9 +22,10 @@ from exposurecheck.cli.output import print_error, print_json, safe_text
 from exposurecheck.cli.vault_options import add_save_arguments, save_after_check
 from exposurecheck.core.advice import advice_json, plan_for_report
 from exposurecheck.core.advice.model import Plan
+from exposurecheck.core.advice.plan import join_words
 from exposurecheck.core.check import catalog_for, check
 from exposurecheck.core.errors import UserError
-from exposurecheck.core.i18n import tr
+from exposurecheck.core.i18n import source_label, tr
 from exposurecheck.core.identifiers import Identifier, IdentifierType, InvalidIdentifier, normalize
 from exposurecheck.core.identifiers.phone import DEFAULT_REGION
 from exposurecheck.core.report import Report, SourceState
@@ -178,21 +179,22 @@ def _print_text(report: Report, plan: Plan, lang: str) -> None:
             lines.append(tr("cli.exposed_password", lang, count=exposure.count))
         else:
             lines.append(
-                ("[DEMO] " if exposure.demo else "")
+                (tr("cli.demo_tag", lang) + " " if exposure.demo else "")
                 + tr(
                     "cli.found",
                     lang,
                     type=tr(f"identifier.type.{exposure.type.value}", lang),
                     hint=exposure.hint,
-                    source=exposure.source,
-                    breaches=", ".join(titles.get(b, b) for b in exposure.breaches),
+                    source=source_label(exposure.source, lang),
+                    breaches=join_words([titles.get(b, b) for b in exposure.breaches], lang),
                 )
             )
     if not report.exposures:
         lines.append(tr("cli.not_found", lang))
     for status in report.sources:
         if status.state is SourceState.ERROR:
-            lines.append(tr("cli.source_error", lang, source=status.name, message=status.error_message(lang)))
+            source = source_label(status.name, lang)
+            lines.append(tr("cli.source_error", lang, source=source, message=status.error_message(lang)))
     lines.append("")
     lines.append(plan.summary)
     for group in plan.groups:

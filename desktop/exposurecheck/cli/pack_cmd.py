@@ -107,8 +107,8 @@ def run_verify(args: argparse.Namespace) -> int:
         message = tr(
             "pack.cli.verified",
             args.lang,
-            files=info.shard_count,
-            entries=info.entries,
+            files=tr("pack.cli.verified.files", args.lang, count=info.shard_count),
+            entries=tr("pack.cli.verified.entries", args.lang, count=info.entries),
             fingerprint=info.publisher_fingerprint,
         )
         sys.stdout.write(safe_text(message) + "\n")

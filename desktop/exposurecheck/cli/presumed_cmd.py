@@ -87,7 +87,7 @@ def plan_lines(plan: Plan) -> list[str]:
     for group in plan.groups:
         lines += ["", f"== {group.title} =="]
         for item in group.items:
-            minutes = tr("advice.label.time_needed", lang, minutes=item.time_needed_min)
+            minutes = tr("advice.label.time_needed", lang, count=item.time_needed_min)
             lines.append(f"[{item.code}] {item.title} ({minutes})")
             lines.append(f"    {item.summary}")
             for number, step in enumerate(item.steps, start=1):

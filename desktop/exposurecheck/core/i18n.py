@@ -2,6 +2,11 @@
 
 Messages live in `resources/i18n/<area>.<lang>.json` as flat `{key: text}` objects; every area has one file per
 language with the same keys (a test enforces it). Placeholders use `{name}` and are filled by `str.format`.
+
+Plural forms are data, not string tricks such as "leak(s)". A message that counts something is called with
+`count=n`. The plain key holds the general form, which every count uses unless the language singles it out;
+a language that has a separate form for some counts adds it under a suffixed key (CLDR's category names).
+English adds `key.one` for a count of 1 ("1 leak" / "2 leaks"); Chinese has one form, so it needs nothing more.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from exposurecheck.resources import resource_path
 
 LANGUAGES = ("en", "zh_CN")
 DEFAULT_LANGUAGE = "en"
+# The plural categories each language writes out besides the general form (the plain key).
+PLURAL_FORMS: dict[str, tuple[str, ...]] = {"en": ("one",), "zh_CN": ()}
 
 
 def normalize_lang(lang: str | None) -> str:
@@ -43,14 +50,54 @@ def _read(path: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
+def source_label(name: str, lang: str) -> str:
+    """A person-friendly name for a data source ("demo" → "Demo pack (practice data)" / "演示数据包（练习数据）").
+
+    Source names look like `demo`, `pack=PATH` or `service=URL`; the kind before `=` or `:` picks the label.
+    An unknown kind shows as it is, which is better than hiding where a result came from.
+    """
+    for key in (f"source.{name}", f"source.{name.split(':', 1)[0].split('=', 1)[0]}"):
+        # Messages with placeholders under "source." (source.unknown, …) are errors, not names.
+        if "{" not in catalog(DEFAULT_LANGUAGE).get(key, "{"):
+            return tr(key, lang)
+    return name
+
+
+def plural_category(lang: str, count: int) -> str | None:
+    """The plural category of `count` in `lang` ("one" for 1 in English), or None for the general form."""
+    if normalize_lang(lang) == "en" and count == 1:
+        return "one"
+    return None
+
+
+def plural_key(key: str) -> str | None:
+    """The general key a plural form belongs to (`a.b.one` → `a.b`), or None if `key` is not a plural form."""
+    base, _, suffix = key.rpartition(".")
+    if base and any(suffix in forms for forms in PLURAL_FORMS.values()):
+        return base
+    return None
+
+
+def _message(key: str, lang: str, count: object) -> str | None:
+    # bool is an int in Python, but True is not a count.
+    if isinstance(count, int) and not isinstance(count, bool):
+        category = plural_category(lang, count)
+        if category is not None:
+            form = catalog(lang).get(f"{key}.{category}")
+            if form:
+                return form
+    return catalog(lang).get(key)
+
+
 def tr(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
-    """The message `key` in `lang`, with placeholders filled.
+    """The message `key` in `lang`, with placeholders filled; `count=n` also picks the plural form for n.
 
     A key missing from a language falls back to English, then to the key itself, so a gap shows up as a visible
     key rather than a crash (the both-languages test keeps such gaps out of main).
     """
     lang = normalize_lang(lang)
-    text = catalog(lang).get(key) or catalog(DEFAULT_LANGUAGE).get(key) or key
+    count = params.get("count")
+    text = _message(key, lang, count) or _message(key, DEFAULT_LANGUAGE, count) or key
     if params:
         try:
             return text.format(**params)

@@ -325,7 +325,7 @@ class GuidedView(QWidget):
         self.steps_label.setText(self._steps_text(item))
         self.steps_label.setAccessibleName(t("helpdesk.guided.steps_for", lang, code=item.code))
         self.why_label.setText(t("helpdesk.guided.why", lang, why=item.why))
-        self.time_label.setText(t("helpdesk.guided.time", lang, minutes=item.time_needed_min))
+        self.time_label.setText(t("helpdesk.guided.time", lang, count=item.time_needed_min))
         self.check_label.setText(
             t("helpdesk.guided.done_check", lang, check=item.done_check) if item.done_check else ""
         )

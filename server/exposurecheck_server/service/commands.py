@@ -105,7 +105,8 @@ def run_verify(args: argparse.Namespace) -> int:
             except OSError:
                 raise UserError("service.admin.bucket_missing", epoch=epoch.id) from None
             parse_bucket(data, epoch, prefix)
-    line = tr("service.admin.verified", "en", epochs=len(manifest.epochs), sequence=manifest.sequence)
+    epochs = tr("service.admin.verified.epochs", "en", count=len(manifest.epochs))
+    line = tr("service.admin.verified", "en", epochs=epochs, sequence=manifest.sequence)
     sys.stdout.write(line + "\n")
     return 0
 

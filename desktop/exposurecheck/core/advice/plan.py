@@ -128,15 +128,15 @@ def todo_sentence(groups: Sequence[PlanGroup], lang: str) -> str:
     count = sum(len(g.items) for g in groups if g.when in ("now", "today"))
     if count == 0:
         return tr("advice.summary.todo.none", lang)
-    return tr("advice.summary.todo.one" if count == 1 else "advice.summary.todo.many", lang, count=count)
+    return tr("advice.summary.todo", lang, count=count)
 
 
 def found_sentence(kinds: Iterable[str], leak_count: int, lang: str) -> str:
     """ "Your phone number and ID number were in 2 leaks." """
     words, named = item_words(kinds, lang)
+    # The subject's number ("was" / "were") follows how many things are named; the leak count picks its own form.
     item_form = "one_item" if named == 1 else "many_items"
-    leak_form = "one_leak" if leak_count == 1 else "many_leaks"
-    return tr(f"advice.summary.found.{item_form}.{leak_form}", lang, items=words, count=leak_count)
+    return tr(f"advice.summary.found.{item_form}", lang, items=words, count=leak_count)
 
 
 def seen_sentence(kinds: Iterable[str], lang: str) -> str:

@@ -67,7 +67,8 @@ class SavedChecksPage(Page):
         self.list.clear()
         for check in self.checks:
             text = t("gui.saved.item", lang, when=check.saved_at.replace("T", " ").rstrip("Z"),
-                     found=check.exposure_count, done=check.done_count, id=check.id)
+                     findings=t("gui.saved.findings", lang, count=check.exposure_count),
+                     steps=t("gui.saved.steps_done", lang, count=check.done_count), id=check.id)
             self.list.addItem(QListWidgetItem(text))
         if self.checks:
             self.list.setCurrentRow(max(0, row))
