@@ -11,17 +11,15 @@ Data-class keys are HIBP's class names ("Phone numbers") plus China-specific `cn
 
 from __future__ import annotations
 
-import html
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from html.parser import HTMLParser
 from types import MappingProxyType
 from typing import Any
 
+from exposurecheck.core import untrusted_text
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import normalize_lang
 from exposurecheck.resources import resource_path
@@ -41,11 +39,6 @@ _MAX_BREACHES = 100_000
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-# Anything tag-shaped that survives entity decoding (e.g. "&lt;b&gt;") is removed as well, and then any "<" that
-# could still open a tag (an unclosed "<b" or "<?") is dropped: whatever renders this text, no markup survives.
-_TAG_RE = re.compile(r"</?[A-Za-z!?][^<>]*>")
-_TAG_OPEN_RE = re.compile(r"<(?=\s*/?\s*[A-Za-z!?])")
-_SPACE_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u3000]+")
 
 
 @dataclass(frozen=True)
@@ -108,54 +101,15 @@ class Catalog(Mapping[str, Breach]):
 # --- plain text from untrusted input -------------------------------------------------------------------------
 
 
-class _TextExtractor(HTMLParser):
-    """Collects the text content of an HTML fragment, dropping tags and anything inside script/style."""
-
-    _SKIP = frozenset({"script", "style", "template"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
-            self._skipping += 1
-        elif tag in ("br", "p", "li", "div"):
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP and self._skipping:
-            self._skipping -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
-
-
 def plain_text(untrusted: object, limit: int = _MAX_DESCRIPTION) -> str:
-    """Untrusted text or HTML → one line of plain text: no tags, no control characters, at most `limit` chars."""
-    if not isinstance(untrusted, str):
-        return ""
-    parser = _TextExtractor()
-    parser.feed(untrusted)
-    parser.close()
-    text = html.unescape("".join(parser.parts))
-    text = _TAG_RE.sub("", text)
-    text = _clean_line(text, limit)
-    # Removing one "<" can bring the next one up against a letter ("<<b"), so repeat until nothing changes.
-    while _TAG_OPEN_RE.search(text):
-        text = _TAG_OPEN_RE.sub("", text)
-    return text
+    """Untrusted text or HTML → one line of plain text: no tags, no control characters, at most `limit` chars.
+
+    Linear in the input, which is capped before it is read (see core/untrusted_text.py)."""
+    return untrusted_text.plain_text(untrusted, limit)
 
 
 def _clean_line(text: str, limit: int) -> str:
-    # Control and format characters (Cc, Cf: e.g. bidi overrides, zero-width joiners) can disguise text on screen.
-    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text)
-    text = _SPACE_RE.sub(" ", text).strip()
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return text
+    return untrusted_text.clean_line(text, limit)
 
 
 def _clean_url(value: object) -> str | None:

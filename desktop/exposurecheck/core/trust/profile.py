@@ -38,6 +38,7 @@ from exposurecheck.core.catalog import plain_text
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import normalize_lang
 from exposurecheck.core.protocol.canonical import canonical_json
+from exposurecheck.core.untrusted_text import raw_cap
 
 FORMAT_NAME = "exposurecheck.profile"
 FORMAT_VERSION = 1
@@ -213,16 +214,16 @@ def _body_from_json(raw: Mapping[str, Any]) -> ProfileBody:
     names = raw.get("name")
     if not isinstance(names, dict):
         raise UserError("helpdesk.profile.invalid")
-    name_en = plain_text(names.get("en"), _MAX_NAME)
-    name_zh = plain_text(names.get("zh_CN"), _MAX_NAME)
+    name_en = _text(names.get("en"), _MAX_NAME)
+    name_zh = _text(names.get("zh_CN"), _MAX_NAME)
     if not (name_en or name_zh):
         raise UserError("helpdesk.profile.invalid")
     return ProfileBody(
         name_en=name_en,
         name_zh=name_zh,
-        hotline=plain_text(raw.get("hotline"), _MAX_FIELD),
+        hotline=_text(raw.get("hotline"), _MAX_FIELD),
         website=_clean_website(raw.get("website")),
-        email=plain_text(raw.get("email"), _MAX_FIELD),
+        email=_text(raw.get("email"), _MAX_FIELD),
         advice=_advice(raw.get("advice", [])),
         trusted_keys=_keys(raw.get("trusted_keys", [])),
         offline_only=raw.get("offline_only") is True,
@@ -230,8 +231,16 @@ def _body_from_json(raw: Mapping[str, Any]) -> ProfileBody:
     )
 
 
+def _text(value: object, limit: int) -> str:
+    """A field as plain text; a field far longer than its limit could ever need refuses the profile before any
+    cleaning (the whole file is capped at `_MAX_FILE` before it is parsed)."""
+    if isinstance(value, str) and len(value) > raw_cap(limit):
+        raise UserError("helpdesk.profile.invalid")
+    return plain_text(value, limit)
+
+
 def _clean_website(value: object) -> str:
-    text = plain_text(value, _MAX_FIELD)
+    text = _text(value, _MAX_FIELD)
     if not text:
         return ""
     # Only web addresses: a profile must not be able to put e.g. a file: or javascript: link on a results screen.
@@ -268,7 +277,7 @@ def _keys(value: object) -> tuple[bytes, ...]:
 def _sources(value: object) -> tuple[str, ...]:
     if not isinstance(value, list) or len(value) > _MAX_SOURCES:
         raise UserError("helpdesk.profile.invalid")
-    specs = tuple(plain_text(spec, _MAX_FIELD) for spec in value)
+    specs = tuple(_text(spec, _MAX_FIELD) for spec in value)
     if not all(specs):
         raise UserError("helpdesk.profile.invalid")
     return specs
