@@ -88,3 +88,62 @@ def test_invalid_blinded_element_is_refused_by_the_server() -> None:
     key = oprf.generate_key_pair()
     with pytest.raises(oprf.OprfError):
         oprf.blind_evaluate_verifiable(key, [b"\xff" * 32])
+
+
+def _with_bit_255(point: bytes) -> bytes:
+    return point[:31] + bytes([point[31] | 0x80])
+
+
+def test_non_canonical_encodings_are_refused_whatever_the_library_version() -> None:
+    # RFC 9496 section 4.3.1: the value must be below p = 2^255 - 19 and even. libsodium 1.0.18 (Debian 12) masks
+    # bit 255 and would decode the first of these to the same point as the canonical encoding.
+    point = sodium.point_from_hash(os.urandom(64))
+    prime = 2**255 - 19
+    not_canonical = [
+        _with_bit_255(point),  # bit 255 set: s >= 2^255
+        (prime + 1).to_bytes(32, "little"),  # s >= p without bit 255 (even, so only step 1 refuses it)
+        (3).to_bytes(32, "little"),  # odd: "negative" in RFC 9496 terms
+    ]
+    scalar = sodium.scalar_random()
+    for encoding in not_canonical:
+        assert not sodium.is_canonical_encoding(encoding)
+        assert not sodium.is_valid_point(encoding)
+        with pytest.raises(sodium.InvalidPoint):
+            sodium.scalarmult(scalar, encoding)
+        with pytest.raises(sodium.InvalidPoint):
+            sodium.point_add(point, encoding)
+    assert sodium.is_canonical_encoding(point)
+    assert sodium.is_canonical_encoding(GENERATOR)
+
+
+def test_non_canonical_points_are_refused_by_the_oprf_on_both_sides() -> None:
+    key = oprf.generate_key_pair()
+    inputs = [b"\x01+8613800138000"]
+    blinded = oprf.blind(inputs, Mode.VOPRF)
+    with pytest.raises(oprf.OprfError):  # the server's side
+        oprf.blind_evaluate_verifiable(key, [_with_bit_255(blinded[0].element)])
+    evaluated, proof = oprf.blind_evaluate_verifiable(key, [blinded[0].element])
+    with pytest.raises(oprf.OprfError):  # the client's side: an answer in a second encoding of the right point
+        oprf.finalize_verifiable(inputs, blinded, [_with_bit_255(evaluated[0])], proof, key.public)
+
+
+@pytest.mark.parametrize(
+    ("function", "arguments"),
+    [
+        (sodium.point_from_hash, (bytes(63),)),
+        (sodium.point_add, (GENERATOR, GENERATOR[:31])),
+        (sodium.point_add, (GENERATOR[:31], GENERATOR)),
+        (sodium.scalarmult, (bytes(31), GENERATOR)),
+        (sodium.scalarmult, (bytes(32), GENERATOR + b"\x00")),
+        (sodium.scalarmult_base, (bytes(31),)),
+        (sodium.scalar_reduce, (bytes(32),)),
+        (sodium.scalar_invert, (bytes(33),)),
+        (sodium.scalar_add, (bytes(32), bytes(31))),
+        (sodium.scalar_sub, (bytes(31), bytes(32))),
+        (sodium.scalar_mul, (bytes(32), b"")),
+        (sodium.scalar_mul, ("x" * 32, bytes(32))),
+    ],
+)
+def test_every_binding_function_checks_lengths_before_libsodium(function: object, arguments: tuple) -> None:
+    with pytest.raises(ValueError, match="must be"):
+        function(*arguments)  # type: ignore[operator]

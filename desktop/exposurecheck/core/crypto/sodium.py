@@ -7,7 +7,10 @@ project folder, and only then the system. `library_path()` says which file was l
 assert it is the bundled one.
 
 All functions take and return `bytes`. Points are 32-byte canonical ristretto255 encodings, scalars 32-byte
-little-endian integers reduced modulo the group order.
+little-endian integers reduced modulo the group order. Every function checks the length of every argument before
+libsodium sees it (a short buffer would be read past its end), and every point from outside passes the project's own
+canonical-encoding check first (RFC 9496 section 4.3.1, steps 1-2): libsodium 1.0.18, the version Debian 12 ships,
+ignores bit 255, so without it two different byte strings would decode to one point.
 """
 
 from __future__ import annotations
@@ -176,8 +179,29 @@ def _lib() -> ctypes.CDLL:
 
 
 def _check_len(value: bytes, size: int, what: str) -> None:
-    if len(value) != size:
-        raise ValueError(f"{what} must be {size} bytes, got {len(value)}")
+    if not isinstance(value, bytes) or len(value) != size:
+        raise ValueError(f"{what} must be {size} bytes")
+
+
+# The field prime of Curve25519 / ristretto255: 2^255 - 19.
+_FIELD_PRIME = 2**255 - 19
+
+
+def is_canonical_encoding(point: bytes) -> bool:
+    """RFC 9496 section 4.3.1, steps 1-2: 32 bytes whose little-endian value `s` is below p and not negative (even).
+
+    `s >= p` covers bit 255 set and the 19 field elements with a second encoding. Checked here whatever the
+    library version, so conformance never depends on which libsodium the host has.
+    """
+    if not isinstance(point, bytes) or len(point) != POINT_BYTES:
+        return False
+    return point[0] & 1 == 0 and int.from_bytes(point, "little") < _FIELD_PRIME
+
+
+def _check_point(point: bytes, what: str = "point") -> None:
+    _check_len(point, POINT_BYTES, what)
+    if not is_canonical_encoding(point):
+        raise InvalidPoint("not a canonical ristretto255 encoding")
 
 
 def point_from_hash(uniform: bytes) -> bytes:
@@ -190,12 +214,14 @@ def point_from_hash(uniform: bytes) -> bytes:
 
 def is_valid_point(point: bytes) -> bool:
     """True for a canonical encoding of a non-identity point."""
-    if len(point) != POINT_BYTES or point == IDENTITY:
+    if not is_canonical_encoding(point) or point == IDENTITY:
         return False
     return _lib().crypto_core_ristretto255_is_valid_point(point) == 1
 
 
 def point_add(a: bytes, b: bytes) -> bytes:
+    _check_point(a)
+    _check_point(b)
     out = ctypes.create_string_buffer(POINT_BYTES)
     if _lib().crypto_core_ristretto255_add(out, a, b) != 0:
         raise InvalidPoint("not a ristretto255 point")
@@ -205,7 +231,7 @@ def point_add(a: bytes, b: bytes) -> bytes:
 def scalarmult(scalar: bytes, point: bytes) -> bytes:
     """`scalar * point`; raises InvalidPoint for a bad encoding or an identity result."""
     _check_len(scalar, SCALAR_BYTES, "scalar")
-    _check_len(point, POINT_BYTES, "point")
+    _check_point(point)
     out = ctypes.create_string_buffer(POINT_BYTES)
     if _lib().crypto_scalarmult_ristretto255(out, scalar, point) != 0:
         raise InvalidPoint("invalid point or identity result")
@@ -245,18 +271,24 @@ def scalar_invert(scalar: bytes) -> bytes:
 
 
 def scalar_add(a: bytes, b: bytes) -> bytes:
+    _check_len(a, SCALAR_BYTES, "scalar")
+    _check_len(b, SCALAR_BYTES, "scalar")
     out = ctypes.create_string_buffer(SCALAR_BYTES)
     _lib().crypto_core_ristretto255_scalar_add(out, a, b)
     return out.raw
 
 
 def scalar_sub(a: bytes, b: bytes) -> bytes:
+    _check_len(a, SCALAR_BYTES, "scalar")
+    _check_len(b, SCALAR_BYTES, "scalar")
     out = ctypes.create_string_buffer(SCALAR_BYTES)
     _lib().crypto_core_ristretto255_scalar_sub(out, a, b)
     return out.raw
 
 
 def scalar_mul(a: bytes, b: bytes) -> bytes:
+    _check_len(a, SCALAR_BYTES, "scalar")
+    _check_len(b, SCALAR_BYTES, "scalar")
     out = ctypes.create_string_buffer(SCALAR_BYTES)
     _lib().crypto_core_ristretto255_scalar_mul(out, a, b)
     return out.raw
@@ -264,6 +296,6 @@ def scalar_mul(a: bytes, b: bytes) -> bytes:
 
 def is_canonical_scalar(scalar: bytes) -> bool:
     """True when `scalar` is 32 bytes and already reduced (the RFC's DeserializeScalar check)."""
-    if len(scalar) != SCALAR_BYTES:
+    if not isinstance(scalar, bytes) or len(scalar) != SCALAR_BYTES:
         return False
     return scalar_reduce(scalar + bytes(SCALAR_BYTES)) == scalar
