@@ -94,6 +94,9 @@ def catalog_for(sources: Sequence[Source]) -> Catalog:
             carried = source.catalog()
         except UserError:
             carried = None  # a refused pack already shows its error in the source status
+        except Exception as exc:  # a damaged file must not take the whole report down; its source shows the error
+            log.error("source %s: catalog unreadable (%s)", source.name, type(exc).__name__)
+            carried = None
         if carried is not None:
             combined = combined.merge(carried)
     return combined.merge(load_bundled_catalog())

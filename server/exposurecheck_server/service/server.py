@@ -90,20 +90,41 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.dumps({"error": code}).encode()
         self._reply(status, body, "application/json", {"Cache-Control": "no-store", **(extra or {})})
 
+    def _take_body(self, limit: int) -> bytes | None:
+        """Read the request body whole, or decide not to and close the connection after the answer.
+
+        Every request is either read to its end or ends its connection: a body left unread on a keep-alive
+        connection would be parsed as the next request (request desync). A body is left unread when it is larger
+        than `limit`, has no Content-Length or uses chunked transfer encoding (which this server does not speak).
+        """
+        length_header = self.headers.get("Content-Length")
+        if self.headers.get("Transfer-Encoding") is not None or (length_header is None and self.command == "POST"):
+            self.close_connection = True
+            return None
+        if length_header is None:
+            return b""
+        if not length_header.isdigit() or int(length_header) > limit:
+            self.close_connection = True
+            return None
+        length = int(length_header)
+        body = self.rfile.read(length) if length else b""
+        if len(body) != length:  # the client hung up mid-body
+            self.close_connection = True
+            return None
+        return body
+
     def do_POST(self) -> None:
+        body = self._take_body(messages.MAX_REQUEST_BYTES)
         if self.path.split("?", 1)[0] != "/v1/eval":
             self._error(404, "not_found")
             return
-        length_header = self.headers.get("Content-Length", "")
-        if not length_header.isdigit():
-            self._error(411, "length_required")
+        if body is None:
+            length_header = self.headers.get("Content-Length", "")
+            if length_header.isdigit() and self.headers.get("Transfer-Encoding") is None:
+                self._error(413, "too_large")
+            else:
+                self._error(411, "length_required")
             return
-        length = int(length_header)
-        if length > messages.MAX_REQUEST_BYTES:
-            self.close_connection = True  # do not read an oversized body at all
-            self._error(413, "too_large")
-            return
-        body = self.rfile.read(length)
         config = self.config
         # Charged before anything else, malformed requests included: every request costs the same whatever it holds.
         wait = config.limiter.take(self._client(), config.batch_size)
@@ -139,6 +160,7 @@ class _Handler(BaseHTTPRequestHandler):
         return str(self.client_address[0])
 
     def do_GET(self) -> None:
+        self._take_body(0)  # a GET has no body; one that brings one is answered, then its connection closed
         path = self._static_path()
         if path is None:
             self._error(404, "not_found")

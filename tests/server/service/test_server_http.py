@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -123,3 +124,61 @@ def test_serve_on_a_busy_port_is_a_plain_error(server: ServiceServer, tmp_path: 
     assert result.returncode == 2
     assert f"127.0.0.1:{server.port}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _raw_exchange(host: str, port: int, data: bytes) -> bytes:
+    """Send raw bytes on one connection and read until the server closes it or stays quiet for a moment."""
+    import socket
+
+    with socket.create_connection((host, port), timeout=5) as connection:
+        connection.sendall(data)
+        connection.settimeout(1.5)
+        received = b""
+        try:
+            while chunk := connection.recv(65536):
+                received += chunk
+        except TimeoutError:
+            pass
+    return received
+
+
+def _smuggled(body_request: bytes) -> bytes:
+    """A first request whose body is itself a complete request, then an honest second request."""
+    inner = b"GET /v1/nothing-smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
+    return body_request % len(inner) + inner + b"GET /v1/manifest.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        b"POST /v1/unknown HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n",
+        b"GET /v1/manifest.json HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n",
+    ],
+)
+def test_a_body_on_keep_alive_never_becomes_the_next_request(tmp_path: Path, first: bytes) -> None:
+    # The attack (issue 19): the server answered a POST to an unknown path without reading its body, so on a
+    # keep-alive connection the body was parsed as a second request (request desync / smuggling).
+    from tests.server.service.site_helpers import serve_process
+
+    keys = make_keys(tmp_path / "keys")
+    site = build(keys, tmp_path / "site", filler=5)
+    with serve_process(site, keys.oprf_key) as url:
+        host, port = url.removeprefix("http://").split(":")
+        answer = _raw_exchange(host, int(port), _smuggled(first))
+    statuses = re.findall(rb"HTTP/1\.1 (\d{3}) ", answer)
+    # Either the body was read and the honest request answered, or the connection closed after the first answer:
+    # never an answer to the smuggled request (which would be a second 404 before the manifest).
+    assert statuses in ([statuses[0], b"200"], [statuses[0]])
+    assert statuses[0] in (b"404", b"200")
+    if first.startswith(b"POST"):
+        assert statuses == [b"404", b"200"]  # a small body on an unknown path is read and dropped
+        assert b'"format":"exposurecheck.manifest-envelope"' in answer
+
+
+def test_chunked_or_lengthless_posts_are_refused_and_the_connection_closed(server: ServiceServer) -> None:
+    for request_head in (
+        b"POST /v1/eval HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+        b"POST /v1/eval HTTP/1.1\r\nHost: x\r\n\r\n",
+    ):
+        answer = _raw_exchange(server.host, server.port, request_head + b"GET /v1/manifest.json HTTP/1.1\r\n\r\n")
+        assert re.findall(rb"HTTP/1\.1 (\d{3}) ", answer) == [b"411"]

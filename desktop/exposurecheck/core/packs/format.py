@@ -41,6 +41,9 @@ DEFAULT_CHUNK_SIZE = 64 * 1024
 FAT32_MAX_FILE = 4 * 1024**3 - 1  # FAT32 stores file sizes in 32 bits
 MAX_META = 1 << 20
 MAX_CATALOG = 32 << 20
+# Chunk hashes are read into memory before the signature is checked, so their count is bounded too: 2^21 hashes
+# (64 MiB) cover 128 GiB of body at the default chunk size, far beyond any pack a stick can hold.
+MAX_CHUNKS = 1 << 21
 MAX_BREACHES = 1 << 16  # breach indexes are u16
 MIN_PREFIX_BITS, MAX_PREFIX_BITS = 0, 24
 MIN_CHUNK_SIZE, MAX_CHUNK_SIZE = 64, 1 << 24

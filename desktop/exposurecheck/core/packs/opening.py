@@ -120,7 +120,7 @@ def _parse_head(path: Path, data: mmap.mmap, size: int) -> _Head:
     if size < fmt.VARIABLE_START:
         raise UserError("pack.error.truncated", file=name)
     key, signature, meta_len, catalog_len, chunk_count = fmt.FIXED_HEAD.unpack_from(data, fmt.HEAD_START)
-    if meta_len > fmt.MAX_META or catalog_len > fmt.MAX_CATALOG or chunk_count > size:
+    if meta_len > fmt.MAX_META or catalog_len > fmt.MAX_CATALOG or chunk_count > min(size, fmt.MAX_CHUNKS):
         raise UserError("pack.error.damaged_file", file=name)
     head_end = fmt.head_length(meta_len, catalog_len, chunk_count)
     if size < head_end + preamble.body_length:

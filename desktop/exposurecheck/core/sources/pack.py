@@ -95,7 +95,9 @@ def _peek_demo(path: Path) -> bool:
             if meta_len > fmt.MAX_META:
                 return False
             meta = json.loads(handle.read(meta_len))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
+        # RecursionError: deeply nested JSON in an unsigned head. Before the signature is checked, nothing in the
+        # file may raise anything but a plain answer, or one bad file on a stick would stop every source.
         return False
     return isinstance(meta, dict) and meta.get("demo") is True
 
