@@ -630,7 +630,7 @@ def gui_available() -> bool:
     try:
         return all(
             importlib.util.find_spec(name) is not None
-            for name in ("PySide6.QtWidgets", "exposurecheck.gui.integrations")
+            for name in ("PySide6.QtWidgets", "exposurecheck.gui.vault_link")
         )
     except ModuleNotFoundError:
         return False

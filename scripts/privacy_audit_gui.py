@@ -71,7 +71,7 @@ def step_save(data: dict[str, Any]) -> dict[str, Any]:
     if reached:
         window.results.keep_button.click()
         app.processEvents()
-        kept = window.extras.kept_id is not None
+        kept = window.vault_link.kept_id is not None
         boxes = window.results.findChildren(QAbstractButton, "markDone")
         if boxes:
             boxes[0].setChecked(True)
@@ -88,8 +88,8 @@ def step_reopen(_data: dict[str, Any]) -> dict[str, Any]:
     visible = window.welcome.open_saved_button.isVisible()
     window.welcome.open_saved_button.click()
     app.processEvents()
-    count = window.extras.saved.list.count()
-    window.extras.saved.open_button.click()
+    count = window.saved.list.count()
+    window.saved.open_button.click()
     reopened = _wait(app, lambda: window.current_page() is window.results)
     done = len(window.session.done_items)
     window.end_session()
@@ -104,7 +104,7 @@ def step_wipe(_data: dict[str, Any]) -> dict[str, Any]:
     app, window = running.app, running.window
     window.welcome.open_saved_button.click()
     app.processEvents()
-    window.extras.saved.wipe_button.click()
+    window.saved.wipe_button.click()
     app.processEvents()
     return {"wiped": not vault_exists(), "on_welcome": window.current_page() is window.welcome}
 

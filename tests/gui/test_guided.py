@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from exposurecheck.core.advice import HelpContact, Plan, PlanGroup, PlanItem, Step
-from exposurecheck.gui.guided import GuidedView, find_code, steps_for_phone
+from exposurecheck.gui.pages.guided_view import GuidedView, find_code, steps_for_phone
 
 
 def item(code: str, title: str, *, steps: tuple[Step, ...] = (), when: str = "today") -> PlanItem:

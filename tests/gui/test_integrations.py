@@ -26,13 +26,14 @@ def test_guided_mode_shows_the_plan_and_shares_done_marks(qtbot, make_window):
     window = _results(qtbot, make_window)
     assert window.results.guided_button.isVisible()
     window.results.guided_button.click()
-    guided = window.extras.guided
+    guided = window.guided
     assert window.current_page() is guided and guided.view is not None
     first = window.session.plan.items()[0]
     guided.view.mark_done()
     assert first.id in window.session.done_items
-    window.set_language("zh_CN")  # the view is rebuilt in Chinese on the same step
+    window.set_language("zh_CN")  # the view is rebuilt in Chinese on the same step, from the plan in Chinese
     assert guided.view.lang == "zh_CN" and guided.view.index == 1
+    assert guided.view.plan is window.session.plan and window.session.plan.lang == "zh_CN"
     window.set_language("en")
     guided.back_button.click()
     assert window.current_page() is window.results
@@ -44,7 +45,7 @@ def test_case_sheet_is_written_without_identifiers(qtbot, make_window, tmp_path)
     window = _results(qtbot, make_window)
     assert window.results.case_sheet_button.isVisible()
     path = tmp_path / "sheet.pdf"
-    assert window.extras.save_case_sheet(path)
+    assert window.help_desk.save_case_sheet(path)
     data = path.read_bytes()
     assert data.startswith(b"%PDF")
     assert b"13800138000" not in data and b"8000" not in data.replace(b"80000", b"")
@@ -54,7 +55,7 @@ def test_case_sheet_is_written_without_identifiers(qtbot, make_window, tmp_path)
 def test_case_sheet_error_is_shown_calmly(qtbot, make_window, tmp_path):
     window = _results(qtbot, make_window)
     target = tmp_path / "missing-folder" / "deeper" / "sheet.pdf"
-    ok = window.extras.save_case_sheet(target)
+    ok = window.help_desk.save_case_sheet(target)
     if ok:  # the writer may create folders itself; then the file must really be there
         assert target.is_file()
     else:
@@ -63,8 +64,8 @@ def test_case_sheet_error_is_shown_calmly(qtbot, make_window, tmp_path):
 
 def test_keep_without_a_keyring_saves_nothing_and_says_so(qtbot, make_window):
     window = _results(qtbot, make_window)
-    window.extras.keystore = KeyringKeyStore(keyring.backends.fail.Keyring())
-    assert not window.extras.keep()
+    window.vault_link.keystore = KeyringKeyStore(keyring.backends.fail.Keyring())
+    assert not window.vault_link.keep()
     assert "not kept" in window.results.status.text()
     assert "Nothing was saved" in window.results.status.text()
     assert not vault_exists()
@@ -73,25 +74,25 @@ def test_keep_without_a_keyring_saves_nothing_and_says_so(qtbot, make_window):
 def test_keep_reopen_and_wipe_with_the_real_keyring(qtbot, make_window):
     store = real_keystore()  # skips without an unlocked Secret Service
     window = _results(qtbot, make_window)
-    window.extras.keystore = store
+    window.vault_link.keystore = store
     try:
         first = window.session.plan.items()[0]
-        assert window.extras.keep(), window.results.status.text()
+        assert window.vault_link.keep(), window.results.status.text()
         window.results.item_cards[0].findChild(QAbstractButton, "markDone").setChecked(True)
         window.end_session()
         assert window.welcome.open_saved_button.isVisible()
         assert PHONE_CANONICAL not in all_texts(window)
 
         window.welcome.open_saved_button.click()
-        assert window.current_page() is window.extras.saved
-        assert window.extras.saved.list.count() == 1
-        window.extras.saved.open_button.click()
+        assert window.current_page() is window.saved
+        assert window.saved.list.count() == 1
+        window.saved.open_button.click()
         assert window.current_page() is window.results
         assert first.id in window.session.done_items
         assert "+86 138 **** 8000" in all_texts(window)
 
-        window.show_page(window.extras.saved)
-        window.extras.saved.wipe_button.click()
+        window.show_page(window.saved)
+        window.saved.wipe_button.click()
         assert window.current_page() is window.welcome
         assert not vault_exists()
         assert window.welcome.status.text()
@@ -103,10 +104,10 @@ def test_keep_reopen_and_wipe_with_the_real_keyring(qtbot, make_window):
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 def test_saved_page_without_a_keyring_explains(qtbot, make_window, lang):
     window = make_window(lang=lang)
-    window.extras.keystore = KeyringKeyStore(keyring.backends.fail.Keyring())
-    window.extras.open_saved()
-    assert window.current_page() is window.extras.saved
-    assert window.extras.saved.status.isVisible() and window.extras.saved.status.text()
+    window.vault_link.keystore = KeyringKeyStore(keyring.backends.fail.Keyring())
+    window.vault_link.open_saved()
+    assert window.current_page() is window.saved
+    assert window.saved.status.isVisible() and window.saved.status.text()
 
 
 def test_no_keyring_then_a_passphrase_keeps_and_reopens(qtbot, make_window):
@@ -114,9 +115,9 @@ def test_no_keyring_then_a_passphrase_keeps_and_reopens(qtbot, make_window):
     open saved checks with it later; the keyring is never touched on that path."""
     no_keyring = KeyringKeyStore(keyring.backends.fail.Keyring())
     window = _results(qtbot, make_window)
-    window.extras.keystore = no_keyring
-    assert not window.extras.keep()
-    box = window.extras.keep_passphrase
+    window.vault_link.keystore = no_keyring
+    assert not window.vault_link.keep()
+    box = window.vault_link.keep_passphrase
     assert box.isVisible() and box.second.isVisible(), "a new vault: the passphrase is typed twice"
     box.first.setText("blue kettle 42")
     box.second.setText("blue kettle 4")
@@ -126,27 +127,27 @@ def test_no_keyring_then_a_passphrase_keeps_and_reopens(qtbot, make_window):
     box.second.setText("blue kettle 42")
     box.submit_button.click()
     # The key is derived in the pool; the window stays responsive meanwhile.
-    qtbot.waitUntil(lambda: window.extras.kept_id is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.vault_link.kept_id is not None, timeout=30_000)
     assert vault_exists(), window.results.status.text()
     assert "kept" in window.results.status.text() and not box.isVisible()
     assert not box.first.text() and not box.first.isUndoAvailable()
-    kept = window.extras.kept_id
+    kept = window.vault_link.kept_id
     window.end_session()
-    assert window.extras.vault is None
+    assert window.vault_link.vault is None
 
     window.welcome.open_saved_button.click()
-    ask = window.extras.open_passphrase
+    ask = window.vault_link.open_passphrase
     assert ask.isVisible() and not ask.second.isVisible()
     ask.first.setText("wrong words")
     ask.submit_button.click()
-    qtbot.waitUntil(lambda: "does not open" in window.extras.saved.status.text(), timeout=30_000)
+    qtbot.waitUntil(lambda: "does not open" in window.saved.status.text(), timeout=30_000)
     qtbot.waitUntil(ask.isEnabled, timeout=30_000)
     ask.first.setText("blue kettle 42")
     ask.submit_button.click()
-    qtbot.waitUntil(lambda: window.extras.saved.list.count() == 1, timeout=30_000)
+    qtbot.waitUntil(lambda: window.saved.list.count() == 1, timeout=30_000)
     assert not ask.isVisible()
-    window.extras.saved.open_button.click()
-    assert window.current_page() is window.results and window.extras.kept_id == kept
+    window.saved.open_button.click()
+    assert window.current_page() is window.results and window.vault_link.kept_id == kept
     window.end_session()
     window.pool.waitForDone(10_000)
 
@@ -158,12 +159,12 @@ def test_a_passphrase_that_opens_after_end_session_is_not_handed_to_the_next_per
     no_keyring = KeyringKeyStore(keyring.backends.fail.Keyring())
     Vault.open("blue kettle 42", keystore=no_keyring).save_check(Report())
     window = make_window()
-    window.extras.keystore = no_keyring
+    window.vault_link.keystore = no_keyring
     window.welcome.open_saved_button.click()
-    ask = window.extras.open_passphrase
+    ask = window.vault_link.open_passphrase
     ask.first.setText("blue kettle 42")
     ask.submit_button.click()
     window.end_session()  # before the key derivation in the pool has finished
-    qtbot.waitUntil(lambda: not window.extras.tasks, timeout=30_000)
-    assert window.extras.vault is None, "the next person must type the passphrase again"
-    assert window.extras.saved.list.count() == 0
+    qtbot.waitUntil(lambda: not window.vault_link.tasks, timeout=30_000)
+    assert window.vault_link.vault is None, "the next person must type the passphrase again"
+    assert window.saved.list.count() == 0

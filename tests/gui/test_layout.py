@@ -40,8 +40,8 @@ def _visit_every_page(qtbot, window):
     window.checking.finish(window.session.report)
     window.show_page(window.checking)
     yield window.checking
-    window.extras.open_guided()
-    yield window.extras.guided
+    window.help_desk.open_guided()
+    yield window.guided
     window.show_page(window.results)
     window.results.sent_button.click()
     yield window.sent
@@ -49,9 +49,9 @@ def _visit_every_page(qtbot, window):
     yield window.questions
     window.show_presumed_plan({row.question.id: True for row in window.questions.rows})
     yield window.results
-    window.extras.saved.show_checks([], "")
-    window.show_page(window.extras.saved)
-    yield window.extras.saved
+    window.saved.show_checks([], "")
+    window.show_page(window.saved)
+    yield window.saved
     # The checking page after a real failure: message, ways forward and every button at once.
     factory = window.source_factory
     window.source_factory = lambda _t: [PwnedPasswordsSource(f"http://127.0.0.1:{_closed_port()}"), ListSource({})]

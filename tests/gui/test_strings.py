@@ -12,7 +12,7 @@ from exposurecheck.gui.pages.details import REGIONS
 from tests.conftest import REPO
 
 GUI = REPO / "desktop" / "exposurecheck" / "gui"
-OWN = [p for p in GUI.rglob("*.py") if p.name not in {"guided.py", "case_sheet.py"}]
+OWN = [p for p in GUI.rglob("*.py") if p.name not in {"guided_view.py", "case_sheet.py"}]
 KEY = re.compile(r"""["'](gui(?:\.[a-z0-9_]+)+)["']""")
 
 

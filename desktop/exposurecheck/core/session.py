@@ -35,6 +35,14 @@ class Session:
     # without wiping something the person copied from another program.
     clipboard_texts: list[str] = field(default_factory=list)
 
+    @property
+    def demo(self) -> bool:
+        """Training mode, or demo data behind what is shown (even a "nothing found" from the demo pack): every
+        screen and the case sheet then say DEMO."""
+        plan, report = self.plan, self.report
+        return (self.training or bool(plan is not None and plan.demo)
+                or bool(report is not None and any(s.demo for s in report.sources)))
+
     def forget(self) -> None:
         """Drop everything about the person; the language and the offline switch are not about the person."""
         self.online_consent = False

@@ -3,6 +3,9 @@
 The window owns the session (what the person typed lives only in the details page's fields; the report and plan
 only in memory) and the running check. Lookups run in the injected thread pool; this class only reacts to
 their signals, so the event loop never waits on the network.
+
+It is also where the parts meet (`build_pages`, `_connect`): features (the vault, the profile, the kit check, the
+help desk) use the pages' slots and signals and ask the window for things with their own signals (docs/gui.md).
 """
 
 from __future__ import annotations
@@ -34,7 +37,6 @@ if TYPE_CHECKING:
     from exposurecheck.core.report import Report
     from exposurecheck.core.sources.base import Source
     from exposurecheck.core.trust.profile import Profile
-    from exposurecheck.gui.integrations import Extras
 
 MIN_WIDTH, MIN_HEIGHT = 800, 600  # fits 1024×768 with room for the desktop's panels
 
@@ -94,25 +96,34 @@ class MainWindow(QMainWindow):
         """Create every page but the welcome page, and wire the flow between them."""
         if self.pages_built:
             return
-        from exposurecheck.gui import integrations, kit_link, profile_link
-        from exposurecheck.gui.pages.checking import CheckingPage
-        from exposurecheck.gui.pages.consent import ConsentPage
-        from exposurecheck.gui.pages.details import DetailsPage
-        from exposurecheck.gui.pages.questionnaire import QuestionnairePage
-        from exposurecheck.gui.pages.results import ResultsPage
-        from exposurecheck.gui.pages.sent import SentPage
+        from exposurecheck.gui.helpdesk_link import HelpDeskLink
+        from exposurecheck.gui.kit_link import KitNotice
+        from exposurecheck.gui.pages import checking, consent, details, guided, questionnaire, results, saved, sent
+        from exposurecheck.gui.profile_link import ProfileBox, find_profile
+        from exposurecheck.gui.vault_link import VaultLink
 
-        self.details = DetailsPage()
-        self.consent = ConsentPage()
-        self.checking = CheckingPage()
-        self.results = ResultsPage()
-        self.sent = SentPage()
-        self.questions = QuestionnairePage()
-        for page in (self.details, self.consent, self.checking, self.results, self.sent, self.questions):
+        self.details = details.DetailsPage()
+        self.consent = consent.ConsentPage()
+        self.checking = checking.CheckingPage()
+        self.results = results.ResultsPage()
+        self.sent = sent.SentPage()
+        self.questions = questionnaire.QuestionnairePage()
+        self.guided = guided.GuidedPage()  # guided mode (help desk)
+        self.saved = saved.SavedChecksPage()
+        for page in (self.details, self.consent, self.checking, self.results, self.sent, self.questions,
+                     self.guided, self.saved):
             self.add_page(page)
-        self.extras: Extras = integrations.Extras(self)
-        self.profile_box = profile_link.attach_profile(self)
-        self.kit_notice = kit_link.attach_kit_check(self, self.kit_executable)
+        self.vault_link = VaultLink(self.session, self.pool, self.welcome, self.results, self.saved)
+        self.help_desk = HelpDeskLink(self.session, self.results, self.guided)
+        # The welcome page's notices, in screen order: the USB kit's check, then the NGO profile.
+        self.kit_notice = KitNotice()
+        self.profile_box = ProfileBox()
+        self.welcome.add_notice(self.kit_notice)
+        self.welcome.add_notice(self.profile_box)
+        self.profile_box.in_use.connect(self._use_profile)
+        self.profile_box.in_use.connect(self.help_desk.use_profile)
+        self.profile_box.set_profile(*find_profile())
+        self.kit_notice.check(self.pool, self.profile, self.kit_executable)
         self._connect()
         self.pages_built = True
         self.set_language(self.session.lang)
@@ -142,12 +153,31 @@ class MainWindow(QMainWindow):
         self.runner.source_done.connect(self.checking.source_done)
         self.runner.finished.connect(self._finished)
         self.runner.failed.connect(self.checking.failed)
+        # The results page's guided mode and case sheet go to the help-desk link, "Keep this check" to the vault link.
         self.results.sent_requested.connect(self._show_sent)
         self.results.new_check_requested.connect(lambda: self.show_page(self.details))
-        self.results.on_done = self._mark_done
+        self.results.done_changed.connect(self._mark_done)
+        self.guided.done_changed.connect(self._mark_done)
         self.sent.back_requested.connect(lambda: self.show_page(self.results))
         self.questions.back_requested.connect(lambda: self.show_page(self.welcome))
         self.questions.done.connect(self.show_presumed_plan)
+        self.saved.back_requested.connect(lambda: self.show_page(self.welcome))
+        self.help_desk.page_wanted.connect(self.show_page)
+        self.vault_link.page_wanted.connect(self.show_page)
+        self.vault_link.check_opened.connect(self.show_saved_report)
+        self.vault_link.wiped.connect(self._wiped)
+
+    def _use_profile(self, profile: Profile) -> None:
+        """Put a confirmed NGO profile to use: its contacts on the results page, its sources, keys, advice and
+        offline default."""
+        from functools import partial
+
+        self.profile = profile
+        self.results.set_contact_lines(profile.contact_lines)
+        if self.source_factory is default_factory:
+            self.source_factory = partial(default_factory, profile=profile)
+        if profile.offline_only:
+            self.welcome.set_offline(True)
 
     def add_page(self, page: Page) -> None:
         if page not in self.pages:
@@ -178,12 +208,12 @@ class MainWindow(QMainWindow):
             return
         for page in self.pages:
             page.retranslate(lang)
-        self.extras.retranslate(lang)
-        self.profile_box.retranslate(lang)
-        self.kit_notice.retranslate(lang)
+        self.vault_link.refresh_saved_button()
         if self.session.plan is not None:
             self.session.plan = self._make_plan()
             self.results.show_plan(self.session.plan, self.session.report, self.session.done_items)
+            if self.guided.view is not None:  # rebuilt in the new language on the same step
+                self.guided.show_plan(self.session.plan, self.session.done_items)
         self._update_demo()
 
     def _retranslate_shell(self, lang: str) -> None:
@@ -199,8 +229,7 @@ class MainWindow(QMainWindow):
         from exposurecheck.core.training import available_identities
 
         self.session.training = on
-        if self.welcome.training_box.isChecked() != on:
-            self.welcome.training_box.setChecked(on)
+        self.welcome.set_training(on)
         self.details.set_demo_identities(available_identities() if on else ())
         self._update_demo()
 
@@ -208,15 +237,8 @@ class MainWindow(QMainWindow):
         self.set_training(True)
         self.show_page(self.details)
 
-    @property
-    def is_demo(self) -> bool:
-        """Training mode, or demo data behind what is shown (even a "nothing found" from the demo pack)."""
-        plan, report = self.session.plan, self.session.report
-        return (self.session.training or bool(plan is not None and plan.demo)
-                or bool(report is not None and any(s.demo for s in report.sources)))
-
     def _update_demo(self) -> None:
-        demo = self.is_demo
+        demo = self.session.demo  # training mode, or demo data behind what is shown
         self.top.demo.setVisible(demo)
         # The title bar too: it is what shows in the task bar and in a screen-sharing session's window list.
         title = t("gui.app.title", self.session.lang)
@@ -242,7 +264,7 @@ class MainWindow(QMainWindow):
         else:
             reason = "gui.checking.no_sources" if self.session.offline_only else "gui.checking.none_available"
         self._pending = (identifiers, relevant, reason)
-        self.results.source_problems = chosen.problems
+        self.results.set_source_problems(chosen.problems)
         if any(s.uses_network for s in relevant) and not self.session.online_consent:
             self.consent.ask(tuple(s for s in relevant if s.uses_network))
             self.show_page(self.consent)
@@ -256,7 +278,7 @@ class MainWindow(QMainWindow):
 
     def _consent_refused(self) -> None:
         # "Check without the internet" turns the offline-only switch on for the rest of the session.
-        self.welcome.offline_box.setChecked(True)
+        self.welcome.set_offline(True)
         self.start_check()
 
     def use_pack_file(self, path: str) -> None:
@@ -275,7 +297,7 @@ class MainWindow(QMainWindow):
             self.use_pack_file(path)
 
     def _retry_offline(self) -> None:
-        self.welcome.offline_box.setChecked(True)
+        self.welcome.set_offline(True)
         self.start_check()
 
     def _run(self, identifiers: Sequence[Identifier], sources: tuple[Source, ...], empty_reason: str) -> None:
@@ -306,7 +328,7 @@ class MainWindow(QMainWindow):
         self.session.presumed_answers = None
         self.session.done_items.clear()
         self.session.plan = self._make_plan()
-        self.extras.kept_id = None  # a new result is not in the vault until the person keeps it
+        self.vault_link.new_result()
         self.checking.finish(report)
         if not any(s.state is SourceState.ERROR for s in report.sources):
             self._show_results()
@@ -323,8 +345,7 @@ class MainWindow(QMainWindow):
 
         plan, advice_left_out = make_plan(self.session, self.profile.advice if self.profile is not None else ())
         if advice_left_out:
-            self.profile_box.problem = UserError("gui.profile.advice_unusable")
-            self.profile_box.retranslate(self.session.lang)
+            self.profile_box.show_problem(UserError("gui.profile.advice_unusable"))
         return plan
 
     def show_presumed_plan(self, answers: dict[str, bool]) -> None:
@@ -333,7 +354,7 @@ class MainWindow(QMainWindow):
         self.session.presumed_answers = dict(answers)
         self.session.done_items.clear()
         self.session.plan = self._make_plan()
-        self.extras.kept_id = None
+        self.vault_link.new_result()
         self._show_results()
 
     def show_saved_report(self, report: Report, done: set[str]) -> None:
@@ -360,11 +381,16 @@ class MainWindow(QMainWindow):
             self.session.done_items.add(item_id)
         else:
             self.session.done_items.discard(item_id)
-        self.extras.item_done(item_id, done)
+        self.vault_link.item_done(item_id, done)
 
     def _show_sent(self) -> None:
         self.sent.show_report(self.session.report)
         self.show_page(self.sent)
+
+    def _wiped(self, removed: str) -> None:
+        """After "Wipe everything": a fresh session, and on the welcome page what was removed."""
+        self.end_session()
+        self.welcome.show_status(removed)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt's name
         # Closing the window ends the session: stop a running check and take the app's clipboard text away.
@@ -393,9 +419,10 @@ class MainWindow(QMainWindow):
         self.results.clear()
         self.sent.show_report(None)
         self.checking.reset()
-        self.extras.end_session()
+        self.guided.clear()
+        self.vault_link.end_session()
         self.session.forget()
         self.set_training(False)
-        self.welcome.offline_box.setChecked(self.session.offline_only)
+        self.welcome.set_offline(self.session.offline_only)
         self._update_demo()
         self.show_page(self.welcome)

@@ -7,12 +7,12 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
-from exposurecheck.gui.pages.base import button, label_button
+from exposurecheck.gui.pages.base import Part, button, label_button
 from exposurecheck.gui.text import t
 from exposurecheck.gui.widgets import SecureLabel
 
 
-class PassphraseBox(QWidget):
+class PassphraseBox(Part):
     submitted = Signal(str)
 
     def __init__(self, *, confirm: bool, parent: QWidget | None = None) -> None:
@@ -38,7 +38,6 @@ class PassphraseBox(QWidget):
         self.submit_button.clicked.connect(self._submit)
         self.first.returnPressed.connect(lambda: self.second.setFocus() if self.confirm else self._submit())
         self.second.returnPressed.connect(self._submit)
-        self.lang = "en"
         self.hide()
 
     def ask(self, *, confirm: bool) -> None:
@@ -71,7 +70,7 @@ class PassphraseBox(QWidget):
         self.submitted.emit(first)
 
     def retranslate(self, lang: str) -> None:
-        self.lang = lang
+        super().retranslate(lang)
         kind = "create" if self.confirm else "open"
         self.note.setText(t(f"gui.passphrase.{kind}_note", lang))
         self.first.setAccessibleName(t("gui.passphrase.field", lang))

@@ -1,9 +1,10 @@
-"""An NGO's signed profile (core.profile), when one sits next to the app or on the stick: its name and contact
-details on the welcome page, its advice in the plan, its sources and offline default, its keys for its packs,
-and its contact block on the case sheet.
+"""An NGO's signed profile (core.trust.profile), when one sits next to the app or on the stick: its name and contact
+details in the welcome page's notices slot, and once it is in use its advice in the plan, its sources and offline
+default, its keys for its packs, and its contact block on the results page and the case sheet.
 
-Anyone can sign a profile, so the welcome page shows the signing key's fingerprint until someone confirms it
-(as the CLI does); an unconfirmed profile is still used, the way a printed leaflet would be.
+Anyone can sign a profile, so on first use of its key the box shows the fingerprint to compare and a button to say
+it matches; until then the profile is not used at all (its hotline, advice and sources could be anyone's:
+docs/helpdesk.md). The box says when a profile is in use with its `in_use` signal; the window puts it to use.
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from exposurecheck.core.errors import UserError
-from exposurecheck.gui.pages.base import button, label_button
+from exposurecheck.gui.pages.base import Part, button, label_button
 from exposurecheck.gui.text import t
 from exposurecheck.gui.widgets import ErrorLabel, SecureLabel
 
 if TYPE_CHECKING:
     from exposurecheck.core.trust.profile import Profile
-    from exposurecheck.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +40,14 @@ def find_profile() -> tuple[Profile | None, UserError | None]:
         return None, exc
 
 
-class ProfileBox(QWidget):
+class ProfileBox(Part):
     """"Provided by <organisation>" with its contact lines once the profile is in use; before that, on first use
-    of its key, the fingerprint to compare and a button to say it matches."""
+    of its key, the fingerprint to compare and a button to say it matches.
 
-    confirmed = Signal()
+    Signal: `in_use(profile)` once the profile may be used: at once for a key confirmed on this computer before,
+    otherwise when someone presses "It matches"."""
+
+    in_use = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,9 +67,21 @@ class ProfileBox(QWidget):
         self.confirm_button.clicked.connect(self._confirm)
         self.hide()
 
-    def set_profile(self, profile: Profile | None, problem: UserError | None, unconfirmed: bool) -> None:
-        self.profile, self.problem, self.unconfirmed = profile, problem, unconfirmed
+    def set_profile(self, profile: Profile | None, problem: UserError | None) -> None:
+        """Show the profile found (or why the one there is not used); say `in_use` when its key was confirmed."""
+        from exposurecheck.core.trust import profile as prof
+
+        self.profile, self.problem = profile, problem
+        self.unconfirmed = profile is not None and not prof.is_confirmed(profile)
         self.setVisible(profile is not None or problem is not None)
+        self.retranslate(self.lang)
+        if profile is not None and not self.unconfirmed:
+            self.in_use.emit(profile)
+
+    def show_problem(self, problem: UserError) -> None:
+        """A problem found while using the profile (e.g. its advice could not be read), said in the box."""
+        self.problem = problem
+        self.retranslate(self.lang)
 
     def _confirm(self) -> None:
         from exposurecheck.core.trust import profile as prof
@@ -75,9 +90,11 @@ class ProfileBox(QWidget):
             return
         prof.confirm(self.profile)  # asked once per key on this computer, not on every start
         self.unconfirmed = False
-        self.confirmed.emit()
+        self.in_use.emit(self.profile)
+        self.retranslate(self.lang)
 
     def retranslate(self, lang: str) -> None:
+        super().retranslate(lang)
         profile = self.profile
         self.text.setVisible(profile is not None)
         self.fingerprint.setVisible(profile is not None and self.unconfirmed)
@@ -90,41 +107,3 @@ class ProfileBox(QWidget):
             contact = "\n".join(profile.contact_lines(lang)[1:])
             self.text.setText(t("gui.profile.provided_by", lang, name=profile.name(lang), contact=contact).strip())
         self.error.show_message(t(self.problem.key, lang, **self.problem.params) if self.problem else "")
-
-
-def attach_profile(window: MainWindow) -> ProfileBox:
-    """Find the profile (called once the pages are built) and return its box. A profile whose key was confirmed
-    on this computer is used at once; a new key's profile is used only after someone compares the fingerprint
-    and says it matches: until then its hotline, advice and sources could be anyone's (docs/helpdesk.md)."""
-    from exposurecheck.core.trust import profile as prof
-
-    profile, problem = find_profile()
-    box = ProfileBox()
-    window.welcome.body.insertWidget(2, box)
-    unconfirmed = profile is not None and not prof.is_confirmed(profile)
-    box.set_profile(profile, problem, unconfirmed)
-    box.retranslate(window.session.lang)
-
-    def use() -> None:
-        if profile is not None:
-            _apply(window, profile)
-        box.retranslate(window.session.lang)
-
-    box.confirmed.connect(use)
-    if profile is not None and not unconfirmed:
-        _apply(window, profile)
-    return box
-
-
-def _apply(window: MainWindow, profile: Profile) -> None:
-    """Put a trusted profile to use: its contacts on the results page, its sources, keys, advice and defaults."""
-    from functools import partial
-
-    from exposurecheck.core.sources.choice import default_factory
-
-    window.profile = profile
-    window.results.contact_lines = profile.contact_lines
-    if window.source_factory is default_factory:
-        window.source_factory = partial(default_factory, profile=profile)
-    if profile.offline_only:
-        window.welcome.offline_box.setChecked(True)

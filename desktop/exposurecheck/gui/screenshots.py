@@ -74,9 +74,9 @@ def take_screenshots(folder: Path) -> list[Path]:
             written += _save(w, w.results, folder, f"{lang}-05-results", full=True)
             w.sent.show_report(w.session.report)
             written += _save(w, w.sent, folder, f"{lang}-06-sent")
-            w.extras.open_guided()
-            if w.extras.guided.view is not None:
-                written += _save(w, w.extras.guided, folder, f"{lang}-07-guided")
+            w.help_desk.open_guided()
+            if w.guided.view is not None:
+                written += _save(w, w.guided, folder, f"{lang}-07-guided")
             sources = tuple(w.source_factory(True))
             w.checking.start(tuple(s for s in sources if not isinstance(s, Exception)))
             for name in w.checking.rows:
@@ -87,8 +87,8 @@ def take_screenshots(folder: Path) -> list[Path]:
         written += _save(w, w.questions, folder, f"{lang}-08-questions")
         w.show_presumed_plan({row.question.id: True for row in w.questions.rows})
         written += _save(w, w.results, folder, f"{lang}-09-presumed-results", full=True)
-        w.extras.saved.show_checks([], "")
-        written += _save(w, w.extras.saved, folder, f"{lang}-10-saved")
+        w.saved.show_checks([], "")
+        written += _save(w, w.saved, folder, f"{lang}-10-saved")
         w.end_session()
         window.close()
     return written

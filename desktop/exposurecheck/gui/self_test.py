@@ -25,12 +25,12 @@ from exposurecheck.gui.main_window import MainWindow
 def _help_desk_parts(window: MainWindow) -> list[str]:
     """Guided mode opens, and a case sheet (demo plan only, no identifiers) is written as a PDF and removed."""
     found = []
-    window.extras.open_guided()
-    if window.extras.guided.view is None or window.current_page() is not window.extras.guided:
+    window.help_desk.open_guided()
+    if window.guided.view is None or window.current_page() is not window.guided:
         found.append("guided mode did not open")
     with tempfile.TemporaryDirectory(prefix="exposure-check-self-test-") as folder:
         sheet = Path(folder) / "case-sheet.pdf"
-        if not window.extras.save_case_sheet(sheet) or not sheet.read_bytes().startswith(b"%PDF"):
+        if not window.help_desk.save_case_sheet(sheet) or not sheet.read_bytes().startswith(b"%PDF"):
             found.append("the case sheet could not be written")
     return found
 

@@ -1,4 +1,5 @@
-"""The common shape of a page: a vertical layout inside a scroll area, re-translatable."""
+"""The common shape of a page: a vertical layout inside a scroll area, re-translatable; and of a part that another
+feature puts into one of a page's slots (a notice on the welcome page, a passphrase prompt under a status line)."""
 
 from __future__ import annotations
 
@@ -6,18 +7,52 @@ from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from exposurecheck.core.i18n import DEFAULT_LANGUAGE
 
+SPACING = 12  # between the widgets of a page, and of the parts in one of its slots
+
+
+class Part(QWidget):
+    """A widget a feature hands to a page's slot. The page places it and re-labels it with the page, so the feature
+    never needs to know the page's layout. Subclasses call `super().retranslate(lang)` first; `self.lang` is then
+    the language to use for anything shown later (a background check's answer)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lang = DEFAULT_LANGUAGE
+
+    def retranslate(self, lang: str) -> None:
+        self.lang = lang
+
 
 class Page(QWidget):
-    """Subclasses add widgets to `self.body` and implement `retranslate`."""
+    """Subclasses add their own widgets to `self.body` (nobody else does: other features use the page's slots,
+    the `add_*` methods) and implement `retranslate`."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lang = DEFAULT_LANGUAGE
         self.body = QVBoxLayout(self)
-        self.body.setSpacing(12)
+        self.body.setSpacing(SPACING)
 
     def retranslate(self, lang: str) -> None:
         self.lang = lang
+
+
+class Slot(QVBoxLayout):
+    """A place on a page for parts from other features, shown in the order they were added."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setContentsMargins(0, 0, 0, 0)
+        self.setSpacing(SPACING)
+        self.parts: list[Part] = []
+
+    def add(self, part: Part) -> None:
+        self.parts.append(part)
+        self.addWidget(part)
+
+    def retranslate(self, lang: str) -> None:
+        for part in self.parts:
+            part.retranslate(lang)
 
 
 def button(name: str) -> QPushButton:

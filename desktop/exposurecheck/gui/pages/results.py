@@ -3,6 +3,11 @@
 The page is rebuilt from the plan whenever the plan changes (a new check, or the language switched, which
 recomputes the plan in the new language). "Mark as done" ticks survive the rebuild because they are kept by
 item id in the session, not in the widgets.
+
+Signals: one `*_requested` per action in the actions row, and `done_changed(item_id, done)` when a "Mark as done"
+box is ticked. Slots for other features: `show_status` (the line under the actions, saying how an action went),
+`add_prompt(part)` (under that line: e.g. the vault's passphrase prompt), `set_contact_lines` (an NGO profile's
+"who can help"), `set_source_problems` (sources that could not even be opened).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.core.report import Report, SourceState
 from exposurecheck.gui.flow_layout import FlowLayout
-from exposurecheck.gui.pages.base import Page, button, label_button
+from exposurecheck.gui.pages.base import Page, Part, Slot, button, label_button
 from exposurecheck.gui.pages.checking import source_label
 from exposurecheck.gui.plan_cards import breach_card, item_card
 from exposurecheck.gui.text import t
@@ -25,11 +30,14 @@ from exposurecheck.gui.widgets import ErrorLabel, Heading, SecureLabel, Title, e
 
 
 class ResultsPage(Page):
-    sent_requested = Signal()
+    # The actions row. Adding an action: a signal here, a button in __init__ (its place in the row is its place on
+    # screen), its label in retranslate; then connect the signal in main_window._connect to what does the work.
     guided_requested = Signal()
     case_sheet_requested = Signal()
     keep_requested = Signal()
+    sent_requested = Signal()
     new_check_requested = Signal()
+    done_changed = Signal(str, bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +55,7 @@ class ResultsPage(Page):
         self.contact_lines: Callable[[str], tuple[str, ...]] = lambda _lang: ()
         self.status = SecureLabel()  # outcome of saving a case sheet or keeping the check
         self.status.setObjectName("resultsStatus")
+        self.prompts = Slot()
         self.sent_button = button("sentButton")
         self.guided_button = button("guidedButton")
         self.case_sheet_button = button("caseSheetButton")
@@ -63,6 +72,7 @@ class ResultsPage(Page):
             actions.addWidget(widget)
         self.body.addLayout(actions)
         self.body.addWidget(self.status)
+        self.body.addLayout(self.prompts)
         self.body.addWidget(self.content)
         self.body.addStretch(1)
         self.sent_button.clicked.connect(self.sent_requested)
@@ -73,7 +83,6 @@ class ResultsPage(Page):
         self.plan: Plan | None = None
         self.report: Report | None = None
         self.done: set[str] = set()
-        self.on_done: Callable[[str, bool], None] = lambda _id, _checked: None
         self.source_problems: tuple[UserError, ...] = ()  # sources that could not even be opened (a damaged pack)
         self.item_cards: list[QWidget] = []
         self.breach_cards: list[QWidget] = []
@@ -83,8 +92,27 @@ class ResultsPage(Page):
         self.status.setText("")
         self.retranslate(plan.lang)
 
+    # --- slots ------------------------------------------------------------------------------------------------
+
+    def show_status(self, text: str) -> None:
+        self.status.setText(text)
+
+    def add_prompt(self, part: Part) -> None:
+        """Show `part` under the status line (hidden until its feature shows it); it is re-labelled with the page."""
+        self.prompts.add(part)
+        part.retranslate(self.lang)
+
+    def set_contact_lines(self, contact_lines: Callable[[str], tuple[str, ...]]) -> None:
+        """Where "who can help" comes from (an NGO profile's contact lines in a language)."""
+        self.contact_lines = contact_lines
+
+    def set_source_problems(self, problems: tuple[UserError, ...]) -> None:
+        """Sources that could not even be opened for the coming check (said with its results)."""
+        self.source_problems = problems
+
     def clear(self) -> None:
         self.plan, self.report, self.done = None, None, set()
+        self.source_problems = ()
         self._clear_content()
         self.summary.setText("")
         self.notes.setText("")
@@ -105,6 +133,7 @@ class ResultsPage(Page):
         label_button(self.case_sheet_button, t("gui.results.case_sheet", lang))
         label_button(self.keep_button, t("gui.results.keep", lang))
         label_button(self.new_check_button, t("gui.results.new_check", lang))
+        self.prompts.retranslate(lang)
         self.sent_button.setVisible(self.report is not None)
         self.keep_button.setVisible(self.report is not None)  # a questionnaire plan holds nothing to keep
         lines = self.contact_lines(lang)
@@ -127,7 +156,7 @@ class ResultsPage(Page):
         for group in plan.groups:
             self._add(Heading(group.title))
             for item in group.items:
-                card = item_card(item, lang, item.id in self.done, self.on_done)
+                card = item_card(item, lang, item.id in self.done, self.done_changed.emit)
                 self.item_cards.append(card)
                 self._add(card)
         self._show_findings(lang)

@@ -1,4 +1,8 @@
-"""Saved checks: the checks kept in the encrypted vault, newest first, to re-open one; and "Wipe everything"."""
+"""Saved checks: the checks kept in the encrypted vault, newest first, to re-open one; and "Wipe everything".
+
+Slots for other features: `show_checks`, `show_status` and `add_prompt(part)` (under the status line: the vault's
+passphrase prompt).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from exposurecheck.core.vault.store import SavedCheckSummary
 from exposurecheck.gui.flow_layout import FlowLayout
-from exposurecheck.gui.pages.base import Page, button, label_button
+from exposurecheck.gui.pages.base import Page, Part, Slot, button, label_button
 from exposurecheck.gui.text import t
 from exposurecheck.gui.widgets import ErrorLabel, Heading, SecureLabel
 
@@ -30,8 +34,10 @@ class SavedChecksPage(Page):
         self.open_button = button("savedOpenButton")
         self.wipe_button = button("wipeButton")
         self.wipe_note = SecureLabel()
+        self.prompts = Slot()
         for widget in (self.title, self.intro, self.list, self.status):
             self.body.addWidget(widget)
+        self.body.addLayout(self.prompts)
         row = FlowLayout()
         row.addWidget(self.back_button)
         row.addWidget(self.open_button)
@@ -52,6 +58,14 @@ class SavedChecksPage(Page):
         self.retranslate(self.lang)
         if self.checks:
             self.list.setCurrentRow(0)
+
+    def show_status(self, text: str) -> None:
+        self.status.show_message(text)
+
+    def add_prompt(self, part: Part) -> None:
+        """Show `part` under the status line (hidden until its feature shows it); it is re-labelled with the page."""
+        self.prompts.add(part)
+        part.retranslate(self.lang)
 
     def _open_current(self) -> None:
         row = self.list.currentRow()
@@ -77,3 +91,4 @@ class SavedChecksPage(Page):
         label_button(self.open_button, t("gui.saved.open", lang))
         label_button(self.wipe_button, t("gui.saved.wipe", lang))
         self.wipe_note.setText(t("gui.saved.wipe_note", lang))
+        self.prompts.retranslate(lang)

@@ -1,4 +1,8 @@
-"""Welcome: what the app does and does not do, the offline-only and training switches, and the three ways in."""
+"""Welcome: what the app does and does not do, the offline-only and training switches, and the three ways in.
+
+Slots for other features: `add_notice(part)` (the notices area under the introduction: the USB kit's check, the
+NGO profile's block), `set_saved_available`, `show_status`, and `set_offline` / `set_training` for the switches.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QWidget
 
 from exposurecheck.gui.flow_layout import FlowLayout
-from exposurecheck.gui.pages.base import Page, button, label_button
+from exposurecheck.gui.pages.base import Page, Part, Slot, button, label_button
 from exposurecheck.gui.text import t
 from exposurecheck.gui.widgets import Heading, SecureLabel
 
@@ -29,7 +33,7 @@ class WelcomePage(Page):
         self.questions_note = SecureLabel()
         self.demo_button = button("demoButton")
         self.open_saved_button = button("openSavedButton")
-        self.open_saved_button.hide()  # shown by the window when a vault is available
+        self.open_saved_button.hide()  # shown once a vault is available (set_saved_available)
         self.offline_box = QCheckBox()
         self.offline_box.setObjectName("offlineOnly")
         self.offline_note = SecureLabel()
@@ -40,6 +44,8 @@ class WelcomePage(Page):
 
         self.body.addWidget(self.title)
         self.body.addWidget(self.intro)
+        self.notices = Slot()
+        self.body.addLayout(self.notices)
         self.body.addSpacing(8)
         self.body.addWidget(self.start_button)
         self.body.addWidget(self.questions_button)
@@ -62,6 +68,28 @@ class WelcomePage(Page):
         self.offline_box.toggled.connect(self.offline_changed)
         self.training_box.toggled.connect(self.training_changed)
 
+    # --- slots ------------------------------------------------------------------------------------------------
+
+    def add_notice(self, part: Part) -> None:
+        """Show `part` under the introduction, after the notices added before it; it is re-labelled with the page."""
+        self.notices.add(part)
+        part.retranslate(self.lang)
+
+    def set_saved_available(self, available: bool) -> None:
+        """Offer "Open a saved check" only when there is a vault to open."""
+        self.open_saved_button.setVisible(available)
+
+    def show_status(self, text: str) -> None:
+        """A line at the foot of the page, e.g. what "Wipe everything" removed."""
+        self.status.setText(text)
+
+    def set_offline(self, on: bool) -> None:
+        """Tick or untick "Offline only" as the person would (offline_changed follows when it changes)."""
+        self.offline_box.setChecked(on)
+
+    def set_training(self, on: bool) -> None:
+        self.training_box.setChecked(on)
+
     def retranslate(self, lang: str) -> None:
         super().retranslate(lang)
         self.title.setText(t("gui.welcome.title", lang))
@@ -76,3 +104,4 @@ class WelcomePage(Page):
         self.offline_note.setText(t("gui.welcome.offline_note", lang))
         self.training_box.setText(t("gui.welcome.training", lang))
         self.training_box.setAccessibleName(self.training_box.text())
+        self.notices.retranslate(lang)
