@@ -41,6 +41,9 @@ def application(offscreen: bool = False) -> QApplication:
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Exposure Check")
     app.setOrganizationName("exposure-check")
+    # The installed .desktop file's name (packaging/linux/): lets GNOME on Wayland match the window to it and show
+    # the app's icon and name instead of a generic one.
+    app.setDesktopFileName("org.exposurecheck.ExposureCheck")
     app.setWindowIcon(QIcon(str(resource_path("gui", "icons", "exposure-check.png"))))
     apply_base_font(app)
     return app
