@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
+from exposurecheck.gui.about import AboutButton
 from exposurecheck.gui.text import t
 from exposurecheck.gui.widgets import DemoBanner, Title
 
@@ -27,13 +28,14 @@ class TopBar(QWidget):
         self.zh_button.setObjectName("langZh")
         self.en_button = QPushButton("English")
         self.en_button.setObjectName("langEn")
+        self.about_button = AboutButton()
         self.end_button = QPushButton()
         self.end_button.setObjectName("endSession")
         layout = QHBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.demo, 1)
         layout.addStretch(0)
-        for widget in (self.zh_button, self.en_button, self.end_button):
+        for widget in (self.zh_button, self.en_button, self.about_button, self.end_button):
             widget.setAutoDefault(True)
             layout.addWidget(widget)
         self.zh_button.clicked.connect(lambda: self.language_requested.emit("zh_CN"))
@@ -47,6 +49,7 @@ class TopBar(QWidget):
         self.en_button.setAccessibleName(t("gui.top.lang_en", lang))
         self.zh_button.setEnabled(lang != "zh_CN")
         self.en_button.setEnabled(lang != "en")
+        self.about_button.retranslate(lang)
         self.end_button.setText(t("gui.top.end_session", lang))
         self.end_button.setAccessibleName(self.end_button.text())
         self.end_button.setToolTip(t("gui.top.end_session_tip", lang))
