@@ -15,14 +15,16 @@
 # Builds are reproducible from one commit as far as PyInstaller allows (docs/releasing.md): SOURCE_DATE_EPOCH
 # defaults to the last commit's time and PYTHONHASHSEED to 0.
 #
-# PYTHON picks the interpreter (default: .venv/bin/python, else python3). Exits non-zero if the build or any
+# PYTHON picks the interpreter (default: .venv/bin/python, set up by scripts/bootstrap.sh if missing). Exits non-zero if the build or any
 # check fails. Needs libsodium (>= 1.0.18) on the build host, or EXPOSURECHECK_LIBSODIUM naming the copy to ship.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 if [ -z "${PYTHON:-}" ]; then
-    if [ -x "$ROOT/.venv/bin/python" ]; then PYTHON="$ROOT/.venv/bin/python"; else PYTHON=python3; fi
+    # A fresh clone: set up the system packages and the venv (from the lock) first.
+    [ -x "$ROOT/.venv/bin/python" ] || bash "$ROOT/scripts/bootstrap.sh"
+    PYTHON="$ROOT/.venv/bin/python"
 fi
 BUNDLE="$ROOT/dist/exposure-check"
 EXE="$BUNDLE/exposure-check"
