@@ -1,8 +1,8 @@
-"""Building a pack from normalized identifiers: keyed tags, external sort with dedupe, index, signed write.
+"""Building a pack from normalized identifiers: keyed tags, external sort with dedupe, sections, signed write.
 
-Memory stays bounded whatever the input size: tags go to partitioned run files (sorter.py), sorted runs are
-appended to a tags file and a breach-index file, the prefix index is built by bisecting the memory-mapped tags
-file, and the writer streams the body. Temporary files live in `workdir` (default: next to the output, so a big
+Memory stays bounded whatever the input size: tags go to partitioned, compactly coded run files (sorter.py,
+runs.py), sorted runs become each section's stored bits and prefix counts (sections.py), and the writer streams
+the body. Temporary files live in `workdir` (default: next to the output, so a big
 build uses the output disk, not a small /tmp) and are removed at the end, even on failure.
 """
 
@@ -10,22 +10,21 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
-from array import array
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from exposurecheck.core.catalog import Catalog, catalog_to_json
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import Identifier, IdentifierType
 from exposurecheck.core.packs import format as fmt
+from exposurecheck_server.pack.sections import SectionWriter
 from exposurecheck_server.pack.sorter import ExternalSorter
-from exposurecheck_server.pack.writer import PackMeta, build_index, write_pack
+from exposurecheck_server.pack.writer import PackMeta, write_pack
 
 Progress = Callable[[str, int], None]
 """Called as `progress(stage, count)`: stage is "hashing", "sorting", "writing"; counts only, never values."""
@@ -101,14 +100,20 @@ def _build(
     sorter = ExternalSorter(work)
     try:
         records = _hash_all(identifiers, salt, sorter, progress)
-        tags_path, breaches_path = work / "tags", work / "breaches"
-        entries, counts = _write_sorted(sorter, tags_path, breaches_path, progress)
+        hashed = dict(sorter.added_per_section)
+        if prefix_bits is not None:  # tests: force an index size (the same for every section)
+            hashed = {key: 1 << (prefix_bits + 6) for key in hashed}
+        sections = SectionWriter(work, hashed)
+        entries = 0
+        for run in sorter.runs():
+            entries += sections.add(run)
+            progress("sorting", entries)
     finally:
         sorter.cleanup()
-    bits = fmt.prefix_bits_for(entries) if prefix_bits is None else prefix_bits
     progress("writing", entries)
-    index = build_index(tags_path, entries, bits)
     embedded = Catalog([catalog[breach]])
+    counts = sections.counts_per_type()
+    specs = sections.specs()
     meta = PackMeta(
         title=title or catalog[breach].title_en or breach,
         demo=demo,
@@ -117,20 +122,18 @@ def _build(
         types=tuple(sorted(counts)),
         counts=counts,
         entries=entries,
-        prefix_bits=bits,
         chunk_size=chunk_size,
+        sections=specs,
     )
     files = write_pack(
         out,
         meta=meta,
         catalog_json=catalog_to_json(embedded),
-        index=index,
-        tags_path=tags_path,
-        breaches_path=breaches_path,
+        body=sections.body,
         signing_key=signing_key,
         shard_size=shard_size,
     )
-    return BuildResult(tuple(files), entries, counts, records, bits)
+    return BuildResult(tuple(files), entries, counts, records, max((s[3] for s in specs), default=0))
 
 
 BATCH = 1 << 20  # tags per type held before they go to the sorter: 8 MiB each
@@ -170,36 +173,9 @@ def _hash_all(identifiers: Iterable[Identifier], salt: bytes, sorter: ExternalSo
     return count
 
 
-def _as_ints(digests: bytearray) -> array:
-    """8-byte big-endian digests → an array of their integer values."""
-    values = array("Q")
-    values.frombytes(digests)
-    if sys.byteorder == "little":
-        values.byteswap()
-    return values
-
-
-def _write_sorted(
-    sorter: ExternalSorter, tags_path: Path, breaches_path: Path, progress: Progress
-) -> tuple[int, dict[str, int]]:
-    entries = 0
-    counts: Counter[int] = Counter()
-    with tags_path.open("wb") as tags_file, breaches_path.open("wb") as breaches_file:
-        for run in sorter.runs():
-            _little_endian(run.tags).tofile(tags_file)
-            _little_endian(run.breaches).tofile(breaches_file)
-            entries += len(run.tags)
-            counts.update(run.types)
-            progress("sorting", entries)
-    return entries, {IdentifierType.from_code(code).value: n for code, n in sorted(counts.items())}
-
-
-def _little_endian(values: array) -> array:
-    if sys.byteorder == "little":
-        return values
-    swapped = array(values.typecode, values)  # pragma: no cover - big-endian hosts only
-    swapped.byteswap()  # pragma: no cover
-    return swapped  # pragma: no cover
+def _as_ints(digests: bytearray) -> np.ndarray:
+    """8-byte big-endian digests → their integer values (uint64)."""
+    return np.frombuffer(digests, dtype=">u8").astype(np.uint64)
 
 
 def load_catalog_file(path: Path) -> Catalog:

@@ -1,40 +1,41 @@
-"""External sort of pack entries with bounded memory: partition by the tag's top byte, then sort each run.
+"""External sort of pack entries with bounded memory and compact scratch files.
 
-Tags arrive in batches (one identifier type and one breach per batch). Each batch is sorted in C (`sorted` on an
-array of ints), cut at the 256 first-byte boundaries by bisection, and each slice is appended to that run's file
-as a block — no per-entry Python work besides the sort, which is what makes the build fast. Memory holds one
-batch at a time.
+Tags arrive in batches (one identifier type and one breach per batch). Each batch is sorted (numpy), cut at the
+256 first-byte boundaries, and each slice is appended to that run's file as a block. Memory holds one batch.
 
-Each run is then read back, deduplicated and sorted on its own; a run larger than `max_run` entries is split again
-by the next byte (recursively), so no single sort ever holds more than about `max_run` entries. Runs come out in
-tag order, so their concatenation is the sorted pack.
+Blocks are Elias-Fano coded (runs.py), so the scratch files cost about 46 bits per tag instead of 64: the
+sort's temporary disk stays within the 1.2x-the-pack budget (docs/pack-format.md) although a version-2 pack
+stores only 40 bits plus the prefix per entry.
+
+Each run is then read back, deduplicated and sorted on its own, per (type, breach) section; a run larger than
+`max_run` entries is split again by the next byte (recursively), so no single sort ever holds more than about
+`max_run` entries. Runs come out in tag order, so their concatenation is each section sorted.
 """
 
 from __future__ import annotations
 
-import bisect
-import struct
 import tempfile
-from array import array
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
-from itertools import chain, islice
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
+
+from exposurecheck_server.pack import runs
+
 FANOUT = 256
-_BLOCK = struct.Struct("<IHB")  # entry count, breach index, identifier type code; then count u64 tags
 _MAX_DEPTH = 7  # after 7 splits every entry of a run shares its first 8 bytes: it is one tag
+
+SectionKey = tuple[int, int]  # (identifier type code, breach index)
 
 
 @dataclass
 class SortedRun:
-    """Unique entries of one run, sorted by (tag, breach index)."""
+    """Unique entries of one run: per (type code, breach index), the sorted distinct tags (uint64)."""
 
-    tags: array  # 'Q'
-    breaches: array  # 'H'
-    types: Counter[int]  # distinct stored entries per identifier type code
+    sections: dict[SectionKey, np.ndarray] = field(default_factory=dict)
 
 
 class ExternalSorter:
@@ -42,22 +43,26 @@ class ExternalSorter:
         self._dir = Path(tempfile.mkdtemp(prefix="ecpack-sort-", dir=workdir))
         self._max_run = max_run
         self._files = [(self._dir / f"run-{i:02x}").open("wb") for i in range(FANOUT)]
+        self._sizes = [0] * FANOUT
         self.added = 0
+        self.added_per_section: Counter[SectionKey] = Counter()
 
-    def add_batch(self, tags: array, breach: int, type_code: int) -> None:
-        """Add tags (an array 'Q' of any size) of one identifier type found in one breach."""
-        if not tags:
+    def add_batch(self, tags: np.ndarray | object, breach: int, type_code: int) -> None:
+        """Add tags (a uint64 array, or anything numpy turns into one) of one type found in one breach."""
+        values = np.asarray(tags, dtype=np.uint64)
+        if not len(values):
             return
-        ordered = array("Q", sorted(tags))
-        _write_partitioned(self._files, ordered, breach, type_code, shift=56)
-        self.added += len(tags)
+        ordered = np.sort(values)
+        _write_partitioned(self._files, self._sizes, ordered, breach, type_code, depth=0)
+        self.added += len(values)
+        self.added_per_section[(type_code, breach)] += len(values)
 
     def runs(self) -> Iterator[SortedRun]:
         """Sorted unique entries, run by run in tag order. Call once, after the last `add_batch`."""
         for handle in self._files:
             handle.close()
         for run in range(FANOUT):
-            yield from _sorted_runs(self._dir / f"run-{run:02x}", 1, self._max_run)
+            yield from _sorted_runs(self._dir / f"run-{run:02x}", run << 56, 1, self._sizes[run], self._max_run)
 
     def cleanup(self) -> None:
         for handle in self._files:
@@ -67,87 +72,49 @@ class ExternalSorter:
         self._dir.rmdir()
 
 
-def _write_partitioned(files: list[BinaryIO], ordered: array, breach: int, type_code: int, shift: int) -> None:
-    """Append sorted `ordered` to the files by the byte at `shift`, one block per file that gets any entries."""
-    position = 0
-    total = len(ordered)
-    first_byte = (ordered[0] >> shift) & 0xFF
-    last_byte = (ordered[-1] >> shift) & 0xFF
-    base = (ordered[0] >> shift >> 8) << shift << 8  # the higher bytes, shared by the whole (sub)run
-    for part in range(first_byte, last_byte + 1):
-        end = total if part == last_byte else bisect.bisect_left(ordered, base | ((part + 1) << shift), position)
-        if end > position:
-            files[part].write(_BLOCK.pack(end - position, breach, type_code))
-            ordered[position:end].tofile(files[part])
-        position = end
+def _write_partitioned(
+    files: list[BinaryIO], sizes: list[int], ordered: np.ndarray, breach: int, type_code: int, depth: int
+) -> None:
+    """Append sorted `ordered` (sharing their top `depth` bytes) to the files by the next byte, one block each."""
+    shift = np.uint64(56 - 8 * depth)
+    digits = (ordered >> shift) & np.uint64(0xFF)
+    bounds = np.searchsorted(digits, np.arange(FANOUT + 1), side="left")
+    for part in range(FANOUT):
+        start, end = int(bounds[part]), int(bounds[part + 1])
+        if end > start:
+            files[part].write(runs.encode_block(ordered[start:end], depth + 1, breach, type_code))
+            sizes[part] += end - start
 
 
-def _blocks(path: Path) -> Iterator[tuple[array, int, int]]:
-    with path.open("rb") as handle:
-        while header := handle.read(_BLOCK.size):
-            count, breach, type_code = _BLOCK.unpack(header)
-            tags = array("Q")
-            tags.fromfile(handle, count)
-            yield tags, breach, type_code
-
-
-def _sorted_runs(path: Path, depth: int, max_run: int) -> Iterator[SortedRun]:
-    entries = path.stat().st_size // 8  # close enough: block headers are 7 bytes per block
+def _sorted_runs(path: Path, base: int, depth: int, entries: int, max_run: int) -> Iterator[SortedRun]:
     if entries > max_run and depth <= _MAX_DEPTH:
-        yield from _split(path, depth, max_run)
+        yield from _split(path, base, depth, max_run)
         return
-    blocks = list(_blocks(path))
+    blocks = list(runs.read_blocks(path, base, depth))
     path.unlink()
     if blocks:
         yield _sort_unique(blocks)
 
 
-def _split(path: Path, depth: int, max_run: int) -> Iterator[SortedRun]:
-    shift = 56 - 8 * depth
+def _split(path: Path, base: int, depth: int, max_run: int) -> Iterator[SortedRun]:
     parts = [path.with_name(f"{path.name}-{i:02x}") for i in range(FANOUT)]
+    sizes = [0] * FANOUT
     handles = [p.open("wb") for p in parts]
     try:
-        for tags, breach, type_code in _blocks(path):
-            _write_partitioned(handles, tags, breach, type_code, shift)  # blocks are sorted already
+        for tags, breach, type_code in runs.read_blocks(path, base, depth):
+            _write_partitioned(handles, sizes, tags, breach, type_code, depth)  # blocks are sorted already
     finally:
         for handle in handles:
             handle.close()
     path.unlink()
-    for part in parts:
-        yield from _sorted_runs(part, depth + 1, max_run)
+    shift = 56 - 8 * depth
+    for number, part in enumerate(parts):
+        yield from _sorted_runs(part, base | (number << shift), depth + 1, sizes[number], max_run)
 
 
-def _sort_unique(blocks: list[tuple[array, int, int]]) -> SortedRun:
-    breaches = {breach for _, breach, _ in blocks}
-    if len(breaches) == 1:
-        # One breach (the usual build). Blocks are sorted already, so sorting their concatenation is a cheap merge
-        # (Timsort finds the runs), and duplicates end up adjacent: far cheaper than a set and a second full sort.
-        by_type: dict[int, list[array]] = {}
-        for tags, _, type_code in blocks:
-            by_type.setdefault(type_code, []).append(tags)
-        counts: Counter[int] = Counter()
-        uniques = []
-        for type_code, arrays in by_type.items():
-            unique = _dedupe_sorted(sorted(chain.from_iterable(arrays)))
-            counts[type_code] = len(unique)
-            uniques.append(unique)
-        ordered = uniques[0] if len(uniques) == 1 else _dedupe_sorted(sorted(chain.from_iterable(uniques)))
-        return SortedRun(array("Q", ordered), array("H", [breaches.pop()]) * len(ordered), counts)
-    combined: dict[int, int] = {}
+def _sort_unique(blocks: list[tuple[np.ndarray, int, int]]) -> SortedRun:
+    grouped: dict[SectionKey, list[np.ndarray]] = {}
     for tags, breach, type_code in blocks:
-        for tag in tags:
-            combined[(tag << 16) | breach] = type_code
-    keys = sorted(combined)
-    # Counted per stored entry: an identifier listed in two breaches is stored (and counted) twice.
-    return SortedRun(
-        array("Q", (k >> 16 for k in keys)), array("H", (k & 0xFFFF for k in keys)), Counter(combined.values())
-    )
-
-
-def _dedupe_sorted(values: list[int]) -> list[int]:
-    """A sorted list without repeats (equal values are adjacent)."""
-    if not values:
-        return values
-    unique = [x for x, following in zip(values, islice(values, 1, None), strict=False) if x != following]
-    unique.append(values[-1])
-    return unique
+        grouped.setdefault((type_code, breach), []).append(tags)
+    # np.unique sorts and drops repeats in C; an identifier listed twice in one breach is stored once.
+    return SortedRun({key: np.unique(np.concatenate(arrays)) for key, arrays in sorted(grouped.items())})

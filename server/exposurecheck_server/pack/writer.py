@@ -1,22 +1,19 @@
-"""Writing a signed pack from sorted entries: body (index, tags, breach indexes), chunk hashes, head, shards.
+"""Writing a signed pack: body (version 2: one section per type and breach), chunk hashes, head, shards.
 
-The body is assembled from temporary files and streamed twice (once to hash its chunks, whose hashes go into
-the signed head that comes first in the file; once to copy it into the shard files), so memory stays bounded.
-Files are written under temporary names and renamed at the end: an interrupted build never leaves a pack that
-looks complete.
+The body comes from scratch files (sections.py) and is streamed twice (once to hash its chunks, whose hashes go
+into the signed head that comes first in the file; once to copy it into the shard files), so memory stays
+bounded. Files are written under temporary names and renamed at the end: an interrupted build never leaves a
+pack that looks complete. Version 1 bodies can still be written (tests prove old packs open), never by the
+builder.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import hashlib
 import json
-import mmap
 import os
-import sys
-from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,8 +22,6 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.packs import format as fmt
-
-_COPY_BLOCK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -38,14 +33,16 @@ class PackMeta:
     types: tuple[str, ...]
     counts: dict[str, int]
     entries: int
-    prefix_bits: int
     chunk_size: int
+    sections: tuple[tuple[str, int, int, int], ...] = ()  # version 2: (type, breach index, entries, prefix bits)
+    prefix_bits: int = 0  # version 1 only
+    version: int = fmt.FORMAT_VERSION
     created: str = ""
 
     def to_json(self, shards: list[tuple[int, int]]) -> bytes:
         document = {
             "format": fmt.META_FORMAT,
-            "version": fmt.FORMAT_VERSION,
+            "version": self.version,
             "title": self.title,
             "created": self.created or dt.date.today().isoformat(),
             "demo": self.demo,
@@ -55,53 +52,21 @@ class PackMeta:
             "types": list(self.types),
             "counts": dict(sorted(self.counts.items())),
             "entries": self.entries,
-            "prefix_bits": self.prefix_bits,
             "chunk_size": self.chunk_size,
             "shards": [[offset, length] for offset, length in shards],
         }
+        if self.version == 1:
+            document["prefix_bits"] = self.prefix_bits
+        else:
+            document["sections"] = [list(section) for section in self.sections]
+            document["stored_bits"] = f"prefix + {fmt.RESIDUAL_BITS} of the tag's 64 per entry"
         return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
-
-def build_index(tags_path: Path, entries: int, prefix_bits: int) -> array:
-    """Entry position where each prefix starts (plus the total at the end), by bisecting the sorted tags file."""
-    shift = 64 - prefix_bits
-    index = array("Q", [0]) * ((1 << prefix_bits) + 1)
-    index[-1] = entries
-    if entries == 0:
-        return index
-    with tags_path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-        view = memoryview(mapped)
-        tags = view.cast("Q") if sys.byteorder == "little" else _decoded(view)
-        try:
-            for prefix in range(1, 1 << prefix_bits):
-                index[prefix] = bisect.bisect_left(tags, prefix << shift, index[prefix - 1])
-        finally:
-            if isinstance(tags, memoryview):
-                tags.release()
-            view.release()
-    return index
-
-
-def _decoded(view: memoryview) -> array:  # pragma: no cover - big-endian hosts only
-    values = array("Q", view.tobytes())
-    values.byteswap()
-    return values
-
-
-def _body_pieces(index: array, tags_path: Path, breaches_path: Path) -> Iterator[bytes]:
-    yield _le_bytes(index)
-    for path in (tags_path, breaches_path):
-        with path.open("rb") as handle:
-            while block := handle.read(_COPY_BLOCK):
-                yield block
-
-
-def _le_bytes(values: array) -> bytes:
-    if sys.byteorder == "little":
-        return values.tobytes()
-    copy = array(values.typecode, values)  # pragma: no cover
-    copy.byteswap()  # pragma: no cover
-    return copy.tobytes()  # pragma: no cover
+    def body_length(self) -> int:
+        if self.version == 1:
+            return fmt.BodyLayout(self.prefix_bits, self.entries).length
+        specs = [(fmt.IdentifierType(kind), breach, n, bits) for kind, breach, n, bits in self.sections]
+        return fmt.layout_sections(specs)[1]
 
 
 def _chunks(pieces: Iterator[bytes], size: int) -> Iterator[bytes]:
@@ -120,25 +85,25 @@ def write_pack(
     *,
     meta: PackMeta,
     catalog_json: bytes,
-    index: array,
-    tags_path: Path,
-    breaches_path: Path,
+    body: Callable[[], Iterator[bytes]],
     signing_key: Ed25519PrivateKey,
     shard_size: int = fmt.FAT32_MAX_FILE,
 ) -> list[Path]:
-    """Write the pack (and its shards) and return the files written, first file first."""
-    layout = fmt.BodyLayout(meta.prefix_bits, meta.entries)
-    body = _body_pieces(index, tags_path, breaches_path)
-    hashes = b"".join(hashlib.sha256(chunk).digest() for chunk in _chunks(body, meta.chunk_size))
+    """Write the pack (and its shards) and return the files written, first file first.
+
+    `body()` yields the body's bytes in order (in pieces of any size); it is called twice.
+    """
+    body_length = meta.body_length()
+    hashes = b"".join(hashlib.sha256(chunk).digest() for chunk in _chunks(body(), meta.chunk_size))
     chunk_count = len(hashes) // fmt.CHUNK_HASH_BYTES
-    if chunk_count != -(-layout.length // meta.chunk_size):
+    if chunk_count != -(-body_length // meta.chunk_size):
         raise RuntimeError("body length does not match its layout")  # a builder bug, never user input
-    shards = [(0, layout.length)]
+    shards = [(0, body_length)]
     for _ in range(16):  # the shard table is in the head, whose size decides the shards: iterate to a fixed point
         meta_json = meta.to_json(shards)
         head_length = fmt.head_length(len(meta_json), len(catalog_json), chunk_count)
         try:
-            planned = fmt.plan_shards(layout.length, meta.chunk_size, head_length, shard_size)
+            planned = fmt.plan_shards(body_length, meta.chunk_size, head_length, shard_size)
         except ValueError:
             raise UserError("pack.build.shard_too_small", size=shard_size) from None
         if planned == shards:
@@ -151,10 +116,10 @@ def write_pack(
 
     public = signing_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     pack_id = os.urandom(32)
-    preamble0 = fmt.Preamble(fmt.FORMAT_VERSION, 0, len(shards), pack_id, 0, shards[0][1]).pack()
+    preamble0 = fmt.Preamble(meta.version, 0, len(shards), pack_id, 0, shards[0][1]).pack()
     variable = meta_json + catalog_json + hashes
     fixed = fmt.fixed_head_for_signing(public, len(meta_json), len(catalog_json), chunk_count)
-    signature = signing_key.sign(fmt.signed_message(preamble0, fixed, variable))
+    signature = signing_key.sign(fmt.signed_message(preamble0, fixed, variable, meta.version))
     head = preamble0 + fmt.FIXED_HEAD.pack(public, signature, len(meta_json), len(catalog_json), chunk_count)
     head += variable
     head += bytes(head_length - len(head))
@@ -162,7 +127,7 @@ def write_pack(
     final = [out.with_name(fmt.shard_name(out.name, i)) for i in range(len(shards))]
     temporary = [path.with_name(path.name + ".partial") for path in final]
     try:
-        _write_shards(temporary, head, shards, pack_id, _body_pieces(index, tags_path, breaches_path))
+        _write_shards(temporary, head, shards, pack_id, meta.version, body())
         for tmp, path in zip(temporary, final, strict=True):
             os.replace(tmp, path)
     except OSError:
@@ -174,7 +139,8 @@ def write_pack(
 
 
 def _write_shards(
-    paths: list[Path], head: bytes, shards: list[tuple[int, int]], pack_id: bytes, body: Iterator[bytes]
+    paths: list[Path], head: bytes, shards: list[tuple[int, int]], pack_id: bytes, version: int,
+    body: Iterator[bytes],
 ) -> None:
     pending = b""
     for number, (path, (offset, length)) in enumerate(zip(paths, shards, strict=True)):
@@ -182,7 +148,7 @@ def _write_shards(
             if number == 0:
                 handle.write(head)
             else:
-                handle.write(fmt.Preamble(fmt.FORMAT_VERSION, number, len(shards), pack_id, offset, length).pack())
+                handle.write(fmt.Preamble(version, number, len(shards), pack_id, offset, length).pack())
             remaining = length
             while remaining:
                 if not pending:

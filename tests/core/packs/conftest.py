@@ -89,4 +89,4 @@ def pack(tmp_path, config_dir) -> BuiltPack:
 @pytest.fixture
 def sharded(tmp_path, config_dir) -> BuiltPack:
     # Tiny shards and chunks: many files, and prefix ranges that run across file boundaries.
-    return make_pack(tmp_path / "sharded", chunk_size=512, shard_size=8192)
+    return make_pack(tmp_path / "sharded", chunk_size=512, shard_size=4096)

@@ -47,7 +47,7 @@ def test_builder_tags_equal_the_readers(tmp_path):
     build_pack(values, out=tmp_path / "t.ecpack", catalog=load_bundled_catalog(), breach=breach, signing_key=key)
     with open_pack(tmp_path / "t.ecpack", extra_keys=[public]) as reader:
         for value in values:
-            assert reader.lookup_tag(fmt.keyed_tag(reader.salt, value)) == (breach,)
+            assert reader.lookup_tag_in(value.type, fmt.keyed_tag(reader.salt, value)) == (breach,)
         assert reader.info.counts == {"phone": 1, "email": 1, "username": 1}
 
 
@@ -62,15 +62,12 @@ def test_external_sort_splits_oversized_runs_and_keeps_order(tmp_path):
     for start in range(0, len(tags), 700):  # several batches, with duplicates across them
         sorter.add_batch(array("Q", tags[start : start + 700]), 0, 1)
     sorter.add_batch(array("Q", tags[:500]), 0, 2)
-    out = array("Q")
-    counts = {}
+    out: dict[tuple[int, int], list[int]] = {}
     for run in sorter.runs():
-        out.extend(run.tags)
-        for code, n in run.types.items():
-            counts[code] = counts.get(code, 0) + n
+        for key, values in run.sections.items():
+            out.setdefault(key, []).extend(int(v) for v in values)
     sorter.cleanup()
-    assert list(out) == sorted(set(tags))
-    assert counts == {1: len(set(tags)), 2: len(set(tags[:500]))}
+    assert out == {(1, 0): sorted(set(tags)), (2, 0): sorted(set(tags[:500]))}
     assert not list(tmp_path.iterdir())  # temporary runs are gone
 
 
@@ -80,7 +77,7 @@ def test_sort_keeps_one_entry_per_breach(tmp_path):
     sorter.add_batch(array("Q", [5, 5]), 1, 1)
     runs = list(sorter.runs())
     sorter.cleanup()
-    assert [(list(r.tags), list(r.breaches)) for r in runs] == [([3, 5, 5], [0, 0, 1])]
+    assert [{key: list(v) for key, v in r.sections.items()} for r in runs] == [{(1, 0): [3, 5], (1, 1): [5]}]
 
 
 def test_bounded_memory_split_runs_through_a_whole_build(tmp_path, monkeypatch):

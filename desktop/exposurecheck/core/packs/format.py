@@ -1,4 +1,4 @@
-"""The offline pack format, version 1: constants and the pure functions the builder and the reader share.
+"""The offline pack format, versions 1 and 2: constants and the pure functions the builder and the reader share.
 
 See docs/pack-format.md for the full description. In short, a pack is one file or a set of shard files:
 
@@ -7,10 +7,14 @@ See docs/pack-format.md for the full description. In short, a pack is one file o
                    chunk count (u64) | meta JSON | catalog JSON | chunk hashes (32 bytes each) | zero padding to 8
     every shard:   its slice of the body
 
-The body is one logical byte string cut into shards: the prefix index (u64 entry positions), the sorted tags
-(u64), and the breach indexes (u16), all little-endian. The signature covers everything in shard 0 before the body
-(including shard 0's preamble); the body is covered through the SHA-256 hash of every `chunk_size` bytes, so every
-byte a lookup reads can be checked without reading the whole pack.
+The body is one logical byte string cut into shards. Version 1 (still read): the prefix index (u64 entry
+positions), the sorted tags (u64), and the breach indexes (u16), all little-endian. Version 2 (written now): one
+section per identifier type and breach, each a prefix index (u32) and the 40 tag bits after the prefix as a u32
+and a u8 array: about 5 bytes per entry instead of 10 (see `Section`).
+
+The signature covers everything in shard 0 before the body (including shard 0's preamble); the body is covered
+through the SHA-256 hash of every `chunk_size` bytes, so every byte a lookup reads can be checked without reading
+the whole pack.
 """
 
 from __future__ import annotations
@@ -22,9 +26,11 @@ from dataclasses import dataclass
 from exposurecheck.core.identifiers import Identifier, IdentifierType, encode
 
 MAGIC = b"ECPACK\x00\x1a"  # the 0x1a stops `type` on Windows from dumping binary to a console
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # what the builder writes
+READABLE_VERSIONS = (1, 2)
 META_FORMAT = "exposurecheck.pack"
-SIGNATURE_DOMAIN = b"exposure-check pack v1\x00"
+SIGNATURE_DOMAINS = {1: b"exposure-check pack v1\x00", 2: b"exposure-check pack v2\x00"}
+SIGNATURE_DOMAIN = SIGNATURE_DOMAINS[FORMAT_VERSION]
 
 PREAMBLE = struct.Struct("<8sHHHH32sQQ")  # magic, version, shard index, shard count, reserved, pack id, offset, length
 FIXED_HEAD = struct.Struct("<32s64sIIQ")  # publisher key, signature, meta length, catalog length, chunk count
@@ -151,9 +157,14 @@ def head_length(meta_len: int, catalog_len: int, chunk_count: int) -> int:
     return (raw + 7) // 8 * 8
 
 
-def signed_message(preamble: bytes, fixed_without_signature: bytes, variable: bytes) -> bytes:
-    """What the publisher signs: a domain string, shard 0's preamble, the head (minus the signature itself)."""
-    return SIGNATURE_DOMAIN + preamble + fixed_without_signature + variable
+def signed_message(
+    preamble: bytes, fixed_without_signature: bytes, variable: bytes, version: int = FORMAT_VERSION
+) -> bytes:
+    """What the publisher signs: a domain string, shard 0's preamble, the head (minus the signature itself).
+
+    The domain names the version, so a signature over one version's head can never pass for another's.
+    """
+    return SIGNATURE_DOMAINS[version] + preamble + fixed_without_signature + variable
 
 
 def fixed_head_for_signing(public_key: bytes, meta_len: int, catalog_len: int, chunk_count: int) -> bytes:
@@ -164,3 +175,78 @@ def fixed_head_for_signing(public_key: bytes, meta_len: int, catalog_len: int, c
 def shard_name(first: str, index: int) -> str:
     """`ngo.ecpack` is shard 0; further shards are `ngo.ecpack.2`, `ngo.ecpack.3`, ... (numbered from 1 for people)."""
     return first if index == 0 else f"{first}.{index + 1}"
+
+
+# --- version 2: sections of truncated tags --------------------------------------------------------------------
+
+RESIDUAL_BITS = 40  # tag bits stored per entry after the prefix: a u32 ("high") and a u8 ("low")
+TAG_BITS = TAG_BYTES * 8
+V2_MAX_PREFIX_BITS = TAG_BITS - RESIDUAL_BITS  # 24: prefix and residual together use at most the 64 tag bits
+V2_INDEX_ENTRY_BYTES = 4  # u32 positions: a section holds fewer than 2^32 entries
+MAX_SECTION_ENTRIES = (1 << 32) - 1
+MAX_SECTIONS = 1024  # type x breach pairs; a lookup searches the sections of one type
+
+
+def v2_prefix_bits_for(entries: int) -> int:
+    """About 64-128 entries per prefix: the index costs 0.03-0.06 bytes per entry and the bisect stays short.
+
+    The false-positive rate per lookup is (entries per prefix) / 2^40, so at most 128 / 2^40 (1.2e-10) up to
+    2^31 entries per section; beyond that the 24-bit cap lets it grow linearly (docs/pack-format.md).
+    """
+    bits = max(entries, 1).bit_length() - 7
+    return max(MIN_PREFIX_BITS, min(V2_MAX_PREFIX_BITS, bits))
+
+
+def split_tag(tag: int, prefix_bits: int) -> tuple[int, int, int]:
+    """(prefix, high u32, low u8) of a 64-bit tag in a section with `prefix_bits`: the top bits pick the index
+    slot, the next 40 are stored; the rest (24 - prefix_bits bits) are dropped."""
+    kept = tag >> (V2_MAX_PREFIX_BITS - prefix_bits)  # the top prefix_bits + 40 bits
+    return kept >> RESIDUAL_BITS, (kept >> 8) & 0xFFFFFFFF, kept & 0xFF
+
+
+def _align8(value: int) -> int:
+    return (value + 7) // 8 * 8
+
+
+@dataclass(frozen=True)
+class Section:
+    """One identifier type in one breach: index (2^b + 1 u32), high (n u32), low (n u8), zero padding to 8.
+
+    index[p] is the number of the section's entries whose tag's top b bits are < p (index[2^b] = n); within a
+    prefix, entries are sorted by (high, low). Offsets are in the logical body.
+    """
+
+    type: IdentifierType
+    breach: int
+    entries: int
+    prefix_bits: int
+    offset: int
+
+    @property
+    def index_entries(self) -> int:
+        return (1 << self.prefix_bits) + 1
+
+    @property
+    def high_offset(self) -> int:
+        return self.offset + self.index_entries * V2_INDEX_ENTRY_BYTES
+
+    @property
+    def low_offset(self) -> int:
+        return self.high_offset + self.entries * 4
+
+    @property
+    def end(self) -> int:
+        """Where the next section starts (after the zero padding)."""
+        return _align8(self.low_offset + self.entries)
+
+
+def layout_sections(specs: list[tuple[IdentifierType, int, int, int]]) -> tuple[list[Section], int]:
+    """Sections laid end to end in the order given ((type, breach, entries, prefix bits) each), and the body
+    length."""
+    sections: list[Section] = []
+    offset = 0
+    for kind, breach, entries, bits in specs:
+        section = Section(kind, breach, entries, bits, offset)
+        sections.append(section)
+        offset = section.end
+    return sections, offset

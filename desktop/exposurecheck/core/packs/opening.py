@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.core.packs import format as fmt
-from exposurecheck.core.packs.reader import PackInfo, PackReader, Shard
+from exposurecheck.core.packs.reader import PackInfo, PackReader, Shard, sections_of
 from exposurecheck.core.trust.publisher_keys import fingerprint
 
 # Bodies up to this size are authenticated in full when opened (~1 GB/s SHA-256 here: 32 MiB costs ~30 ms), so
@@ -111,9 +111,9 @@ def _parse_head(path: Path, data: mmap.mmap, size: int) -> _Head:
     preamble = fmt.parse_preamble(data[: fmt.PREAMBLE.size])
     if preamble is None:
         raise UserError("pack.error.truncated", file=name)
-    if preamble.version > fmt.FORMAT_VERSION:
+    if preamble.version > max(fmt.READABLE_VERSIONS):
         raise UserError("pack.error.newer_version", file=name)
-    if preamble.version != fmt.FORMAT_VERSION:
+    if preamble.version not in fmt.READABLE_VERSIONS:
         raise UserError("pack.error.damaged_file", file=name)
     if preamble.shard_index != 0:
         raise UserError("pack.error.not_first_shard", file=name, number=preamble.shard_index + 1)
@@ -139,7 +139,7 @@ def _parse_head(path: Path, data: mmap.mmap, size: int) -> _Head:
         meta=variable[:meta_len],
         catalog=variable[meta_len : meta_len + catalog_len],
         hashes=variable[meta_len + catalog_len :],
-        signed=fmt.signed_message(bytes(data[: fmt.PREAMBLE.size]), fixed, variable),
+        signed=fmt.signed_message(bytes(data[: fmt.PREAMBLE.size]), fixed, variable, preamble.version),
     )
 
 
@@ -169,16 +169,23 @@ def _authenticate(
     except (InvalidSignature, ValueError):
         raise UserError("pack.error.tampered", file=name) from None
     # From here on every byte of the head is the publisher's; checks below catch a publisher's bugs, not attacks.
-    meta = _meta(head.meta, name)
+    version = head.preamble.version
+    meta = _meta(head.meta, name, version)
     if trust == "demo" and meta["demo"] is not True:
         raise UserError("pack.error.demo_key", file=name)
-    layout = fmt.BodyLayout(meta["prefix_bits"], meta["entries"])
+    if version == 1:
+        body_length = fmt.BodyLayout(meta["prefix_bits"], meta["entries"]).length
+        prefix_bits = meta["prefix_bits"]
+    else:
+        sections = sections_of(meta)
+        body_length = sections[-1].end if sections else 0
+        prefix_bits = max((s.prefix_bits for s in sections), default=0)
     chunk = meta["chunk_size"]
     shards = meta["shards"]
     total = sum(length for _, length in shards)
-    expected_chunks = -(-layout.length // chunk)
+    expected_chunks = -(-body_length // chunk)
     if (
-        total != layout.length
+        total != body_length
         or len(head.hashes) != expected_chunks * fmt.CHUNK_HASH_BYTES
         or shards[0] != [0, head.preamble.body_length]
         or len(shards) != head.preamble.shard_count
@@ -195,15 +202,16 @@ def _authenticate(
         publisher_fingerprint=fingerprint(head.public_key),
         publisher_trust=trust,
         shard_count=len(shards),
-        prefix_bits=meta["prefix_bits"],
+        prefix_bits=prefix_bits,
         chunk_size=chunk,
         total_bytes=0,
         catalog_json=head.catalog,
+        format_version=version,
     )
     return meta, info, head.hashes
 
 
-def _meta(raw: bytes, name: str) -> dict:
+def _meta(raw: bytes, name: str, version: int) -> dict:
     try:
         meta = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
@@ -211,13 +219,15 @@ def _meta(raw: bytes, name: str) -> dict:
     ok = (
         isinstance(meta, dict)
         and meta.get("format") == fmt.META_FORMAT
+        and meta.get("version", 1) == version
+        and (version != 1 or _int_in(meta.get("prefix_bits"), fmt.MIN_PREFIX_BITS, fmt.MAX_PREFIX_BITS))
+        and (version != 2 or _sections_ok(meta))
         and isinstance(meta.get("salt"), str)
         and len(meta["salt"]) == fmt.SALT_BYTES * 2
         and isinstance(meta.get("demo"), bool)
         and isinstance(meta.get("title"), str)
         and isinstance(meta.get("created"), str)
         and _int_in(meta.get("entries"), 0, 1 << 48)
-        and _int_in(meta.get("prefix_bits"), fmt.MIN_PREFIX_BITS, fmt.MAX_PREFIX_BITS)
         and _int_in(meta.get("chunk_size"), fmt.MIN_CHUNK_SIZE, fmt.MAX_CHUNK_SIZE)
         and isinstance(meta.get("breaches"), list)
         and 0 < len(meta["breaches"]) <= fmt.MAX_BREACHES
@@ -239,6 +249,34 @@ def _meta(raw: bytes, name: str) -> dict:
     except ValueError:
         raise UserError("pack.error.damaged_file", file=name) from None
     return meta
+
+
+def _sections_ok(meta: dict) -> bool:
+    """A version-2 section table: [type, breach index, entries, prefix bits] each, one per type and breach, whose
+    entries add up to the pack's. (Signed, so a failure here is a publisher's bug; still never trusted blindly.)"""
+    sections = meta.get("sections")
+    breaches, types = meta.get("breaches"), meta.get("types")
+    if not isinstance(sections, list) or len(sections) > fmt.MAX_SECTIONS:
+        return False
+    if not isinstance(breaches, list) or not isinstance(types, list):
+        return False
+    seen = set()
+    for section in sections:
+        if not (isinstance(section, list) and len(section) == 4):
+            return False
+        kind, breach, entries, bits = section
+        if (
+            not isinstance(kind, str)
+            or kind not in types
+            or kind == IdentifierType.PASSWORD.value
+            or not _int_in(breach, 0, len(breaches) - 1)
+            or not _int_in(entries, 0, fmt.MAX_SECTION_ENTRIES)
+            or not _int_in(bits, fmt.MIN_PREFIX_BITS, fmt.V2_MAX_PREFIX_BITS)
+            or (kind, breach) in seen
+        ):
+            return False
+        seen.add((kind, breach))
+    return sum(section[2] for section in sections) == meta.get("entries")
 
 
 def _int_in(value: object, low: int, high: int) -> bool:

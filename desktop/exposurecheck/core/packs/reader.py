@@ -48,6 +48,7 @@ class PackInfo:
     chunk_size: int
     total_bytes: int
     catalog_json: bytes
+    format_version: int = 1
 
 
 class Shard:
@@ -74,7 +75,19 @@ class PackReader:
         self._verified = bytearray(len(chunk_hashes) // fmt.CHUNK_HASH_BYTES)
         self.info = info
         self.salt = bytes.fromhex(meta["salt"])
+        self.version = info.format_version
+        # Version 1: one index and one tag array. Version 2: sections (one per type and breach), see format.py.
         self.layout = fmt.BodyLayout(info.prefix_bits, info.entries)
+        self.sections: tuple[fmt.Section, ...] = ()
+        self._by_type: dict[int, tuple[_SectionState, ...]] = {}
+        if self.version >= 2:
+            self.sections = tuple(sections_of(meta))
+            all_states = [_SectionState(section) for section in self.sections]
+            for kind in IdentifierType:
+                self._by_type[id(kind)] = tuple(s for s in all_states if s.section.type is kind)
+        self.body_length = self.sections[-1].end if self.sections else 0
+        if self.version == 1:
+            self.body_length = self.layout.length
         self._shift = 64 - info.prefix_bits
         self._direct: mmap.mmap | None = None  # set once a one-file pack is fully authenticated
         self._direct_base = 0
@@ -92,7 +105,15 @@ class PackReader:
         self._views: list[memoryview] = []
         self._tag_view: memoryview | None = None
         self._bid_view: memoryview | None = None
-        if len(shards) == 1 and _LITTLE_ENDIAN and self.layout.entries:
+        if len(shards) == 1 and _LITTLE_ENDIAN and self.version >= 2:
+            whole = memoryview(shards[0].map)
+            self._views = [whole]
+            base = shards[0].body_start
+            for searched in self._by_type.values():
+                for section_state in searched:
+                    if section_state.section.entries:
+                        self._views.extend(section_state.map_views(whole, base))
+        elif len(shards) == 1 and _LITTLE_ENDIAN and self.layout.entries:
             whole = memoryview(shards[0].map)
             base = shards[0].body_start
             layout = self.layout
@@ -105,6 +126,9 @@ class PackReader:
 
     def close(self) -> None:
         self._tag_view = self._bid_view = None
+        for states in self._by_type.values():
+            for state in states:
+                state.index_view = state.high_view = state.low_view = None
         for view in self._views:
             view.release()
         self._views = []
@@ -161,7 +185,7 @@ class PackReader:
 
     def _verify_chunk(self, chunk: int) -> None:
         start = chunk * self._chunk
-        end = min(start + self._chunk, self.layout.length)
+        end = min(start + self._chunk, self.body_length)
         position = bisect.bisect_right(self._starts, start) - 1
         shard = self._shards[position]
         base = shard.body_start - shard.body_offset
@@ -197,12 +221,79 @@ class PackReader:
         """The ids of the breaches this pack lists the identifier in (empty: not in this pack)."""
         state = self._hashers[id(identifier.type)].copy()
         state.update(identifier.canonical.encode("utf-8"))
-        return self.lookup_tag(int.from_bytes(state.digest(), "big"))
+        tag = int.from_bytes(state.digest(), "big")
+        if self.version >= 2:
+            return self.lookup_tag_in(identifier.type, tag)
+        return self.lookup_tag(tag)
 
     def load_index(self) -> None:
-        """Keep the (authenticated) prefix index in memory when small: one read fewer per lookup."""
-        if self._index is None and self.layout.tags_offset <= INDEX_CACHE_LIMIT and _LITTLE_ENDIAN:
+        """Keep the (authenticated) prefix indexes in memory when small: one read fewer per lookup."""
+        if not _LITTLE_ENDIAN:
+            return
+        if self.version >= 2:
+            states = [s for states in self._by_type.values() for s in states if s.section.entries]
+            if sum(s.section.index_entries * 4 for s in states) <= INDEX_CACHE_LIMIT:
+                for s in states:
+                    if s.index is None:
+                        s.index = array("I", self._read(s.section.offset, s.section.high_offset))
+            return
+        if self._index is None and self.layout.tags_offset <= INDEX_CACHE_LIMIT:
             self._index = array("Q", self._read(0, self.layout.tags_offset))
+
+    # --- version 2 ----------------------------------------------------------------------------------------
+
+    def lookup_tag_in(self, kind: IdentifierType, tag: int) -> tuple[str, ...]:
+        """The breaches listing this tag for an identifier of this kind (version 2: the sections of that type
+        hold its top prefix + 40 bits; version 1: the one tag array)."""
+        if self.version == 1:
+            return self.lookup_tag(tag)
+        breaches = self.info.breaches
+        found = [breaches[s.section.breach] for s in self._by_type[id(kind)] if self._in_section(s, tag)]
+        return tuple(dict.fromkeys(found))
+
+    def _in_section(self, state: _SectionState, tag: int) -> bool:
+        section = state.section
+        if not section.entries:
+            return False
+        kept = tag >> state.shift
+        prefix, high, low = kept >> fmt.RESIDUAL_BITS, (kept >> 8) & 0xFFFFFFFF, kept & 0xFF
+        index = state.index
+        direct = self._direct is not None
+        if index is not None:
+            lo, hi = index[prefix], index[prefix + 1]
+        elif state.index_view is not None:
+            if not direct:
+                self._check(section.offset + prefix * 4, section.offset + prefix * 4 + 8)
+            lo, hi = state.index_view[prefix], state.index_view[prefix + 1]
+        else:
+            lo, hi = _u32_pair(self._read(section.offset + prefix * 4, section.offset + prefix * 4 + 8))
+        if lo >= hi:
+            return False
+        if hi > section.entries:
+            raise UserError("pack.error.damaged")
+        highs = state.high_view
+        if highs is None:  # a shard set: copy the range (it may span two files) and bisect the copy
+            return _in_copied(self._read, section, lo, hi, high, low)
+        if not direct:
+            self._check(section.high_offset + lo * 4, section.high_offset + hi * 4)
+        position = bisect.bisect_left(highs, high, lo, hi)
+        lows = state.low_view
+        while position < hi and highs[position] == high:
+            if not direct:
+                self._check(section.low_offset + position, section.low_offset + position + 1)
+            if lows[position] == low:  # type: ignore[index]
+                return True
+            position += 1
+        return False
+
+    def _check(self, start: int, end: int) -> None:
+        """Authenticate body bytes [start, end) unless their first and last chunks are known good already."""
+        chunk, verified = self._chunk, self._verified
+        head, tail = start // chunk, (end - 1) // chunk
+        if not verified[head] or not verified[tail] or tail - head > 1:
+            self._authenticate(start, end)
+
+    # --- version 1 ----------------------------------------------------------------------------------------
 
     def lookup_tag(self, tag: int) -> tuple[str, ...]:
         layout = self.layout
@@ -257,6 +348,55 @@ class PackReader:
                 raise UserError("pack.error.damaged")
             result.append(breaches[number])
         return tuple(dict.fromkeys(result))
+
+
+class _SectionState:
+    """A version-2 section with what lookups need: the shift to its kept bits, its cached index or mapped views."""
+
+    __slots__ = ("high_view", "index", "index_view", "low_view", "section", "shift")
+
+    def __init__(self, section: fmt.Section) -> None:
+        self.section = section
+        self.shift = fmt.V2_MAX_PREFIX_BITS - section.prefix_bits
+        self.index: array | None = None
+        self.index_view: memoryview | None = None
+        self.high_view: memoryview | None = None
+        self.low_view: memoryview | None = None
+
+    def map_views(self, whole: memoryview, base: int) -> list[memoryview]:
+        """u32 views of the mapped index and high array, a byte view of the low array (one-file packs)."""
+        s = self.section
+        self.index_view = whole[base + s.offset : base + s.high_offset].cast("I")
+        self.high_view = whole[base + s.high_offset : base + s.low_offset].cast("I")
+        self.low_view = whole[base + s.low_offset : base + s.low_offset + s.entries]
+        return [self.index_view, self.high_view, self.low_view]
+
+
+def sections_of(meta: dict) -> list[fmt.Section]:
+    """The sections a version-2 meta lists (already validated by opening.py), laid out in order."""
+    specs = [(IdentifierType(kind), breach, entries, bits) for kind, breach, entries, bits in meta["sections"]]
+    return fmt.layout_sections(specs)[0]
+
+
+def _in_copied(
+    read: Callable[[int, int], bytes], section: fmt.Section, lo: int, hi: int, high: int, low: int
+) -> bool:
+    data = read(section.high_offset + lo * 4, section.high_offset + hi * 4)
+    if _LITTLE_ENDIAN:
+        highs: Sequence[int] = memoryview(data).cast("I")
+    else:  # pragma: no cover - no big-endian desktop is supported, but stay correct on one
+        highs = [int.from_bytes(data[i : i + 4], "little") for i in range(0, len(data), 4)]
+    first = bisect.bisect_left(highs, high)
+    stop = first
+    while stop < len(highs) and highs[stop] == high:
+        stop += 1
+    if first == stop:
+        return False
+    return low in read(section.low_offset + lo + first, section.low_offset + lo + stop)
+
+
+def _u32_pair(data: bytes) -> tuple[int, int]:
+    return int.from_bytes(data[0:4], "little"), int.from_bytes(data[4:8], "little")
 
 
 def _u64_pair(data: bytes) -> tuple[int, int]:
