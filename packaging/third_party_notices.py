@@ -23,6 +23,7 @@ Written into the bundle's `licenses/` folder: LICENSE (the GPL), THIRD-PARTY-NOT
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import subprocess
 import sys
@@ -300,9 +301,20 @@ def write_notices(
     in the bundle that are not in the table (the executables) to the component key that provides them.
     Returns (source, folder in bundle) pairs ready for PyInstaller's datas."""
     tracer = _Tracer(project_root, project_name, version)
+    links = []
     for dest, source, typecode in entries:
-        tracer.trace(dest.replace("\\", "/"), source, typecode)
+        if typecode == "SYMLINK":  # a link inside the bundle (source: its target, relative to the link)
+            links.append((dest.replace("\\", "/"), source.replace("\\", "/")))
+        else:
+            tracer.trace(dest.replace("\\", "/"), source, typecode)
     tracer.finish()
+    owner = {name: component for component in tracer.components.values() for name in component.files}
+    for dest, target in links:
+        component = owner.get(posixpath.normpath(posixpath.join(posixpath.dirname(dest), target)))
+        if component is None:
+            tracer.untraced.add(dest)
+        else:
+            component.files.add(dest)
     for dest, key in (extra_files or {}).items():
         component = tracer.components.get(key) or (
             tracer._distribution(metadata.distribution(key[len("pypi:") :])) if key.startswith("pypi:") else None

@@ -39,11 +39,9 @@ SetupIconFile=..\..\resources\gui\icons\exposure-check.ico
 
 [Languages]
 Name: "en"; MessagesFile: "compiler:Default.isl"
-; Simplified Chinese messages ship with some Inno Setup installs only; without them the installer is English-only
-; (the app itself still speaks Chinese).
-#if FileExists(AddBackslash(CompilerPath) + "Languages\ChineseSimplified.isl")
-Name: "zh_CN"; MessagesFile: "compiler:Languages\ChineseSimplified.isl"
-#endif
+; Simplified Chinese: Inno Setup's own translation is an unofficial one that not every install carries, so the
+; project keeps its own next to this script (UTF-8 with a byte-order mark, written for this installer).
+Name: "zh_CN"; MessagesFile: "ChineseSimplified.isl"
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"

@@ -207,6 +207,47 @@ def test_no_operator_tools_tests_or_host_extras(bundle: Path) -> None:
     assert not leaked, leaked[:10]
 
 
+# --- licences ----------------------------------------------------------------------------------------------------
+
+LICENSES = INTERNAL / "licenses"
+
+
+def test_licence_and_third_party_notices_are_bundled(bundle: Path) -> None:
+    assert (LICENSES / "LICENSE").read_bytes() == (REPO / "LICENSE").read_bytes()
+    notices = (LICENSES / "THIRD-PARTY-NOTICES.txt").read_text(encoding="utf-8")
+    # The components the issue names, each with its licence text, traced from the files really bundled.
+    assert "PySide6" in notices and "GNU LESSER GENERAL PUBLIC LICENSE" in notices  # Qt for Python, LGPL-3.0
+    assert "libsodium" in notices and "ISC" in notices
+    assert "ICU" in notices and "Unicode" in notices
+    assert "PYTHON SOFTWARE FOUNDATION LICENSE" in notices
+    assert "Not traced to a component" not in notices
+
+
+def test_every_bundled_file_is_in_the_licence_inventory(bundle: Path) -> None:
+    """Each file in the bundle belongs to a component the notices name (a new library cannot slip in unlisted)."""
+    inventory = json.loads((LICENSES / "inventory.json").read_text(encoding="utf-8"))
+    assert inventory["untraced"] == []
+    listed = {name for component in inventory["components"] for name in component["files"]}
+    generated = {"licenses/LICENSE", "licenses/THIRD-PARTY-NOTICES.txt", "licenses/inventory.json"}
+    on_disk = {name.removeprefix("_internal/") for name in bundled_files(bundle)}
+    unlisted = sorted(on_disk - listed - generated)
+    assert not unlisted, unlisted[:20]
+
+
+_HOST_LIBRARY = re.compile(
+    r"^(ld-linux|lib(c|m|dl|pthread|rt|stdc\+\+|gcc_s|GL|EGL|GLX|drm|gbm|X11|X\w+|xcb[-\w]*|fontconfig|freetype"
+    r"|harfbuzz|glib-2\.0|gobject-2\.0|gio-2\.0|expat|z|uuid|gpg-error|asound))\.so"
+)
+
+
+def test_linux_host_libraries_are_left_to_the_system(bundle: Path) -> None:
+    """linuxdeployqt's excludelist (and GLib, X11/xcb): the target system's copies, never the build host's."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("Linux bundles only")
+    carried = [name for name in bundled_files(bundle) if _HOST_LIBRARY.match(Path(name).name)]
+    assert not carried, carried
+
+
 def test_bundle_size_within_budget(bundle: Path) -> None:
     size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
     size_mb = size / 1e6

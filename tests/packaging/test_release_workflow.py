@@ -109,3 +109,68 @@ def test_windows_executable_names_match_build_spec() -> None:
     assert '#define BundleDir "..\\..\\dist\\exposure-check"' in iss
     assert "OutputBaseFilename=exposure-check-{#AppVersion}-windows-x64-setup" in iss
     assert "exposure-check-$VERSION-windows-x64-setup.exe" in workflow
+
+
+# --- built the same way every time --------------------------------------------------------------------------------
+
+_USES = re.compile(r"^\s*-?\s*uses:\s*(\S+?)(?:\s+#\s*(\S+))?\s*$", re.MULTILINE)
+
+
+def test_every_action_is_pinned_by_commit_sha_with_its_tag_in_a_comment() -> None:
+    for workflow_file in sorted((REPO / ".github" / "workflows").glob("*.y*ml")):
+        found = _USES.findall(workflow_file.read_text(encoding="utf-8"))
+        assert found, workflow_file
+        for reference, tag in found:
+            action, _, ref = reference.partition("@")
+            assert re.fullmatch(r"[0-9a-f]{40}", ref), f"{workflow_file.name}: {reference} is not pinned by SHA"
+            assert re.fullmatch(r"v\d+(\.\d+)*", tag or ""), f"{workflow_file.name}: {action} needs '# vX.Y.Z'"
+
+
+def test_python_packages_come_from_the_hashed_lock(workflow: dict[str, Any]) -> None:
+    installs = [
+        line.strip()
+        for job in workflow["jobs"]
+        for step in steps(workflow, job)
+        for line in step.get("run", "").splitlines()
+        if "pip install" in line
+    ]
+    assert installs
+    for line in installs:
+        locked = "--require-hashes -r requirements/" in line
+        project_only = "--no-deps" in line and "--no-build-isolation" in line
+        assert locked or project_only, line
+    assert (REPO / "requirements" / "dev.txt").is_file()
+
+
+def test_libsodium_downloads_are_immutable_archives_with_checksums(workflow: dict[str, Any]) -> None:
+    env = workflow["env"]
+    for kind in ("MSVC_ZIP", "TARBALL"):
+        url, digest = env[f"LIBSODIUM_{kind}_URL"], env[f"LIBSODIUM_{kind}_SHA256"]
+        # A release tag's archive, never the -stable ones that are rebuilt in place.
+        assert "-stable" not in url and f"/{env['LIBSODIUM_VERSION']}-RELEASE/" in url, url
+        assert re.fullmatch(r"[0-9a-f]{64}", digest), kind
+    text = WORKFLOW.read_text(encoding="utf-8")
+    assert text.count("sha256sum -c -") + text.count("shasum -a 256 -c -") >= 2
+
+
+def test_the_deb_is_built_and_installed_on_a_clean_debian(workflow: dict[str, Any]) -> None:
+    text = WORKFLOW.read_text(encoding="utf-8")
+    assert "scripts/build_bundle.sh --deb-only" in text
+    job = workflow["jobs"]["deb-install"]
+    assert job["container"] == "debian:12"
+    script = "\n".join(step.get("run", "") for step in job["steps"])
+    for action in ("apt-get install", "gui --self-test", "check --source demo", "dpkg -r exposure-check"):
+        assert action in script, action
+    assert "deb-install" in workflow["jobs"]["publish"]["needs"]
+
+
+def test_the_chinese_installer_messages_are_in_the_repository() -> None:
+    iss = (REPO / "packaging" / "windows" / "exposure-check.iss").read_text(encoding="utf-8")
+    assert 'MessagesFile: "ChineseSimplified.isl"' in iss
+    data = (REPO / "packaging" / "windows" / "ChineseSimplified.isl").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf"), "Inno Setup 6 reads UTF-8 only with a byte-order mark"
+    text = data.decode("utf-8-sig")
+    assert "LanguageID=$0804" in text and "您" not in text  # the app addresses the reader as 你
+    messages = dict(line.split("=", 1) for line in text.splitlines() if "=" in line and not line.startswith(";"))
+    for name in ("WelcomeLabel1", "ButtonNext", "ButtonInstall", "FinishedLabel", "ConfirmUninstall", "LaunchProgram"):
+        assert re.search(r"[\u4e00-\u9fff]", messages[name]), name
