@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Pack format 2 at scale: bytes per entry at N (default 10^7) and projected to 10^9, the build's temporary disk
+against its budget (1.2x the pack), and warm and cold lookups against a version-1 pack of the same identifiers
+built in the same run (the baseline: "no slower than today's").
+
+    .venv/bin/python bench/bench_pack_format.py               # 10 million records (about 2 minutes here)
+    .venv/bin/python bench/bench_pack_format.py --records 1000000
+
+Cold lookups: before each one the pack's pages are dropped from the page cache (posix_fadvise DONTNEED on every
+file of the pack, which needs no privileges and leaves other people's caches alone) and the pack is opened
+afresh the way the app opens a big pack (signature checked, body authenticated lazily). Medians throughout.
+The machine is shared: wall-clock figures may be depressed by load; CPU-time figures much less so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "desktop"), str(ROOT / "server"), str(ROOT / "scripts"), str(ROOT / "bench")]
+
+import numpy as np  # noqa: E402
+from bench_pack import identifiers, sample, timed_lookups  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat  # noqa: E402
+from disk_peak import DiskPeak  # noqa: E402
+
+from exposurecheck.core.catalog import Catalog, catalog_to_json, load_bundled_catalog  # noqa: E402
+from exposurecheck.core.identifiers import IdentifierType  # noqa: E402
+from exposurecheck.core.packs import format as fmt  # noqa: E402
+from exposurecheck.core.packs.opening import open_pack  # noqa: E402
+from exposurecheck_server.pack.builder import build_pack  # noqa: E402
+from exposurecheck_server.pack.writer import PackMeta, write_pack  # noqa: E402
+
+BREACH = "demo_breach"
+TEMP_BUDGET = 1.2
+
+
+def projected_bytes_per_entry(counts: dict[str, int], target: int, catalog_bytes: int) -> float:
+    """Bytes per entry of a version-2 pack of `target` entries with the same mix of types as `counts`."""
+    total = sum(counts.values())
+    specs = []
+    for kind, count in sorted(counts.items()):
+        entries = round(target * count / total)
+        specs.append((IdentifierType(kind), 0, entries, fmt.v2_prefix_bits_for(entries)))
+    body = fmt.layout_sections(specs)[1]
+    head = fmt.head_length(900, catalog_bytes, -(-body // fmt.DEFAULT_CHUNK_SIZE))  # meta JSON ~900 bytes
+    files = -(-(body + head) // fmt.FAT32_MAX_FILE)
+    return (body + head + (files - 1) * fmt.PREAMBLE.size) / target
+
+
+def v1_pack(folder: Path, salt: bytes, count: int, seed: int, key: Ed25519PrivateKey) -> Path:
+    """The same identifiers in format version 1 (u64 tags, u64 index, u16 breach ids), as the old builder wrote."""
+    digests = bytearray()
+    for identifier in identifiers(count, seed):
+        digests += fmt.keyed_tag(salt, identifier).to_bytes(8, "big")
+    tags = np.unique(np.frombuffer(digests, dtype=">u8").astype(np.uint64))
+    del digests
+    bits = fmt.prefix_bits_for(len(tags))
+    bounds = np.arange(1 << bits, dtype=np.uint64) << np.uint64(64 - bits) if bits else np.zeros(1, np.uint64)
+    index = np.append(np.searchsorted(tags, bounds), len(tags)).astype("<u8")
+    breaches = np.zeros(len(tags), dtype="<u2")
+    catalog = Catalog([load_bundled_catalog()[BREACH]])
+    meta = PackMeta(title="v1 baseline", demo=True, salt=salt, breaches=(BREACH,), types=("phone",),
+                    counts={"phone": len(tags)}, entries=len(tags), chunk_size=fmt.DEFAULT_CHUNK_SIZE,
+                    prefix_bits=bits, version=1)  # fmt: skip
+
+    def body():
+        yield index.tobytes()
+        for start in range(0, len(tags), 1 << 20):
+            yield tags[start : start + (1 << 20)].astype("<u8").tobytes()
+        yield breaches.tobytes()
+
+    return write_pack(folder / "v1.ecpack", meta=meta, catalog_json=catalog_to_json(catalog), body=body,
+                      signing_key=key)[0]  # fmt: skip
+
+
+def drop_from_page_cache(files: list[Path]) -> None:
+    for path in files:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+
+
+def cold_lookups(path: Path, files: list[Path], public: bytes, values: list, rounds: int) -> tuple[float, float]:
+    """Median (open ms, first-lookup us) with the pack's pages dropped before each round."""
+    opens, lookups = [], []
+    for value in values[:rounds]:
+        drop_from_page_cache(files)
+        started = time.perf_counter()
+        reader = open_pack(path, extra_keys=[public], full_check=False)
+        opened = time.perf_counter()
+        reader.lookup(value)
+        done = time.perf_counter()
+        reader.close()
+        opens.append((opened - started) * 1000)
+        lookups.append((done - opened) * 1e6)
+    return statistics.median(opens), statistics.median(lookups)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=10_000_000)
+    parser.add_argument("--lookups", type=int, default=20_000, help="warm lookups timed per pack (half present)")
+    parser.add_argument("--cold", type=int, default=60, help="cold lookups per pack")
+    parser.add_argument("--no-v1", action="store_true", help="skip the version-1 baseline pack")
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    count, seed = args.records, 7
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores (other work inflates times)")
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    with tempfile.TemporaryDirectory(prefix="bench-format-", dir=args.workdir) as tmp:
+        work = Path(tmp)
+        (work / "v2").mkdir()
+        values_in = list(identifiers(count, seed))
+        started, cpu = time.perf_counter(), time.process_time()
+        with DiskPeak(work / "v2", scratch_marker=".ecpack-build-") as peak:
+            result = build_pack(values_in, out=work / "v2" / "bench.ecpack", catalog=load_bundled_catalog(),
+                                breach=BREACH, signing_key=key)  # fmt: skip
+        build_s, build_cpu = time.perf_counter() - started, time.process_time() - cpu
+        del values_in
+        pack_bytes = sum(p.stat().st_size for p in result.files)
+        per_entry = pack_bytes / result.entries
+        with open_pack(result.files[0], extra_keys=[public]) as reader:
+            salt = reader.salt
+            catalog_bytes = len(reader.info.catalog_json)
+            sections = reader.sections
+        projected = projected_bytes_per_entry(result.counts, 10**9, catalog_bytes)
+        scratch_ratio = peak.scratch / pack_bytes
+        extra_ratio = (peak.total - pack_bytes) / pack_bytes
+
+        print(f"records {result.records:,}, entries {result.entries:,}; sections: "
+              + ", ".join(f"{s.type.value} {s.entries:,} ({s.prefix_bits} prefix bits)" for s in sections))
+        print(f"build: {build_s:.1f} s wall, {build_cpu:.1f} s CPU = {result.records / build_cpu:,.0f} records per "
+              f"CPU-second (identifiers made beforehand)")
+        print(f"format 2 size at {result.entries:,} entries: {pack_bytes:,} bytes = {per_entry:.3f} bytes/entry")
+        print(f"format 2 projected to 10^9 entries (same type mix): {projected:.3f} bytes/entry   target <= 7")
+        print(f"temporary disk: scratch peak {peak.scratch:,} bytes = {scratch_ratio:.2f}x the pack; peak of "
+              f"scratch + output beyond the finished pack = {extra_ratio:.2f}x   budget <= {TEMP_BUDGET}x")
+
+        values = sample(count, seed, args.lookups // 2)
+        files2 = list(result.files)
+        with open_pack(files2[0], extra_keys=[public], full_check=True) as reader:
+            warm2 = timed_lookups(reader.lookup, values)
+            hits2 = sum(1 for v in values if reader.lookup(v))
+        cold2 = cold_lookups(files2[0], files2, public, values[::-1], args.cold)
+        print(f"format 2 warm lookup: median {statistics.median(warm2):.2f} us ({hits2} of {len(values)} found); "
+              f"cold: open {cold2[0]:.1f} ms, first lookup {cold2[1]:.0f} us (medians)")
+        ok = per_entry <= 7 and projected <= 7 and scratch_ratio <= TEMP_BUDGET and extra_ratio <= TEMP_BUDGET
+        if not args.no_v1:
+            (work / "v1").mkdir()
+            v1_path = v1_pack(work / "v1", salt, count, seed, key)
+            v1_bytes = v1_path.stat().st_size
+            with open_pack(v1_path, extra_keys=[public], full_check=True) as reader:
+                warm1 = timed_lookups(reader.lookup, values)
+                hits1 = sum(1 for v in values if reader.lookup(v))
+            cold1 = cold_lookups(v1_path, [v1_path], public, values[::-1], args.cold)
+            ratio = statistics.median(warm2) / statistics.median(warm1)
+            print(f"format 1 (baseline, same identifiers): {v1_bytes / result.entries:.3f} bytes/entry; warm lookup "
+                  f"median {statistics.median(warm1):.2f} us ({hits1} found); cold: open {cold1[0]:.1f} ms, first "
+                  f"lookup {cold1[1]:.0f} us")
+            print(f"ratios format 2 / format 1: size {pack_bytes / v1_bytes:.2f}x, warm lookup {ratio:.2f}x, "
+                  f"cold lookup {cold2[1] / cold1[1]:.2f}x")
+            ok = ok and hits1 == hits2 and ratio <= 1.1
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    print("targets met" if ok else "targets NOT all met")
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("EXPOSURECHECK_PACK_DIRS", "")
+    sys.exit(main())
