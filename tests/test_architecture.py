@@ -1,4 +1,6 @@
-"""Qt only in the GUI package: the core, the CLI and the operator tools must import without it."""
+"""The layers, checked: Qt only in the GUI package (the core, the CLI and the operator tools import without it),
+no import circle anywhere, and who may import whom (the core neither the GUI nor the CLI, the operator tools not
+the GUI, the CLI the GUI only to open the window or print a case sheet)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import REPO, cli_env
+from tests.support.import_graph import circles, import_graph, imports_from, module_files
 
 QT_FREE = [REPO / "desktop" / "exposurecheck" / "core", REPO / "server" / "exposurecheck_server"]
 
@@ -56,3 +59,58 @@ def test_every_command_module_listed_exists() -> None:
 
     for name in (*user_cli.COMMAND_MODULES, *admin_cli.COMMAND_MODULES):
         assert hasattr(importlib.import_module(name), "register"), name
+
+
+def _graph() -> dict[str, frozenset[str]]:
+    modules = module_files(REPO / "desktop" / "exposurecheck", "exposurecheck")
+    modules |= module_files(REPO / "server" / "exposurecheck_server", "exposurecheck_server")
+    return import_graph(modules)
+
+
+def test_the_import_graph_reads_the_real_tree() -> None:
+    graph = _graph()
+    # A few imports every version of the app has: if these are missing the reader is broken, not the house.
+    assert "exposurecheck.gui.pages.welcome" in graph["exposurecheck.gui.main_window"]
+    assert "exposurecheck.core.errors" in graph["exposurecheck_server.cli"]
+    assert len(graph) > 150
+
+
+def test_no_import_circle_in_the_gui() -> None:
+    graph = _graph()
+    gui = {m: frozenset(t for t in targets if t.startswith("exposurecheck.gui")) for m, targets in graph.items()
+           if m.startswith("exposurecheck.gui")}
+    assert circles(gui) == []
+
+
+def test_no_import_circle_anywhere() -> None:
+    assert circles(_graph()) == []
+
+
+def test_the_circle_check_finds_a_circle() -> None:
+    # The shape the window once had: main_window imported its helpers, which imported main_window for its type.
+    graph = {"a": frozenset({"b"}), "b": frozenset({"c"}), "c": frozenset({"a"}), "d": frozenset({"a"})}
+    assert circles(graph) == [["a", "b", "c"]]
+    assert circles({"a": frozenset({"b"}), "b": frozenset()}) == []
+
+
+def test_the_core_imports_neither_the_gui_nor_the_cli() -> None:
+    graph = _graph()
+    assert imports_from(graph, "exposurecheck.core", "exposurecheck.gui") == {}
+    assert imports_from(graph, "exposurecheck.core", "exposurecheck.cli") == {}
+    assert imports_from(graph, "exposurecheck.core", "exposurecheck_server") == {}
+
+
+def test_the_operator_tools_import_no_gui() -> None:
+    graph = _graph()
+    assert imports_from(graph, "exposurecheck_server", "exposurecheck.gui") == {}
+    assert imports_from(graph, "exposurecheck_server", "exposurecheck.cli") == {}
+
+
+def test_the_cli_reaches_the_gui_only_to_open_the_window_or_print_a_case_sheet() -> None:
+    allowed = {
+        "exposurecheck.cli.gui_cmd": {"exposurecheck.gui.app", "exposurecheck.gui.screenshots",
+                                      "exposurecheck.gui.self_test"},
+        "exposurecheck.cli.helpdesk_options": {"exposurecheck.gui.case_sheet"},
+    }
+    reached = imports_from(_graph(), "exposurecheck.cli", "exposurecheck.gui")
+    assert {m: set(t) - allowed.get(m, set()) for m, t in reached.items() if set(t) - allowed.get(m, set())} == {}

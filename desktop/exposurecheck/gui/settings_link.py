@@ -21,7 +21,7 @@ def link_settings(window: MainWindow) -> None:
     settings = load_settings().settings
     # An organisation's profile may make offline-only the default; a person's own saved choice cannot undo that.
     profile_offline = window.profile is not None and window.profile.offline_only
-    window.welcome.offline_box.setChecked(settings.offline_only or profile_offline)
+    window.welcome.set_offline(settings.offline_only or profile_offline)
     if settings.phone_region in REGIONS:
         window.details.region_box.setCurrentIndex(REGIONS.index(settings.phone_region))
     window.welcome.offline_changed.connect(lambda on: _update(offline_only=on))
