@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from exposurecheck.core.advice.readability import ASCII_PUNCT_AFTER_CJK, chinese_wording_problems
 from exposurecheck.core.catalog import known_classes, load_bundled_catalog
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.presumed import (
@@ -18,11 +19,14 @@ from exposurecheck.core.presumed import (
 def test_bundled_questions_are_complete_in_both_languages() -> None:
     questions = load_questions()
     ids = {q.id for q in questions}
-    assert {"shanghai_before_2022", "courier_parcels", "police_record", "suishenma_2020_2022"} <= ids
+    # These ids are the answer keys other code and scripts use (--answer police_record=no): they stay stable.
+    assert {"shanghai_before_2022", "courier_parcels", "police_record", "police_named", "suishenma_2020_2022"} <= ids
     catalog = load_bundled_catalog()
     for question in questions:
         assert question.text("en").endswith("?")
         assert question.text("zh_CN").endswith("？")
+        zh = question.text("zh_CN")
+        assert chinese_wording_problems(zh) == [] and not ASCII_PUNCT_AFTER_CJK.search(zh), question.id
         assert question.text("zh_CN") != question.text("en")
         assert set(question.data_classes) <= known_classes()
         assert question.breach is None or question.breach in catalog
@@ -36,6 +40,14 @@ def test_answers_give_classes_and_breaches() -> None:
     assert "cn_police_case_records" not in classes
     assert presumed_breaches(answers) == ("shanghai_police_2022", "suishenma_2022")
     assert presumed_classes({}) == frozenset()
+
+
+def test_being_named_by_police_is_its_own_question() -> None:
+    named = presumed_classes({"police_named": True})
+    assert "cn_police_subject_records" in named
+    assert "cn_police_case_records" not in named
+    assert "cn_police_subject_records" not in presumed_classes({"police_record": True})
+    assert presumed_breaches({"police_named": True}) == ("shanghai_police_2022",)
 
 
 def test_unknown_question_is_a_user_error() -> None:

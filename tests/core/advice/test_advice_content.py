@@ -56,6 +56,9 @@ def _broken_documents() -> list[tuple[str, dict[str, Any]]]:
         ("zero minutes", lambda e: e.update(time_needed_min=0)),
         ("bad date", lambda e: e.update(last_reviewed="last year")),
         ("help without official flag", lambda e: e.update(help=[{"label": "x", "phone": "110"}])),
+        ("source with a bad mark", lambda e: e.update(sources=[{"text": "MIIT notice", "review": "maybe"}])),
+        ("source without text", lambda e: e.update(sources=[{"review": "V"}])),
+        ("source with markup", lambda e: e.update(sources=["<a href=x>MIIT</a>"])),
     ]:
         document = copy.deepcopy(base)
         mutate(document["entries"][0])
@@ -100,6 +103,27 @@ def test_both_languages_have_the_same_entries_and_shared_fields() -> None:
                 assert text.strip(), entry_id
 
 
+def test_every_bundled_source_carries_its_mark_and_the_entry_shows_the_weakest() -> None:
+    weakest = {"V": 0, "P": 1, "U": 2}
+    for lang in LANGS:
+        for entry in bundled_entries(lang):
+            assert entry.source_reviews and None not in entry.source_reviews, (lang, entry.id)
+            assert len(entry.source_reviews) == len(entry.sources), (lang, entry.id)
+            assert entry.review == max(entry.source_reviews, key=weakest.__getitem__), (lang, entry.id)
+    en = {e.id: e.source_reviews for e in bundled_entries("en")}
+    assert en == {e.id: e.source_reviews for e in bundled_entries("zh_CN")}
+
+
+def test_plain_string_sources_are_still_accepted_for_ngo_entries() -> None:
+    document = _document("en")
+    document["entries"] = [document["entries"][0]]
+    document["entries"][0]["sources"] = ["Our own casework, 2026", {"text": "MIIT notice", "review": "V"}]
+    assert not list(_validator().iter_errors(document))
+    _, (entry,) = parse_document(document)
+    assert entry.sources == ("Our own casework, 2026", "MIIT notice")
+    assert entry.source_reviews == (None, "V")
+
+
 def test_zh_text_is_chinese_and_en_text_is_not() -> None:
     han = re.compile(r"[\u4e00-\u9fff]")
     for entry in bundled_entries("zh_CN"):
@@ -123,7 +147,7 @@ def test_every_catalog_class_has_advice(lang: str) -> None:
 
 
 def test_coverage_check_can_fail() -> None:
-    assert uncovered_classes(bundled_entries("en"), {"Phone numbers", "Astrological signs"}) == {"Astrological signs"}
+    assert uncovered_classes(bundled_entries("en"), {"Phone numbers", "Astral projections"}) == {"Astral projections"}
 
 
 def test_always_entries_exist_for_the_nothing_found_plan() -> None:
@@ -147,6 +171,15 @@ def test_always_entries_exist_for_the_nothing_found_plan() -> None:
         ("account.two_step", "two-step", "两步验证"),
         ("email.phishing", "email", "邮件"),
         ("address.safety", "address", "住址"),
+        ("phone.takeover_signs", "携号转网", "携号转网"),
+        ("phone.takeover_signs", "12381", "12381"),
+        ("id.accounts_in_your_name", "一证通查2.0", "一证通查2.0"),
+        ("id.accounts_in_your_name", "报案回执", "报案回执"),
+        ("scam.fake_relatives", "code word", "暗号"),
+        ("records.named_by_police", "消除案底", "消除案底"),
+        ("sensitive.health", "HIV", "艾滋病"),
+        ("money.crypto_wallet", "recovery phrase", "助记词"),
+        ("account.login_tokens", "sign out", "退出"),
     ],
 )
 def test_required_topics_are_covered(entry_id: str, must_mention_en: str, must_mention_zh: str) -> None:

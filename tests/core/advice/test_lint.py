@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from exposurecheck.core.advice.lint import lint_documents
 from exposurecheck.resources import resource_path
 
@@ -57,3 +59,65 @@ def test_command_line(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert b"damaged or incomplete" in result.stdout
+
+
+def _entry(doc: dict[str, Any], entry_id: str) -> dict[str, Any]:
+    return next(e for e in doc["entries"] if e["id"] == entry_id)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_a_default_pin_before_the_lockout_warning_fails(lang: str) -> None:
+    # The bad entry of issue 14: "enter 1234" first, the warning that 3 wrong PINs lock the card only at the end.
+    doc = _doc(lang)
+    sim = _entry(doc, "phone.sim_pin")
+    warning, *rest = sim["steps"]
+    assert "PUK" in warning["text"]
+    sim["steps"] = [*rest, warning]
+    problems = lint_documents([doc])
+    assert any("phone.sim_pin" in p and "default PIN" in p for p in problems), problems
+    # No warning at all is just as bad.
+    sim["steps"] = rest
+    assert any("default PIN" in p for p in lint_documents([doc]))
+
+
+def test_the_warning_may_share_a_step_with_the_pin_if_it_comes_first() -> None:
+    doc = _doc("en")
+    sim = _entry(doc, "phone.sim_pin")
+    warning_first = "After 3 wrong PINs the card asks for its PUK code, so try the default (usually 1234) once only."
+    sim["steps"] = [{"text": warning_first, "platform": None}]
+    assert lint_documents([doc]) == []
+    sim["steps"][0]["text"] = "Try the default (usually 1234) once: after 3 wrong PINs the card asks for its PUK code."
+    assert any("default PIN" in p for p in lint_documents([doc]))
+
+
+def test_a_pin_that_is_not_a_default_does_not_need_the_warning() -> None:
+    doc = _doc("en")
+    birthday = _entry(doc, "id.birthday")
+    assert "123456" in " ".join(s["text"] for s in birthday["steps"])  # 123456 is not 1234
+    assert lint_documents([doc]) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_an_unconfirmed_entry_must_be_worded_softly(lang: str) -> None:
+    doc = _doc(lang)
+    firm = {
+        "en": ("Carriers check it.", "Do it.", "It works."),
+        "zh_CN": ("运营商会核对它。", "去做。", "做好了。"),
+    }[lang]
+    entry = _entry(doc, "phone.service_password")
+    assert entry["review"] == "P"
+    entry.update(summary=firm[0], why=firm[0], done_check=firm[2], steps=[{"text": firm[1], "platform": None}])
+    entry["title"] = "Service password" if lang == "en" else "服务密码"
+    assert any("worded softly" in p for p in lint_documents([doc]))
+    entry["review"] = "V"
+    entry["sources"] = [{"text": s["text"], "review": "V"} for s in entry["sources"]]
+    assert not any("worded softly" in p for p in lint_documents([doc]))
+
+
+def test_marks_and_help_labels_are_checked() -> None:
+    en, zh = _doc("en"), _doc("zh_CN")
+    _entry(zh, "scam.fake_police")["review"] = "V"
+    _entry(zh, "records.police_case")["help"][1]["label"] = "Access Now 求助热线（面向公民社会）"
+    problems = "\n".join(lint_documents([en, zh]))
+    assert "scam.fake_police: confirmation marks differ between languages" in problems
+    assert "neutral label" in problems

@@ -45,8 +45,16 @@ def _group(plan: Plan, when: str) -> tuple[str, ...]:
 def test_done_when_phone_and_id_in_shanghai_leak(lang: str) -> None:
     plan = plan_for_report(_shanghai_report(), lang)
     today = _group(plan, "today")
-    assert "phone.sim_pin" in today
-    assert "phone.service_password" in today
+    # Issue 14: Today is the SIM PIN, the service password and the fake-police warning, in that order.
+    assert today == ("phone.sim_pin", "phone.service_password", "scam.fake_police")
+    sim = plan.find("P-01")
+    assert sim is not None
+    texts = [s.text for s in sim.steps]
+    warning = next(i for i, t in enumerate(texts) if "PUK" in t)
+    first_pin = next(i for i, t in enumerate(texts) if "1234" in t)
+    assert warning == 0 < first_pin  # the lock-out warning comes before anyone types a PIN
+    assert sim.steps[0].platform is None  # and it is not shown as a carrier-only step
+    assert "once" in texts[first_pin] or "只试一次" in texts[first_pin]
     assert plan.find("P-01") is not None
     assert plan.find("p-02") is not None
     assert not plan.estimate
@@ -165,6 +173,48 @@ def test_plan_for_presumed() -> None:
     assert [i.code for i in none.items()] == ["B-01"]
 
 
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_police_records_entry_follows_the_questionnaire(lang: str) -> None:
+    named = plan_for_presumed({"police_named": True}, lang)
+    assert named.find("R-03") is not None
+    assert named.find("S-02") is not None and "scam.fake_police" in _group(named, "today")
+    assert named.find("R-01") is None  # being named is not the same as having reported something
+    assert [b.id for b in named.breaches] == [SHANGHAI]
+    reported = plan_for_presumed({"police_record": True}, lang)
+    assert reported.find("R-01") is not None
+    assert reported.find("R-03") is None
+    assert plan_for_presumed({"police_named": False, "courier_parcels": True}, lang).find("R-03") is None
+    # A check's plan gets it too when the person says so alongside the check.
+    joined = plan_for_report(_shanghai_report(), lang, presumed_classes={"cn_police_subject_records"})
+    assert joined.find("R-03") is not None
+    assert plan_for_report(_shanghai_report(), lang).find("R-03") is None
+
+
+def test_police_records_entry_is_honest_about_what_the_app_cannot_do() -> None:
+    en = plan_for_presumed({"police_named": True}, "en").find("R-03")
+    zh = plan_for_presumed({"police_named": True}, "zh_CN").find("R-03")
+    assert en is not None and zh is not None
+    en_text = " ".join(s.text for s in en.steps)
+    zh_text = " ".join(s.text for s in zh.steps)
+    assert "cannot protect you" in en_text and "没法保护你" in zh_text
+    assert "消除案底" in en_text and "消除案底" in zh_text
+    assert any(h.url and not h.official for h in en.help)  # a trusted helpline, not only official numbers
+    assert all("公民社会" not in h.label for h in zh.help)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_money_lost_means_110_and_the_bank_at_the_same_time(lang: str) -> None:
+    codes = plan_for_report(_shanghai_report(), lang).find("P-03")
+    assert codes is not None
+    text = " ".join(s.text for s in codes.steps)
+    if lang == "en":
+        assert "110 and your bank at the same time" in text
+        assert "second scam" in text and "(CVV)" in text
+    else:
+        assert "同时打110和银行电话" in text
+        assert "第二次诈骗" in text and "信用卡背面的3位安全码（CVV）" in text
+
+
 def test_extra_entries_override_and_add() -> None:
     document = json.loads(resource_path("advice", "entries.en.json").read_text(encoding="utf-8"))
     override = copy.deepcopy(next(e for e in document["entries"] if e["id"] == "phone.sim_pin"))
@@ -191,8 +241,10 @@ def test_advice_json_shape() -> None:
     rows = advice_json(plan)
     assert len(rows) == len(plan.items())
     for row in rows:
-        assert set(row) == {"id", "code", "severity", "when", "title", "steps"}
+        assert {"id", "code", "severity", "when", "title", "steps", "review"} <= set(row)
         assert all(isinstance(s, str) and s for s in row["steps"])
+        assert row["review"] in ("V", "P", "U")
     sim = next(r for r in rows if r["code"] == "P-01")
-    assert sim["steps"][0].startswith("苹果手机：")
+    assert sim["review"] == "P"
+    assert sim["steps"][1].startswith("苹果手机：")
     json.dumps(rows, ensure_ascii=False)

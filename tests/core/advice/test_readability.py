@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from exposurecheck.core.advice.content import Entry, bundled_entries
@@ -12,11 +14,13 @@ from exposurecheck.core.advice.readability import (
     chinese_latin_words,
     chinese_problems,
     chinese_stats,
+    chinese_wording_problems,
     english_problems,
     english_sentences,
     english_stats,
 )
 from exposurecheck.core.catalog import Breach, load_bundled_catalog
+from tests.conftest import REPO
 
 
 def _body(entry: Entry) -> list[str]:
@@ -58,7 +62,43 @@ def test_chinese_checker_fails_on_english_and_long_sentences() -> None:
 
 def test_allow_list_is_small_and_documented() -> None:
     # docs/advice.md lists exactly these; growing the list needs a doc change too.
-    assert {"SIM", "PIN", "PUK", "App", "ID", "IP", "QQ"} == ZH_ALLOWED_LATIN
+    expected = {"SIM", "PIN", "PUK", "App", "ID", "IP", "QQ", "CVV", "IMEI", "IMSI", "MAC", "AI"}
+    assert expected == ZH_ALLOWED_LATIN
+    docs = (REPO / "docs" / "advice.md").read_text(encoding="utf-8")
+    listed = re.search(r"allow-list of terms[^:]*:\s*\*\*([^*]+)\*\*", docs)
+    assert listed is not None
+    assert {w.strip() for w in listed.group(1).split(",")} == expected
+
+
+def test_reference_codes_and_addresses_are_not_untranslated_english() -> None:
+    assert chinese_latin_words("先做“一证通查”（P-04），再看个人信用报告（I-02）。") == set()
+    assert chinese_latin_words("方法见 IdentityTheft.gov。") == set()
+    assert chinese_latin_words("打开Settings（P-04）") == {"Settings"}
+
+
+@pytest.mark.parametrize(
+    ("text", "instead"),
+    [
+        ("请您马上挂断。", "你"),
+        ("IP地址（上网地址）泄露了。", "IP地址"),
+        ("求助热线（面向公民社会）", "a neutral label"),
+        ("打银行卡背面的电话，请银行冻结这张卡。", "挂失"),
+        ("银行卡已经冻结。", "挂失"),
+    ],
+)
+def test_mainland_wording_is_checked(text: str, instead: str) -> None:
+    assert any(instead in p for p in chinese_problems([text]))
+
+
+def test_mainland_wording_check_allows_the_right_words() -> None:
+    for good in ("打银行卡背面的电话，办理挂失。", "在微信安全中心冻结账号。", "IP地址泄露了。"):
+        assert chinese_wording_problems(good) == [], good
+
+
+def test_chinese_checker_catches_ascii_punctuation() -> None:
+    assert chinese_problems(["先挂断,再打回去核实。"]) != []
+    assert chinese_problems(["真的是警察吗?不是。"]) != []
+    assert chinese_problems(["先挂断，再打回去核实。网址是 https://www.12321.cn。"]) == []
 
 
 @pytest.mark.parametrize("entry", bundled_entries("en"), ids=lambda e: e.code)

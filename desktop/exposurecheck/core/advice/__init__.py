@@ -168,6 +168,7 @@ def advice_json(plan: Plan) -> list[dict[str, Any]]:
             "when": item.when,
             "title": item.title,
             "steps": [step_text(step, plan.lang) for step in item.steps],
+            "review": item.review,
         }
         for item in plan.items()
     ]

@@ -53,6 +53,8 @@ class Entry:
     sources: tuple[str, ...]
     last_reviewed: str
     review: str | None = None
+    # The confirmation mark of each source, in the same order (None where a source carries none).
+    source_reviews: tuple[str | None, ...] = ()
 
 
 def _fail(position: int) -> UserError:
@@ -108,6 +110,25 @@ def _help(raw: object, position: int) -> tuple[HelpContact, ...]:
     return tuple(contacts)
 
 
+def _sources(raw: object, position: int) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
+    # A source is a citation string, or {"text": citation, "review": "V"|"P"|"U"} when it carries its own mark.
+    if not isinstance(raw, list) or not raw:
+        raise _fail(position)
+    texts: list[str] = []
+    marks: list[str | None] = []
+    for item in raw:
+        text, mark = (item, None) if isinstance(item, str) else (None, None)
+        if isinstance(item, dict) and set(item) <= {"text", "review"}:
+            text, mark = item.get("text"), item.get("review")
+            if mark not in REVIEW_MARKS:
+                raise _fail(position)
+        if not isinstance(text, str) or len(text.strip()) < 3 or _FORBIDDEN.search(text):
+            raise _fail(position)
+        texts.append(plain_text(text, 500))
+        marks.append(mark)
+    return tuple(texts), tuple(marks)
+
+
 def parse_entry(raw: object, position: int = 1) -> Entry:
     """Check one raw entry against the schema's rules; raise `UserError("advice.error.entry")` if it breaks one."""
     if not isinstance(raw, dict):
@@ -123,9 +144,7 @@ def parse_entry(raw: object, position: int = 1) -> Entry:
     minutes = raw.get("time_needed_min")
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 < minutes <= 600:
         raise _fail(position)
-    sources = raw.get("sources")
-    if not isinstance(sources, list) or not sources or not all(isinstance(s, str) and s for s in sources):
-        raise _fail(position)
+    sources, source_reviews = _sources(raw.get("sources"), position)
     reviewed = raw.get("last_reviewed")
     if not isinstance(reviewed, str) or not DATE_RE.match(reviewed):
         raise _fail(position)
@@ -146,9 +165,10 @@ def parse_entry(raw: object, position: int = 1) -> Entry:
         time_needed_min=minutes,
         done_check=_text(raw, "done_check", position),
         help=_help(raw.get("help"), position),
-        sources=tuple(plain_text(s, 500) for s in sources),
+        sources=sources,
         last_reviewed=reviewed,
         review=review,
+        source_reviews=source_reviews,
     )
 
 

@@ -1,13 +1,22 @@
 """Check advice files before shipping them: `python -m exposurecheck.core.advice.lint FILE [FILE ...]`.
 
 For NGOs writing their own entries, and used by CI on the bundled files. It runs the same rules the app applies
-when it loads entries (shape, allowed values, no markup), the plain-language checks, and — given one file per
-language — that both languages carry the same ids with the same shared fields. Exit status 0 means no problems.
+when it loads entries (shape, allowed values, no markup), the plain-language checks, two safety rules, and — given
+one file per language — that both languages carry the same ids with the same shared fields. Exit status 0 means
+no problems.
+
+The safety rules:
+- a default SIM PIN (1234 or 0000) may only appear after the lock-out warning (3 wrong PINs lock the card and ask
+  for the PUK), so nobody reads "enter 1234" and starts guessing before knowing that guessing can lock them out;
+- an entry marked P or U (partly or not confirmed) must word its facts softly: it needs at least one hedge such as
+  "usually", "may" or "ask your carrier" (一般、可能、问运营商). A hedge somewhere does not prove every fact is
+  hedged; a reviewer still reads the entry, but an entry with none at all is certainly worded too firmly.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +27,7 @@ from exposurecheck.core.advice.readability import (
     MAX_TITLE_WORDS_EN,
     chinese_problems,
     chinese_stats,
+    chinese_wording_problems,
     english_problems,
     english_stats,
 )
@@ -25,19 +35,60 @@ from exposurecheck.core.errors import UserError
 
 _SHARED = ("code", "data_classes", "severity", "when", "region", "time_needed_min")
 
+# A default PIN as a step would show it: 1234 or 0000 on their own (not inside 123456 or a phone number).
+_DEFAULT_PIN = re.compile(r"(?<![0-9])(?:1234|0000)(?![0-9])")
+# The lock-out warning names the PUK code (both languages print it as PUK) or says what wrong PINs do.
+_LOCKOUT_WARNING = re.compile(r"PUK|wrong PINs?|输错")
+_HEDGES = {
+    "en": re.compile(
+        r"\b(?:usually|often|may|might|can differ|differs?|may differ|not sure|not confirmed|not clear|reports say|"
+        r"ask your|check with|if you can still|partly)\b",
+        re.IGNORECASE,
+    ),
+    "zh_CN": re.compile(r"一般|通常|可能|也许|不一定|据报道|还不清楚|未经|问运营商|以.{0,6}为准|曾|如果还能"),
+}
+
+
+def _reading_order(entry: Entry) -> list[str]:
+    # What a person reads, in the order they read it: title, summary, why, then the steps.
+    return [entry.title, entry.summary, entry.why, *(s.text for s in entry.steps)]
+
+
+def pin_order_problems(entry: Entry) -> list[str]:
+    """A default PIN shown before (or without) the warning that wrong PINs lock the card."""
+    text = "\n".join(_reading_order(entry))
+    pin = _DEFAULT_PIN.search(text)
+    if pin is None:
+        return []
+    warning = _LOCKOUT_WARNING.search(text)
+    if warning is None or warning.start() > pin.start():
+        return ["shows a default PIN before the warning that 3 wrong PINs lock the card (PUK)"]
+    return []
+
+
+def soft_wording_problems(entry: Entry, lang: str) -> list[str]:
+    """An entry marked P or U whose text has no hedge at all."""
+    if entry.review not in ("P", "U"):
+        return []
+    if _HEDGES[lang].search(" ".join([*_reading_order(entry), entry.done_check])):
+        return []
+    return [f"marked {entry.review} (not fully confirmed) but nothing in it is worded softly"]
+
 
 def _body(entry: Entry) -> list[str]:
     return [entry.summary, entry.why, *(s.text for s in entry.steps), entry.done_check]
 
 
 def entry_problems(entry: Entry, lang: str) -> list[str]:
-    """Plain-language problems of one entry in `lang` (empty when it passes)."""
+    """Plain-language and safety problems of one entry in `lang` (empty when it passes)."""
+    problems = pin_order_problems(entry) + soft_wording_problems(entry, lang)
     if lang == "zh_CN":
-        problems = chinese_problems([entry.title, *_body(entry)])
+        problems += chinese_problems([entry.title, *_body(entry)])
+        problems += [p for h in entry.help for p in chinese_wording_problems(h.label)]
         if chinese_stats([entry.title]).words > MAX_TITLE_CHARS_ZH:
             problems.append(f"title longer than {MAX_TITLE_CHARS_ZH} characters")
         return problems
-    problems = english_problems(_body(entry))
+    problems += english_problems(_body(entry))
     if english_stats([entry.title + "."]).words > MAX_TITLE_WORDS_EN:
         problems.append(f"title longer than {MAX_TITLE_WORDS_EN} words")
     return problems
@@ -54,6 +105,8 @@ def pair_problems(first: Sequence[Entry], second: Sequence[Entry]) -> list[str]:
                 problems.append(f"{entry_id}: {field} differs between languages")
         if [s.platform for s in a[entry_id].steps] != [s.platform for s in b[entry_id].steps]:
             problems.append(f"{entry_id}: steps differ between languages")
+        if (a[entry_id].review, a[entry_id].source_reviews) != (b[entry_id].review, b[entry_id].source_reviews):
+            problems.append(f"{entry_id}: confirmation marks differ between languages")
     return problems
 
 

@@ -53,6 +53,8 @@ class PlanItem:
     sources: tuple[str, ...]
     last_reviewed: str
     triggered_by: tuple[str, ...] = ()
+    # How well the facts behind the item are confirmed: "V", "P" or "U" (the weakest mark), or None if not given.
+    review: str | None = None
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ _CLASS_ITEMS = {
     "Names": "name",
     "cn_express_delivery_records": "parcels",
     "cn_police_case_records": "police",
+    "cn_police_subject_records": "police",
     "cn_health_code_status": "health",
     "Usernames": "username",
     "Passwords": "password",
@@ -65,6 +66,7 @@ def _item(entry: Entry, triggered: tuple[str, ...]) -> PlanItem:
         sources=entry.sources,
         last_reviewed=entry.last_reviewed,
         triggered_by=triggered,
+        review=entry.review,
     )
 
 

@@ -2,8 +2,9 @@
 
 English: the average sentence length of an entry must stay at or under 20 words (the Plain English Campaign's
 15–20 and Iowa's "under 20"), and no single sentence may run past 35 words. Chinese: sentences stay short and no
-untranslated English word appears, apart from a small allow-list of terms people meet on their phones as they are
-(SIM, PIN, PUK, App, ID, IP, QQ).
+untranslated English word appears, apart from a small allow-list of terms people meet on their phones, cards and
+in the news as they are (SIM, PIN, PUK, App, ID, IP, QQ, CVV, IMEI, IMSI, MAC, AI), and help-desk reference codes
+such as P-01. Chinese also avoids a few words that read wrong on mainland screens (`ZH_AVOID`).
 """
 
 from __future__ import annotations
@@ -20,14 +21,30 @@ MAX_TITLE_WORDS_EN = 12
 MAX_TITLE_CHARS_ZH = 20
 MAX_CHARS_ZH_SENTENCE = 60
 
-# Latin-script words allowed in Chinese text: each is printed this way on Chinese phones and SIM packs.
-ZH_ALLOWED_LATIN = frozenset({"SIM", "PIN", "PUK", "App", "ID", "IP", "QQ"})
+# Latin-script words allowed in Chinese text: each is printed this way on Chinese phones, SIM packs and cards
+# (CVV on the back of credit cards; IMEI, IMSI and MAC in a phone's "about" and network settings), or is how
+# police notices and the news name the thing (AI换脸, AI拟声).
+ZH_ALLOWED_LATIN = frozenset({"SIM", "PIN", "PUK", "App", "ID", "IP", "QQ", "CVV", "IMEI", "IMSI", "MAC", "AI"})
+
+# Words that read wrong to mainland readers, with what to write instead. 您 is too distant for this app (it
+# addresses the reader as 你); 上网地址 is an invented term; 公民社会 is a politically loaded label; and a lost
+# or leaked bank card is reported with 挂失 — 冻结 is what courts and police do to an account.
+ZH_AVOID: dict[str, tuple[re.Pattern[str], str]] = {
+    "您": (re.compile("您"), "你"),
+    "上网地址": (re.compile("上网地址"), "IP地址"),
+    "公民社会": (re.compile("公民社会"), "a neutral label"),
+    "冻结…卡": (re.compile(r"冻结[^，。；！？]{0,4}卡|卡[^，。；！？]{0,4}冻结"), "挂失"),
+}
 
 _EN_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|(?<=[.!?])[\"')\]]*$")
 _EN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*|[\u4e00-\u9fff]+")
 _ZH_SENTENCE_END = re.compile(r"[。！？；]")
 _URL_OR_DOMAIN = re.compile(r"(?:https?://)?(?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,}\S*")
+_REFERENCE_CODE = re.compile(r"(?<![A-Za-z])[A-Z]{1,3}-[0-9]{2,3}(?![0-9])")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
+# After a Chinese character or full-width punctuation, Chinese uses ，；：？！ — never ASCII ,;:?! (Latin text inside
+# a Chinese sentence, such as "https://" or "Ctrl+C:", keeps its own punctuation).
+ASCII_PUNCT_AFTER_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]\s*[,;:?!]")
 _ZH_PUNCT = re.compile(r"[\s，。！？；：、“”‘’（）《》…—\-\"'()+/→·]")
 
 
@@ -75,8 +92,8 @@ def chinese_stats(texts: Iterable[str]) -> TextStats:
 
 
 def chinese_latin_words(text: str) -> set[str]:
-    """Latin-script words in Chinese text that are not on the allow-list (web addresses are ignored)."""
-    stripped = _URL_OR_DOMAIN.sub(" ", text)
+    """Latin-script words in Chinese text that are not on the allow-list (web addresses and codes are ignored)."""
+    stripped = _REFERENCE_CODE.sub(" ", _URL_OR_DOMAIN.sub(" ", text))
     return {w for w in _LATIN_WORD.findall(stripped) if w not in ZH_ALLOWED_LATIN}
 
 
@@ -108,4 +125,12 @@ def chinese_problems(texts: Iterable[str]) -> list[str]:
         latin = chinese_latin_words(text)
         if latin:
             problems.append("untranslated English: " + ", ".join(sorted(latin)))
+        problems += chinese_wording_problems(text)
+        if ASCII_PUNCT_AFTER_CJK.search(text):
+            problems.append(f"ASCII punctuation in Chinese text: {text[:20]}…")
     return problems
+
+
+def chinese_wording_problems(text: str) -> list[str]:
+    """Words from `ZH_AVOID` in Chinese text, each with what to write instead."""
+    return [f"write {instead}, not {word}" for word, (pattern, instead) in ZH_AVOID.items() if pattern.search(text)]
