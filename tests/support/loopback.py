@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -32,7 +33,8 @@ class Loopback:
 
 
 @contextmanager
-def loopback_server() -> Iterator[Loopback]:
+def loopback_server(tls: ssl.SSLContext | None = None) -> Iterator[Loopback]:
+    """`tls`: a server-side context to answer https (tests trust its certificate through REQUESTS_CA_BUNDLE)."""
     state = Loopback(url="", requests=[], routes={})
 
     class Handler(BaseHTTPRequestHandler):
@@ -66,7 +68,9 @@ def loopback_server() -> Iterator[Loopback]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    state.url = f"{'https' if tls else 'http'}://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -45,6 +45,8 @@ class Source(abc.ABC):
     accepts: frozenset[IdentifierType] = frozenset()
     uses_network: bool = False
     demo: bool = False
+    # Plain http to another computer, allowed only by the person's explicit choice: the window names it unsafe.
+    insecure: bool = False
 
     @abc.abstractmethod
     def lookup(

@@ -21,7 +21,8 @@ from exposurecheck.core.catalog import Catalog, catalog_from_json
 from exposurecheck.core.crypto import oprf, sodium
 from exposurecheck.core.crypto.group import Mode
 from exposurecheck.core.errors import UserError
-from exposurecheck.core.http import fetch, looks_like_html, make_session
+from exposurecheck.core.http import fetch, is_insecure_url, looks_like_html, make_session
+from exposurecheck.core.http_budget import source_scope
 from exposurecheck.core.identifiers import Identifier, IdentifierType, encode, mask
 from exposurecheck.core.protocol import bucket as buckets
 from exposurecheck.core.protocol import messages
@@ -60,11 +61,14 @@ class ServiceSource(Source):
         state: SequenceStore | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         include_pinned: bool = True,
+        allow_insecure_http: bool = False,
     ) -> None:
         parts = urlsplit(base_url.strip())
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
             raise UserError("service.error.bad_url")
         self.base_url = base_url.strip().rstrip("/") + "/"
+        self.allow_insecure_http = allow_insecure_http  # the person's explicit choice (CLI --allow-insecure-http)
+        self.insecure = is_insecure_url(self.base_url)  # plain http to another computer: named unsafe on screen
         self._trusted = tuple(trusted_keys) + (pinned_keys() if include_pinned else ())
         self._session = session
         self._state = state or SequenceStore()
@@ -74,13 +78,20 @@ class ServiceSource(Source):
     def lookup(
         self, identifiers: Sequence[Identifier], progress: ProgressCallback, cancel: CancelToken
     ) -> SourceResult:
+        # One deadline for all requests; cancelling closes the connection even in the middle of a read.
+        with source_scope(cancel.is_cancelled):
+            return self._lookup(identifiers, progress, cancel)
+
+    def _lookup(
+        self, identifiers: Sequence[Identifier], progress: ProgressCallback, cancel: CancelToken
+    ) -> SourceResult:
         if not self._trusted:
             raise UserError("service.error.no_trusted_keys")
         try:
             sodium.load()
         except sodium.SodiumUnavailable:
             raise UserError("service.error.no_crypto") from None
-        session = self._session or make_session()
+        session = self._session or make_session(allow_insecure_http=self.allow_insecure_http)
         try:
             manifest = self._manifest(session)
             progress(self.name, 0.1)

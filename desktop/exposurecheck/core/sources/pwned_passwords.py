@@ -8,17 +8,17 @@ accepted; duplicated suffixes keep the larger count; count-0 lines are padding a
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import re
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import requests
 
 from exposurecheck.core.errors import UserError
-from exposurecheck.core.http import fetch, looks_like_html, make_session
+from exposurecheck.core.http import fetch, is_insecure_url, looks_like_html, make_session
+from exposurecheck.core.http_budget import source_scope
+from exposurecheck.core.http_decode import inflate_bounded
 from exposurecheck.core.identifiers import Identifier, IdentifierType, mask
 from exposurecheck.core.report import Exposure, SentRecord, SourceResult, sent_line
 from exposurecheck.core.sources.base import CancelToken, ProgressCallback, Source
@@ -46,10 +46,8 @@ def range_query(password: str) -> RangeQuery:
 def parse_range(body: bytes) -> dict[str, int]:
     """Suffix → count for a range body, padding removed. Raises `UserError` for anything but a clean list."""
     if body[:2] == b"\x1f\x8b":
-        try:
-            body = gzip.decompress(body)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise UserError("pwned.malformed") from exc
+        # Unpacked under the same cap as the body itself: a small gzip answer can unpack to gigabytes.
+        body = inflate_bounded(body, MAX_RANGE_BODY, too_large_key="http.too_large", damaged_key="pwned.malformed")
     if body.startswith(b"\xef\xbb\xbf"):
         body = body[3:]
     if not body.strip():
@@ -77,14 +75,29 @@ class PwnedPasswordsSource(Source):
     accepts = frozenset({IdentifierType.PASSWORD})
     uses_network = True
 
-    def __init__(self, base_url: str = DEFAULT_BASE_URL, session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        session: requests.Session | None = None,
+        *,
+        allow_insecure_http: bool = False,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self._session = session
+        self.allow_insecure_http = allow_insecure_http  # the person's explicit choice (CLI --allow-insecure-http)
+        self.insecure = is_insecure_url(self.base_url)  # plain http to another computer: named unsafe on screen
 
     def lookup(
         self, identifiers: Sequence[Identifier], progress: ProgressCallback, cancel: CancelToken
     ) -> SourceResult:
-        session = self._session or make_session()
+        # One deadline for all requests; cancelling closes the connection even in the middle of a read.
+        with source_scope(cancel.is_cancelled):
+            return self._lookup(identifiers, progress, cancel)
+
+    def _lookup(
+        self, identifiers: Sequence[Identifier], progress: ProgressCallback, cancel: CancelToken
+    ) -> SourceResult:
+        session = self._session or make_session(allow_insecure_http=self.allow_insecure_http)
         exposures = []
         prefixes = []
         for index, identifier in enumerate(identifiers):

@@ -22,6 +22,8 @@ class SourceContext:
     """
 
     trusted_keys: tuple[bytes, ...] = ()
+    # `--allow-insecure-http`: plain http:// to another computer for service and range URLs (loopback never needs it).
+    allow_insecure_http: bool = False
 
 
 KNOWN = ("hibp-passwords", "pack", "service", "demo")
@@ -39,7 +41,7 @@ def build_source(spec: str, context: SourceContext | None = None) -> Source:
     if name == "hibp-passwords":
         from exposurecheck.core.sources.pwned_passwords import DEFAULT_BASE_URL, PwnedPasswordsSource
 
-        return PwnedPasswordsSource(arg or DEFAULT_BASE_URL)
+        return PwnedPasswordsSource(arg or DEFAULT_BASE_URL, allow_insecure_http=context.allow_insecure_http)
     if name == "pack":
         if not arg:
             raise UserError("source.needs_argument", name=name, example="pack=/media/usb/packs/ngo.ecpack")
@@ -55,7 +57,7 @@ def build_source(spec: str, context: SourceContext | None = None) -> Source:
             raise UserError("source.needs_argument", name=name, example="service=https://lookup.example.org")
         from exposurecheck.core.sources.lookup_service import ServiceSource
 
-        return ServiceSource(arg, trusted_keys=context.trusted_keys)
+        return ServiceSource(arg, trusted_keys=context.trusted_keys, allow_insecure_http=context.allow_insecure_http)
     raise UserError("source.unknown", name=name)
 
 
