@@ -82,13 +82,13 @@ def plan_lines(plan: Plan) -> list[str]:
     lines = [plan.summary]
     if plan.breaches:
         label = "advice.label.breaches_estimate" if plan.estimate else "advice.label.breaches"
-        lines += ["", tr(label, lang) + ":"]
+        lines += ["", tr("advice.label.heading", lang, label=tr(label, lang))]
         lines += [f"  - {b.title}" for b in plan.breaches]
     for group in plan.groups:
         lines += ["", f"== {group.title} =="]
         for item in group.items:
             minutes = tr("advice.label.time_needed", lang, count=item.time_needed_min)
-            lines.append(f"[{item.code}] {item.title} ({minutes})")
+            lines.append(tr("advice.label.item", lang, code=item.code, title=item.title, time=minutes))
             lines.append(f"    {item.summary}")
             for number, step in enumerate(item.steps, start=1):
                 lines.append(f"    {number}. {step_text(step, lang)}")
