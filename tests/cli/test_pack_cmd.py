@@ -83,7 +83,7 @@ def built(tmp_path_factory):
     summary = json.loads(result.stdout)
     sharded_dir = tmp / "sharded"
     sharded_dir.mkdir()
-    tiny = ["--shard-size", "24k", "--chunk-size", "1k"]  # many shard files from a small pack
+    tiny = ["--shard-size", "12k", "--chunk-size", "1k"]  # many shard files from a small pack
     result = admin(tmp, "pack", "build", *common, "--out", str(sharded_dir / "shop.ecpack"), *tiny)
     assert result.returncode == 0, result.stderr
     return tmp, summary
@@ -129,7 +129,7 @@ def test_sharded_pack_gives_the_same_answers(built):
     tmp, _ = built
     files = sorted((tmp / "sharded").iterdir())
     assert len(files) >= 3
-    assert all(path.stat().st_size <= 24 * 1024 for path in files)
+    assert all(path.stat().st_size <= 12 * 1024 for path in files)
     report = check_json(tmp, tmp / "sharded" / "shop.ecpack", *_flags(PLANTED), *_flags(ABSENT))
     assert {e["type"] for e in report["exposures"]} == set(PLANTED)
     assert len(report["exposures"]) == 4

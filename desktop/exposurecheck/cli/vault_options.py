@@ -10,14 +10,19 @@ import argparse
 import getpass
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from exposurecheck.cli.output import print_error
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import tr
 from exposurecheck.core.identifiers import Identifier
 from exposurecheck.core.report import Report
-from exposurecheck.core.vault.keystore import KeystoreUnavailable
-from exposurecheck.core.vault.store import Vault, vault_exists
+
+if TYPE_CHECKING:
+    from exposurecheck.core.vault.store import Vault
+
+# The vault and the keyring are imported only when a check is saved or the vault is opened: keyring alone costs
+# ~50 ms at start-up, which every `check` would otherwise pay (bench/bench_cli_start.py).
 
 
 def add_passphrase_argument(parser: argparse.ArgumentParser) -> None:
@@ -61,6 +66,8 @@ def read_passphrase(lang: str, *, confirm: bool = False) -> str:
 
 def open_vault(args: argparse.Namespace) -> Vault:
     """Open the vault the way the options say, and tell the person about any file that had to be set aside."""
+    from exposurecheck.core.vault.store import Vault, vault_exists
+
     passphrase = None
     if getattr(args, "passphrase_stdin", False):
         passphrase = read_passphrase(args.lang, confirm=not vault_exists())
@@ -75,6 +82,8 @@ def save_after_check(report: Report, identifiers: Sequence[Identifier], args: ar
     undone by a failed save, and the exit code keeps reflecting the check."""
     if not (args.save or args.keep_identifiers):
         return
+    from exposurecheck.core.vault.keystore import KeystoreUnavailable
+
     lang = args.lang
     try:
         vault = open_vault(args)

@@ -6,8 +6,6 @@ email-validator deliberately does not do.
 
 from __future__ import annotations
 
-import email_validator
-
 from exposurecheck.core.identifiers.model import Identifier, IdentifierType, InvalidIdentifier
 from exposurecheck.core.identifiers.text import fold_width
 
@@ -22,6 +20,10 @@ def normalize_email(raw: str) -> Identifier:
         raise InvalidIdentifier(_KIND, "identifier.email.empty")
     if "@" not in text:
         raise InvalidIdentifier(_KIND, "identifier.email.no_at")
+    # Imported here, not at the top: its RFC constants take ~30 ms to compile, which a check without an email
+    # (and every CLI start) should not pay. After the first call this is a dictionary lookup.
+    import email_validator
+
     try:
         result = email_validator.validate_email(text, check_deliverability=False)
     except email_validator.EmailNotValidError as exc:

@@ -32,7 +32,6 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from exposurecheck.core.catalog import plain_text
 from exposurecheck.core.errors import UserError
@@ -151,6 +150,9 @@ def encode_profile(body: ProfileBody, signer: bytes, signature: bytes) -> bytes:
 
 def sign_profile(body: ProfileBody, private_key: Ed25519PrivateKey) -> bytes:
     """The complete, signed profile file for `body` (the admin tool's `profile build` writes these bytes)."""
+    # Imported here: cryptography's serialization module costs ~10 ms, and only the admin tool signs profiles.
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
     signer = private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     return encode_profile(body, signer, private_key.sign(signed_message(body)))
 
