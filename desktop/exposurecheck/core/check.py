@@ -1,19 +1,20 @@
 """The front door: `check(identifiers, sources) -> Report`.
 
-Sources run concurrently in a small thread pool; one failing source never spoils the others. Progress and
-cancellation travel through plain callables, which the GUI wraps in Qt signals.
+Sources run side by side, each in its own thread (core/source_threads.py); one failing, slow or hung source never
+spoils the others, and the check ends by its deadline or as soon as the person cancels. Progress and cancellation
+travel through plain callables, which the GUI wraps in Qt signals.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 from exposurecheck.core.catalog import Catalog, load_bundled_catalog
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import Identifier
 from exposurecheck.core.report import Report, SourceResult, SourceState, SourceStatus
+from exposurecheck.core.source_threads import CHECK_SECONDS, run_sources
 from exposurecheck.core.sources.base import Cancelled, CancelToken, ProgressCallback, Source
 
 log = logging.getLogger(__name__)
@@ -36,19 +37,22 @@ def check(
     progress: ProgressCallback = _ignore_progress,
     on_source_done: SourceDone = _ignore_done,
     cancel: CancelToken | None = None,
+    seconds: float = CHECK_SECONDS,
 ) -> Report:
     """Look every identifier up in every source that accepts its type and gather one report."""
     cancel = cancel or CancelToken()
     checked_types = tuple(dict.fromkeys(i.type for i in identifiers))
     if not sources:
         return Report(checked_types=checked_types)
-    with ThreadPoolExecutor(max_workers=min(4, len(sources)), thread_name_prefix="source") as pool:
-        futures = [pool.submit(_run_one, source, identifiers, progress, cancel) for source in sources]
-        outcomes = []
-        for future in futures:
-            outcome = future.result()
-            on_source_done(outcome[0])
-            outcomes.append(outcome)
+    # Every source gets its answer or its plain error by `seconds`, or at once when the person cancels.
+    outcomes = run_sources(
+        sources,
+        lambda source: _run_one(source, identifiers, progress, cancel),
+        _gave_up,
+        on_done=lambda outcome: on_source_done(outcome[0]),
+        is_cancelled=cancel.is_cancelled,
+        seconds=seconds,
+    )
     exposures = tuple(e for _, result in outcomes for e in result.exposures)
     sent = tuple(result.sent for _, result in outcomes if result.sent is not None)
     return Report(
@@ -57,6 +61,13 @@ def check(
         sent=sent,
         checked_types=checked_types,
     )
+
+
+def _gave_up(source: Source, why: str) -> tuple[SourceStatus, SourceResult]:
+    """The outcome of a source still running when the person cancelled or the check's time ran out."""
+    if why == "cancelled":
+        return SourceStatus(source.name, SourceState.CANCELLED, demo=source.demo), SourceResult()
+    return SourceStatus(source.name, SourceState.ERROR, "deadline.source", demo=source.demo), SourceResult()
 
 
 def _run_one(

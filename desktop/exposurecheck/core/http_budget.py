@@ -151,10 +151,11 @@ def budget_scope(budget: Budget) -> Iterator[Budget]:
         budget.release()
 
 
-def source_scope(is_cancelled: Callable[[], bool], seconds: float = SOURCE_SECONDS) -> Any:
+def source_scope(is_cancelled: Callable[[], bool], seconds: float | None = None) -> Any:
     """The scope a network source opens around its lookup: its cancel button ends the network work at once, and
-    its requests share one deadline (inside an outer scope, such as the check's, the earlier deadline wins)."""
-    return budget_scope(Budget.lasting(seconds, is_cancelled))
+    its requests share one deadline, `SOURCE_SECONDS` unless given (inside an outer scope, such as the check's, the
+    earlier deadline wins)."""
+    return budget_scope(Budget.lasting(SOURCE_SECONDS if seconds is None else seconds, is_cancelled))
 
 
 def _either(first: Callable[[], bool], second: Callable[[], bool]) -> Callable[[], bool]:
