@@ -26,7 +26,7 @@ class Session:
     online_consent: bool = False
     training: bool = False
     report: Report | None = None
-    plan: Any = None  # exposurecheck.core.advice Plan; typed loosely so this module imports without the advice package
+    plan: Plan | None = None
     catalog: Catalog | None = None  # breach descriptions for the report: bundled plus the packs' own
     presumed_answers: dict[str, bool] | None = None
     pack_files: list[str] = field(default_factory=list)  # packs opened by hand ("Open a data pack file…")

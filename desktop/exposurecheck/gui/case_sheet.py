@@ -69,8 +69,8 @@ def ensure_gui_application() -> QGuiApplication:
     The caller keeps the returned object alive while it paints.
     """
     app = QGuiApplication.instance()
-    if app is not None:
-        return app  # type: ignore[return-value]
+    if isinstance(app, QGuiApplication):  # the window's own QApplication is one
+        return app
     no_display = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if "QT_QPA_PLATFORM" not in os.environ and sys.platform.startswith("linux") and no_display:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"

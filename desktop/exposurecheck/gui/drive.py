@@ -3,6 +3,8 @@ a demo identity, press Check, wait (with the event loop running) until the check
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QDeadlineTimer, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -12,7 +14,7 @@ from exposurecheck.gui.main_window import MainWindow
 CHECK_TIMEOUT_MS = 60_000  # a demo-pack check takes milliseconds; this only stops a broken build from hanging
 
 
-def wait_until(condition, timeout_ms: int = CHECK_TIMEOUT_MS) -> bool:  # type: ignore[no-untyped-def]
+def wait_until(condition: Callable[[], bool], timeout_ms: int = CHECK_TIMEOUT_MS) -> bool:
     """Process events until `condition()` is true; False if it never became true in time."""
     deadline = QDeadlineTimer(timeout_ms)
     loop = QEventLoop()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.settings import Settings, load_settings, save_settings
@@ -24,18 +25,19 @@ def link_settings(window: MainWindow) -> None:
     window.welcome.set_offline(settings.offline_only or profile_offline)
     if settings.phone_region in REGIONS:
         window.details.region_box.setCurrentIndex(REGIONS.index(settings.phone_region))
-    window.welcome.offline_changed.connect(lambda on: _update(offline_only=on))
-    window.details.region_box.currentIndexChanged.connect(lambda _i: _update(phone_region=window.details.region))
+    window.welcome.offline_changed.connect(lambda on: _update(lambda s: dataclasses.replace(s, offline_only=on)))
+    window.details.region_box.currentIndexChanged.connect(
+        lambda _i: _update(lambda s: dataclasses.replace(s, phone_region=window.details.region)))
 
 
 def save_language(lang: str) -> None:
-    _update(language=lang)
+    _update(lambda s: dataclasses.replace(s, language=lang))
 
 
-def _update(**changes: object) -> None:
-    current: Settings = load_settings().settings
+def _update(change: Callable[[Settings], Settings]) -> None:
+    """Save the settings on disk with `change` applied (read again first: the file may have changed meanwhile)."""
     try:
-        save_settings(dataclasses.replace(current, **changes))  # type: ignore[arg-type]
+        save_settings(change(load_settings().settings))
     except UserError as exc:
         # Settings are a convenience: failing to keep them must not interrupt the person.
         log.warning("settings not saved (%s)", exc.key)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -73,7 +73,7 @@ class ExternalSorter:
 
 
 def _write_partitioned(
-    files: list[BinaryIO], sizes: list[int], ordered: np.ndarray, breach: int, type_code: int, depth: int
+    files: Sequence[BinaryIO], sizes: list[int], ordered: np.ndarray, breach: int, type_code: int, depth: int
 ) -> None:
     """Append sorted `ordered` (sharing their top `depth` bytes) to the files by the next byte, one block each."""
     shift = np.uint64(56 - 8 * depth)

@@ -66,7 +66,7 @@ def _windows_removable_drives() -> list[Path]:  # pragma: no cover - Windows onl
     import ctypes
 
     drives = []
-    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]  # ctypes.windll exists on Windows only
     for letter in string.ascii_uppercase[3:]:  # A and B are floppies, C is the system drive
         root = f"{letter}:\\"
         if kernel32.GetDriveTypeW(ctypes.c_wchar_p(root)) == _DRIVE_REMOVABLE:

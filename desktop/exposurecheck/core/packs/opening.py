@@ -14,6 +14,7 @@ import mmap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -47,7 +48,7 @@ def open_pack(path: Path, *, extra_keys: Sequence[bytes] = (), full_check: bool 
     except BaseException:
         for shard in opened:
             shard.map.close()
-            shard.file.close()  # type: ignore[attr-defined]
+            shard.file.close()
         raise
     info = dataclasses.replace(info, total_bytes=sum(len(shard.map) for shard in opened))
     reader = PackReader(opened, meta, hashes, info)
@@ -72,7 +73,7 @@ class _Head:
     signed: bytes
 
 
-def _map(path: Path) -> tuple[object, mmap.mmap, int]:
+def _map(path: Path) -> tuple[BinaryIO, mmap.mmap, int]:
     try:
         handle = path.open("rb")
     except FileNotFoundError:
@@ -98,7 +99,7 @@ def _open_first(path: Path) -> tuple[Shard, _Head]:
         head = _parse_head(path, mapped, size)
     except BaseException:
         mapped.close()
-        handle.close()  # type: ignore[attr-defined]
+        handle.close()
         raise
     start = size - head.preamble.body_length
     return Shard(path, handle, mapped, start, 0, head.preamble.body_length), head
@@ -315,6 +316,6 @@ def _open_other_shards(path: Path, first: fmt.Preamble, meta: dict, info: PackIn
     except BaseException:
         for shard in shards:
             shard.map.close()
-            shard.file.close()  # type: ignore[attr-defined]
+            shard.file.close()
         raise
     return shards

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import Identifier, IdentifierType
@@ -54,7 +55,7 @@ class PackInfo:
 class Shard:
     __slots__ = ("body_end", "body_offset", "body_start", "file", "map", "path")
 
-    def __init__(self, path: Path, file: object, mapped: mmap.mmap, body_start: int, offset: int, length: int):
+    def __init__(self, path: Path, file: BinaryIO, mapped: mmap.mmap, body_start: int, offset: int, length: int):
         self.path = path
         self.file = file
         self.map = mapped
@@ -134,7 +135,7 @@ class PackReader:
         self._views = []
         for shard in self._shards:
             shard.map.close()
-            shard.file.close()  # type: ignore[attr-defined]
+            shard.file.close()
         self._shards = []
 
     def __enter__(self) -> PackReader:
@@ -284,7 +285,7 @@ class PackReader:
         while position < hi and highs[position] == high:
             if not direct:
                 self._check(state.low_offset + position, state.low_offset + position + 1)
-            if lows[position] == low:  # type: ignore[index]
+            if lows[position] == low:  # type: ignore[index]  # low_view is mapped with high_view, not None here
                 return True
             position += 1
         return False

@@ -20,6 +20,8 @@ import hashlib
 import logging
 import os
 import secrets
+from collections.abc import Callable
+from typing import TypeVar
 
 import keyring
 import keyring.backend
@@ -27,6 +29,8 @@ import keyring.errors
 
 from exposurecheck.core import paths
 from exposurecheck.core.errors import UserError
+
+T = TypeVar("T")
 
 SERVICE = "exposure-check"
 USERNAME = "vault-key"
@@ -102,7 +106,7 @@ class KeyringKeyStore:
             return False
         return True
 
-    def _call(self, operation):  # type: ignore[no-untyped-def]
+    def _call(self, operation: Callable[[keyring.backend.KeyringBackend], T]) -> T:
         backend = self.backend
         try:
             return operation(backend)

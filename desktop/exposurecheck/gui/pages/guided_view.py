@@ -11,10 +11,10 @@ it is plain text only.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -282,7 +282,7 @@ class GuidedView(QWidget):
             action.triggered.connect(slot)
             self.addAction(action)
 
-    def _button(self, name: str, text: str, slot: object) -> QPushButton:
+    def _button(self, name: str, text: str, slot: Callable[[], None]) -> QPushButton:
         widget = QPushButton(text)
         widget.setObjectName(name)
         widget.setAccessibleName(text)
@@ -291,7 +291,7 @@ class GuidedView(QWidget):
         widget.clicked.connect(slot)
         return widget
 
-    def _text_label(self, name: str, font: object = None) -> SecureLabel:
+    def _text_label(self, name: str, font: QFont | None = None) -> SecureLabel:
         label = SecureLabel("")
         label.setObjectName(name)
         if font is not None:
