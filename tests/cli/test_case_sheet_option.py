@@ -54,12 +54,17 @@ def test_case_sheet_from_the_command_line(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)  # the command must choose offscreen by itself
     with loopback_server() as server:
         server.set("/range/", Reply(200, range_body(PASSWORD)))
+        first = run_check(server.url, sheet, env, "--json")
+        # First use: the fingerprint is shown for comparison, and the unconfirmed profile's hotline is not printed
+        # on the sheet (it could be anyone's). Staff confirm it the way the window does, then it is used.
+        assert first.returncode == 0, first.stderr
+        assert prof.load_profile(profile_path).fingerprint in first.stderr
+        assert "400-123-4567" not in sheet_text(sheet)
+        assert run_cli("profile", "show", "--confirm", env=env).returncode == 0
         result = run_check(server.url, sheet, env, "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["exposures"][0]["count"] == 321  # stdout is still pure JSON
     assert "sheet.pdf" in result.stderr
-    loaded = prof.load_profile(profile_path)
-    assert loaded.fingerprint in result.stderr  # first use: the fingerprint is shown for comparison
     text = " ".join(sheet_text(sheet).split())
     assert "Safe Lines Network" in text and "400-123-4567" in text
     assert "P-" in text

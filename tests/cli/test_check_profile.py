@@ -15,10 +15,14 @@ from tests.conftest import run_cli
 DEMO_PHONE = "+8613800138000"  # demo person A in resources/training/identities.json
 
 
-def _profile(tmp_path: Path, **fields) -> Path:
+def _profile(tmp_path: Path, *, confirmed: bool = True, **fields) -> Path:
+    """A signed profile; `confirmed`: its key is in this computer's confirmation store (as after the window's
+    "It matches" or `profile show --confirm`)."""
     body = prof.ProfileBody(name_en="Safe Lines Network", name_zh="安全热线网络", hotline="400-123-4567", **fields)
     path = tmp_path / prof.FILE_NAME
     path.write_bytes(prof.sign_profile(body, Ed25519PrivateKey.generate()))
+    if confirmed:
+        prof.confirm(prof.load_profile(path))
     return path
 
 

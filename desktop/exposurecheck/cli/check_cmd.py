@@ -18,7 +18,9 @@ from exposurecheck.cli.helpdesk_options import (
     load_profile_for_cli,
     write_case_sheet_after_check,
 )
+from exposurecheck.cli.main import add_insecure_http_argument
 from exposurecheck.cli.output import print_error, print_json, safe_text
+from exposurecheck.cli.source_options import add_source_arguments
 from exposurecheck.cli.vault_options import add_save_arguments, save_after_check
 from exposurecheck.core.advice import advice_json, plan_for_report
 from exposurecheck.core.advice.model import Plan
@@ -28,9 +30,9 @@ from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import source_label, tr
 from exposurecheck.core.identifiers import Identifier, IdentifierType, InvalidIdentifier, normalize
 from exposurecheck.core.identifiers.phone import DEFAULT_REGION
-from exposurecheck.core.report import Report, SourceState
+from exposurecheck.core.report import Exposure, Outcome, Report, SourceState
 from exposurecheck.core.sources.base import Source
-from exposurecheck.core.sources.registry import SourceContext, build_source, default_specs
+from exposurecheck.core.sources.choice import SourcePlan, factory_for, plan_sources
 from exposurecheck.core.trust.profile import Profile
 
 log = logging.getLogger(__name__)
@@ -50,16 +52,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="read one password from stdin (prompted without echo on a terminal)",
     )
     parser.add_argument("--region", default=DEFAULT_REGION, help="default country for phone numbers (default CN)")
-    parser.add_argument(
-        "--source",
-        action="append",
-        default=[],
-        metavar="SPEC",
-        help="hibp-passwords[=BASE_URL], pack=PATH, service=URL or demo; repeatable",
-    )
-    parser.add_argument("--trust", action="append", default=[], metavar="FILE.pub", help="trust this publisher key")
+    add_source_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--lang", choices=("en", "zh_CN"), default=None)
+    add_insecure_http_argument(parser)
     add_save_arguments(parser)
     add_case_sheet_argument(parser)
     parser.set_defaults(func=run)
@@ -76,9 +72,10 @@ def run(args: argparse.Namespace) -> int:
         print_error(tr("check.no_identifiers", lang))
         return EXIT_USAGE
     profile = load_profile_for_cli(lang)
-    sources = _sources_from_args(args, profile)
+    chosen = sources_for(args, profile)
+    sources = chosen.sources
     log.info("checking %s against %d source(s)", identifiers_summary(identifiers), len(sources))
-    report = check(identifiers, sources)
+    report = check(identifiers, sources, held_back=chosen.held_back)
     plan = plan_for(report, sources, profile, lang)
     _print_report(report, plan, args)
     write_case_sheet_after_check(plan, profile, args)
@@ -122,21 +119,38 @@ def read_password(lang: str) -> str:
     return password
 
 
-def _sources_from_args(args: argparse.Namespace, profile: Profile | None) -> list[Source]:
-    """Sources named on the command line, else the NGO profile's defaults, else Pwned Passwords + found packs."""
+def sources_for(args: argparse.Namespace, profile: Profile | None) -> SourcePlan:
+    """The sources the window would use with the same settings (`core.sources.choice`), with `--source`,
+    `--trust` and `--offline-only` on top. A source named on the command line that cannot be set up is a usage
+    error; any other (a damaged pack found on a stick, a bad spec in settings) is said on stderr and skipped."""
+    from exposurecheck.core.settings import load_settings
     from exposurecheck.core.trust.publisher_keys import read_public_key
 
     keys = tuple(read_public_key(path) for path in args.trust)
-    if profile is not None:
-        keys += tuple(profile.trusted_keys)
-    context = SourceContext(trusted_keys=keys)
-    specs = args.source or (profile.source_specs(default_specs()) if profile else default_specs())
-    return [build_source(spec, context) for spec in specs]
+    offline_only = args.offline_only or load_settings().settings.offline_only
+    chosen = plan_sources(
+        factory_for(profile, args.source, keys), training=False, offline_only=offline_only, profile=profile
+    )
+    if args.source and chosen.problems:
+        raise chosen.problems[0]
+    for problem in chosen.problems:
+        print_error(problem.message(args.lang))
+    return chosen
 
 
 def report_json(report: Report, plan: Plan, lang: str) -> dict[str, Any]:
     """The `--json` shape: stable keys that scripts and tests rely on."""
     return {
+        "identifiers": [
+            {
+                "type": status.type.value,
+                "hint": status.hint,
+                "status": status.outcome.value,
+                "reason": status.reason_text(lang) or None,
+                "reason_code": status.reason.value if status.reason is not None else None,
+            }
+            for status in report.identifiers
+        ],
         "exposures": [
             {
                 "type": e.type.value,
@@ -174,35 +188,55 @@ def _print_text(report: Report, plan: Plan, lang: str) -> None:
     lines: list[str] = []
     if any(e.demo for e in report.exposures) or any(st.demo for st in report.sources):
         lines.append(tr("cli.demo_banner", lang))
-    for exposure in report.exposures:
-        if exposure.type is IdentifierType.PASSWORD:
-            lines.append(tr("cli.exposed_password", lang, count=exposure.count))
-        else:
-            lines.append(
-                (tr("cli.demo_tag", lang) + " " if exposure.demo else "")
-                + tr(
-                    "cli.found",
-                    lang,
-                    type=tr(f"identifier.type.{exposure.type.value}", lang),
-                    hint=exposure.hint,
-                    source=source_label(exposure.source, lang),
-                    breaches=join_words([titles.get(b, b) for b in exposure.breaches], lang),
-                )
-            )
-    if not report.exposures:
-        lines.append(tr("cli.not_found", lang))
+    if report.identifiers:
+        lines += _identifier_lines(report, titles, lang)
+    else:  # a check saved before each identifier had its own status: only what was found is known
+        lines += [_exposure_line(exposure, titles, lang) for exposure in report.exposures]
+        if not report.exposures:
+            lines.append(tr("cli.not_found", lang))
     for status in report.sources:
         if status.state is SourceState.ERROR:
             source = source_label(status.name, lang)
             lines.append(tr("cli.source_error", lang, source=source, message=status.error_message(lang)))
     lines.append("")
     lines.append(plan.summary)
+    if plan.unchecked_note:
+        lines.append(plan.unchecked_note)
     for group in plan.groups:
         lines.append("")
         lines.append(f"== {group.title} ==")
         for item in group.items:
-            lines.append(f"[{item.code}] {item.title}")
+            title = tr("outcome.item_presumed", lang, title=item.title) if item.presumed else item.title
+            lines.append(f"[{item.code}] {title}")
     sys.stdout.write(safe_text("\n".join(lines)) + "\n")
+
+
+def _identifier_lines(report: Report, titles: dict[str, str], lang: str) -> list[str]:
+    """One answer per typed identifier, in the order typed: what found it, or "not found", or why not checked."""
+    lines: list[str] = []
+    shown: set[tuple[IdentifierType, str]] = set()
+    for status in report.identifiers:
+        if status.outcome is Outcome.FOUND:
+            key = (status.type, status.hint)
+            if key not in shown:  # two identifiers with one hint share their findings' lines
+                shown.add(key)
+                lines += [_exposure_line(e, titles, lang) for e in report.exposures if (e.type, e.hint) == key]
+        else:
+            lines.append(status.line(lang))
+    return lines
+
+
+def _exposure_line(exposure: Exposure, titles: dict[str, str], lang: str) -> str:
+    if exposure.type is IdentifierType.PASSWORD:
+        return tr("cli.exposed_password", lang, count=exposure.count)
+    return (tr("cli.demo_tag", lang) + " " if exposure.demo else "") + tr(
+        "cli.found",
+        lang,
+        type=tr(f"identifier.type.{exposure.type.value}", lang),
+        hint=exposure.hint,
+        source=source_label(exposure.source, lang),
+        breaches=join_words([titles.get(b, b) for b in exposure.breaches], lang),
+    )
 
 
 def identifiers_summary(identifiers: Sequence[Identifier]) -> str:

@@ -30,10 +30,12 @@ def add_case_sheet_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def load_profile_for_cli(lang: str) -> Profile | None:
-    """The organisation profile found next to the app or on the stick, or None.
+    """The organisation profile found next to the app or on the stick, once its key was confirmed; else None.
 
-    A profile that fails its check is not used, and the person is told why; the sheet is still written.
-    A profile whose key was never confirmed is used, and its fingerprint is shown so it can be compared.
+    As in the window, a profile whose key nobody confirmed on this computer is not used at all (its sources, keys,
+    advice and contacts could be anyone's): the person is told so, with the fingerprint to compare and how to
+    confirm it (`exposure-check profile show --confirm`, the same store the window writes). A profile that fails
+    its check is not used either, and the person is told why; the sheet is still written.
     """
     from exposurecheck.core.trust import profile as prof
 
@@ -46,9 +48,8 @@ def load_profile_for_cli(lang: str) -> Profile | None:
         print_error(exc.message(lang))
         return None
     if not prof.is_confirmed(loaded):
-        print_error(
-            tr("helpdesk.cli.profile_unconfirmed", lang, name=loaded.name(lang), fingerprint=loaded.fingerprint)
-        )
+        print_error(tr("outcome.cli.profile_unconfirmed", lang, name=loaded.name(lang), fingerprint=loaded.fingerprint))
+        return None
     return loaded
 
 

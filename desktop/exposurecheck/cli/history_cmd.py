@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from exposurecheck.cli.output import print_error, print_json, safe_text
+from exposurecheck.cli.source_options import add_source_arguments
 from exposurecheck.cli.vault_options import add_passphrase_argument, open_vault
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import tr
@@ -48,10 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     recheck = actions.add_parser("recheck", help="check again with the identifiers kept with a saved check")
     recheck.add_argument("id", metavar="ID")
-    recheck.add_argument(
-        "--source", action="append", default=[], metavar="SPEC", help="as for check; default: the default sources"
-    )
-    recheck.add_argument("--trust", action="append", default=[], metavar="FILE.pub", help="trust this publisher key")
+    add_source_arguments(recheck, "as for check; default: the sources check would use")
     recheck.add_argument("--save", action="store_true", help="keep the new result (with the same identifiers)")
     _common(recheck)
     recheck.set_defaults(func=run_recheck)
@@ -136,8 +134,9 @@ def run_recheck(args: argparse.Namespace) -> int:
     if not saved.identifiers:
         raise UserError("vault.history.nothing_to_recheck", id=saved.id)
     profile = check_cmd.load_profile_for_cli(args.lang)
-    sources = check_cmd._sources_from_args(args, profile)
-    report = check(list(saved.identifiers), sources)
+    chosen = check_cmd.sources_for(args, profile)
+    sources = chosen.sources
+    report = check(list(saved.identifiers), sources, held_back=chosen.held_back)
     check_cmd._print_report(report, check_cmd.plan_for(report, sources, profile, args.lang), args)
     if args.save:
         new_id = vault.save_check(report, note=saved.note, identifiers=saved.identifiers)

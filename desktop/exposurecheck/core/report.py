@@ -29,6 +29,10 @@ class Exposure:
     breaches: tuple[str, ...] = ()
     count: int = 0
     demo: bool = False
+    # Which identifier this is: its position in the list the source's `lookup()` was given. Two identifiers can
+    # share a hint ("a***" for two usernames), so the check matches findings by position, not by hint. Only
+    # meaningful inside one check: not compared, printed or stored.
+    subject: int = field(default=-1, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -83,12 +87,67 @@ class SourceResult:
     sent: SentRecord | None = None
 
 
+class Outcome(enum.Enum):
+    """What a check can honestly say about one typed identifier."""
+
+    FOUND = "found"
+    NOT_FOUND = "not_found"  # at least one source that holds data of its kind looked and did not find it
+    NOT_CHECKED = "not_checked"  # no source could look: never to be shown as "not found"
+
+
+class Reason(enum.Enum):
+    """Why an identifier was not checked, most specific first (see `core.outcomes`)."""
+
+    UNREACHABLE = "unreachable"  # the network source that checks it could not be reached
+    SOURCE_FAILED = "source_failed"  # the source that checks it failed otherwise (a refused pack, a bad answer)
+    CANCELLED = "cancelled"  # the person stopped the check first
+    OFFLINE_ONLY = "offline_only"  # only a network source checks it, and the person chose offline only
+    NO_DATA = "no_data"  # no source here holds data of its kind (no pack with phone numbers, say)
+
+
+@dataclass(frozen=True)
+class IdentifierStatus:
+    """The one answer for one typed identifier: `hint` is its masked form, never the value; `reason` is set
+    exactly when `outcome` is NOT_CHECKED."""
+
+    type: IdentifierType
+    hint: str
+    outcome: Outcome
+    reason: Reason | None = None
+
+    def line(self, lang: str = "en") -> str:
+        """The status as one line: "Phone number +86 138 **** 8000: not checked. <reason>"."""
+        from exposurecheck.core.i18n import tr
+
+        kind = tr(f"identifier.type.{self.type.value}", lang)
+        key = f"outcome.line.{self.outcome.value}"
+        return tr(key, lang, type=kind, hint=self.hint, reason=self.reason_text(lang))
+
+    def reason_text(self, lang: str = "en") -> str:
+        """The reason in plain words ("This copy of the app has no leak data for phone numbers."), or ""."""
+        if self.reason is None:
+            return ""
+        from exposurecheck.core.i18n import tr
+
+        if self.reason is Reason.NO_DATA:
+            return tr(f"outcome.reason.no_data.{self.type.value}", lang)
+        return tr(f"outcome.reason.{self.reason.value}", lang)
+
+
 @dataclass(frozen=True)
 class Report:
     exposures: tuple[Exposure, ...] = ()
     sources: tuple[SourceStatus, ...] = ()
     sent: tuple[SentRecord, ...] = ()
     checked_types: tuple[IdentifierType, ...] = field(default=())
+    # One status per typed identifier, in the order typed. Empty only for checks saved before statuses existed.
+    identifiers: tuple[IdentifierStatus, ...] = ()
+
+    @property
+    def unchecked_types(self) -> tuple[IdentifierType, ...]:
+        """Kinds with an identifier no source could check, in the order typed (they get the presumed steps)."""
+        kinds = (s.type for s in self.identifiers if s.outcome is Outcome.NOT_CHECKED)
+        return tuple(dict.fromkeys(kinds))
 
     @property
     def all_failed(self) -> bool:

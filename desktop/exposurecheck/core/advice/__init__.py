@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from exposurecheck.core.advice import unchecked
 from exposurecheck.core.advice.content import load_entries
 from exposurecheck.core.advice.model import (
     HelpContact,
@@ -50,14 +51,6 @@ __all__ = [
     "step_text",
 ]
 
-_TYPE_CLASSES: dict[IdentifierType, tuple[str, ...]] = {
-    IdentifierType.PHONE: ("Phone numbers",),
-    IdentifierType.EMAIL: ("Email addresses",),
-    IdentifierType.CN_ID: ("Government issued IDs", "cn_resident_id"),
-    IdentifierType.USERNAME: ("Usernames",),
-    IdentifierType.PASSWORD: ("Passwords",),
-}
-
 
 def data_classes_for_report(report: Report, catalog: Catalog | None = None) -> set[str]:
     """The data classes a report shows as leaked: the found identifiers' own classes plus each breach's classes."""
@@ -66,7 +59,7 @@ def data_classes_for_report(report: Report, catalog: Catalog | None = None) -> s
     for exposure in report.exposures:
         # A password "found" with a count of 0 is a padding row, not a finding; every other type counts as found.
         if exposure.type is not IdentifierType.PASSWORD or exposure.count > 0 or exposure.breaches:
-            classes.update(_TYPE_CLASSES[exposure.type])
+            classes.update(unchecked.KIND_CLASSES[exposure.type])
         for breach_id in exposure.breaches:
             breach = catalog.get(breach_id)
             if breach is not None:
@@ -87,12 +80,20 @@ def plan_for_report(
     presumed_classes: Iterable[str] = (),
     extra_entries: Any = (),
 ) -> Plan:
-    """The plan for a check's report in `lang` ("en" or "zh_CN"); `presumed_classes` add questionnaire answers."""
+    """The plan for a check's report in `lang` ("en" or "zh_CN"); `presumed_classes` add questionnaire answers.
+
+    Kinds the report could not check get their steps too, marked `presumed` and said in the summary
+    (`advice.unchecked`): "not checked" never leaves a person without a plan, nor reads as "nothing found".
+    """
     lang = normalize_lang(lang)
     catalog = load_bundled_catalog() if catalog is None else catalog
     presumed = set(presumed_classes)
-    classes = data_classes_for_report(report, catalog) | presumed
+    found_classes = data_classes_for_report(report, catalog)
+    unchecked_kinds = report.unchecked_types
+    classes = found_classes | presumed | unchecked.presumed_classes(unchecked_kinds)
     items = select_items(load_entries(lang, extra_entries), classes)
+    if unchecked_kinds:
+        items = unchecked.mark_presumed(items, found_classes | presumed)
     groups = group_items(items, lang)
     breaches = leaked_breaches(report.breach_ids, catalog, lang)
     demo = any(e.demo for e in report.exposures) or any(b.demo for b in breaches)
@@ -106,8 +107,13 @@ def plan_for_report(
             parts.append(found_sentence(in_breaches, len(report.breach_ids), lang))
         if elsewhere:
             parts.append(seen_sentence(elsewhere, lang))
+        if unchecked_kinds:
+            parts.append(unchecked.unchecked_sentence(unchecked_kinds, lang))
         parts.append(todo_sentence(groups, lang))
         summary = _sentences(parts, lang)
+    elif unchecked_kinds:
+        parts = [unchecked.checked_sentence(report, lang), unchecked.unchecked_sentence(unchecked_kinds, lang)]
+        summary = _sentences([*parts, todo_sentence(groups, lang)], lang)
     elif presumed:
         estimate = True
         summary = _presumed_summary(presumed, groups, lang)
@@ -115,7 +121,17 @@ def plan_for_report(
         summary = tr("advice.summary.failed", lang)
     else:
         summary = tr("advice.summary.nothing", lang)
-    return Plan(lang=lang, summary=summary, groups=groups, breaches=breaches, estimate=estimate, demo=demo)
+    note = unchecked.real_check_note(lang) if unchecked_kinds else ""
+    return Plan(
+        lang=lang,
+        summary=summary,
+        groups=groups,
+        breaches=breaches,
+        estimate=estimate,
+        demo=demo,
+        unchecked=tuple(k.value for k in unchecked_kinds),
+        unchecked_note=note,
+    )
 
 
 def _presumed_summary(classes: set[str], groups: tuple[PlanGroup, ...], lang: str) -> str:
@@ -169,6 +185,7 @@ def advice_json(plan: Plan) -> list[dict[str, Any]]:
             "title": item.title,
             "steps": [step_text(step, plan.lang) for step in item.steps],
             "review": item.review,
+            "presumed": item.presumed,
         }
         for item in plan.items()
     ]

@@ -55,6 +55,9 @@ class PlanItem:
     triggered_by: tuple[str, ...] = ()
     # How well the facts behind the item are confirmed: "V", "P" or "U" (the weakest mark), or None if not given.
     review: str | None = None
+    # True when only a kind of detail that could not be checked put this item in the plan: it rests on what is
+    # known about large leaks, not on a match, and every screen says so.
+    presumed: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,9 @@ class Plan:
     """The whole plan: a one-sentence summary, the groups in time order, and the breaches behind it.
 
     `estimate` is True when the plan comes from the presumed-exposure questionnaire rather than a check;
-    `demo` is True when any result behind it came from demo data (the UI must label it).
+    `demo` is True when any result behind it came from demo data (the UI must label it). `unchecked` names the
+    kinds of detail (`IdentifierType` values) a check could not look up, whose steps are presumed, and
+    `unchecked_note` then says how to get a real check.
     """
 
     lang: str
@@ -92,6 +97,8 @@ class Plan:
     breaches: tuple[LeakedBreach, ...] = ()
     estimate: bool = False
     demo: bool = False
+    unchecked: tuple[str, ...] = ()
+    unchecked_note: str = ""
 
     def items(self) -> tuple[PlanItem, ...]:
         """Every item, in the order shown (group by group)."""

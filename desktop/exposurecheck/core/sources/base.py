@@ -38,7 +38,8 @@ class Source(abc.ABC):
 
     Subclasses set `name` (stable, shown in reports), `accepts` (identifier types they can check),
     `uses_network` (the offline-only switch filters on it) and `demo` (results must be labelled DEMO).
-    `lookup` raises `exposurecheck.core.errors.UserError` for any failure a person should read about.
+    `lookup` raises `exposurecheck.core.errors.UserError` for any failure a person should read about, and sets
+    each exposure's `subject` to the position of its identifier in the list it was given.
     """
 
     name: str = "source"
@@ -56,6 +57,11 @@ class Source(abc.ABC):
         cancel: CancelToken,
     ) -> SourceResult:
         """Look up the identifiers this source accepts (the caller has already filtered them)."""
+
+    def covered_types(self) -> frozenset[IdentifierType]:
+        """The kinds this source really checked in its last lookup, asked right after it. Only these may be called
+        "not found": a pack holds the kinds its file lists, which can be fewer than `accepts`."""
+        return self.accepts
 
     def catalog(self) -> Catalog | None:
         """The breach catalog this source carries (a pack's or a manifest's), if any; untrusted text, made plain."""

@@ -185,10 +185,10 @@ class ServiceSource(Source):
         progress: ProgressCallback,
         cancel: CancelToken,
     ) -> tuple[list[Exposure], int]:
-        wanted: dict[int, list[tuple[Identifier, bytes]]] = {}
-        for identifier, output in zip(identifiers, outputs, strict=True):
+        wanted: dict[int, list[tuple[int, Identifier, bytes]]] = {}
+        for subject, (identifier, output) in enumerate(zip(identifiers, outputs, strict=True)):
             prefix, tag = buckets.split_output(output, epoch.prefix_bits)
-            wanted.setdefault(prefix, []).append((identifier, tag))
+            wanted.setdefault(prefix, []).append((subject, identifier, tag))
         prefixes = _padded_prefixes(set(wanted), len(identifiers), manifest.buckets_per_check, epoch.bucket_count)
         found: list[Exposure] = []
         for done, prefix in enumerate(prefixes, start=1):
@@ -200,11 +200,11 @@ class ServiceSource(Source):
                 "service.error.html",
             )
             parsed = buckets.parse_bucket(body, epoch, prefix)
-            for identifier, tag in wanted.get(prefix, []):
+            for subject, identifier, tag in wanted.get(prefix, []):
                 indices = parsed.breaches_for(tag)
                 names = tuple(dict.fromkeys(_breach_name(manifest, i) for i in indices))
                 if names:
-                    found.append(Exposure(identifier.type, mask(identifier), self.name, breaches=names))
+                    found.append(Exposure(identifier.type, mask(identifier), self.name, names, subject=subject))
             progress(self.name, 0.5 + 0.5 * done / len(prefixes))
         return found, len(prefixes)
 

@@ -113,7 +113,7 @@ class PwnedPasswordsSource(Source):
             )
             count = parse_range(fetched.body).get(query.suffix, 0)
             if count:
-                exposures.append(Exposure(identifier.type, mask(identifier), self.name, count=count))
+                exposures.append(Exposure(identifier.type, mask(identifier), self.name, count=count, subject=index))
             progress(self.name, (index + 1) / len(identifiers))
         # Shown on screen only ("what left this computer"); never logged or saved.
         sent = SentRecord(self.name, tuple(sent_line("pwned.sent.prefix", prefix=p) for p in prefixes))

@@ -10,7 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from exposurecheck.core.identifiers import Identifier, IdentifierType
-from exposurecheck.core.report import Exposure, Report, SourceState, SourceStatus
+from exposurecheck.core.report import (
+    Exposure,
+    IdentifierStatus,
+    Outcome,
+    Reason,
+    Report,
+    SourceState,
+    SourceStatus,
+)
 
 
 def report_to_json(report: Report) -> dict[str, Any]:
@@ -37,6 +45,15 @@ def report_to_json(report: Report) -> dict[str, Any]:
             for s in report.sources
         ],
         "checked_types": [t.value for t in report.checked_types],
+        "identifiers": [
+            {
+                "type": i.type.value,
+                "hint": i.hint,
+                "outcome": i.outcome.value,
+                "reason": i.reason.value if i.reason is not None else None,
+            }
+            for i in report.identifiers
+        ],
     }
 
 
@@ -64,7 +81,17 @@ def report_from_json(data: Any) -> Report:
         for s in map(_dict, _list(obj["sources"]))
     )
     checked = tuple(IdentifierType(_str(t)) for t in _list(obj["checked_types"]))
-    return Report(exposures=exposures, sources=sources, sent=(), checked_types=checked)
+    # Checks saved before each identifier had its own status have none (the plan then says only what was found).
+    identifiers = tuple(
+        IdentifierStatus(
+            type=IdentifierType(_str(i["type"])),
+            hint=_str(i["hint"]),
+            outcome=Outcome(_str(i["outcome"])),
+            reason=None if i["reason"] is None else Reason(_str(i["reason"])),
+        )
+        for i in map(_dict, _list(obj.get("identifiers", [])))
+    )
+    return Report(exposures=exposures, sources=sources, sent=(), checked_types=checked, identifiers=identifiers)
 
 
 def identifiers_to_json(identifiers: tuple[Identifier, ...]) -> list[dict[str, str]]:
