@@ -128,10 +128,13 @@ def test_check_without_the_internet_from_the_consent_page(qtbot, make_window, pw
     assert window.session.offline_only and window.welcome.offline_box.isChecked()
     qtbot.waitUntil(lambda: not window.busy, timeout=15_000)
     assert pwned.requests == []
-    # Only the password was typed and no offline source takes passwords: nothing ran, and the page says why.
-    assert window.current_page() is window.checking
-    assert "can check what you typed" in window.checking.problem.text()
-    assert window.checking.questions_button.isVisible()
+    # Only the password was typed and no offline source takes passwords: nothing ran, and the results say why
+    # (offline only, chosen on the consent page) instead of "not found", with the password steps all the same.
+    assert window.current_page() is window.results
+    (status,) = window.session.report.identifiers
+    assert status.outcome.value == "not_checked" and status.reason.value == "offline_only"
+    assert "You chose offline only" in window.results.statuses.lines[0].text()
+    assert window.session.plan.find("A-01") is not None
 
 
 def test_no_consent_is_asked_for_a_service_that_would_get_nothing(qtbot, make_window, pwned):

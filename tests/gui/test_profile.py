@@ -7,7 +7,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PySide6.QtCore import QThreadPool
 
-from exposurecheck.core.sources.choice import default_factory
+from exposurecheck.core.identifiers import IdentifierType
+from exposurecheck.core.sources.choice import default_factory, plan_sources
 from exposurecheck.core.trust import profile as prof
 from exposurecheck.gui.main_window import MainWindow
 from tests.gui.conftest import all_texts
@@ -68,8 +69,9 @@ def test_a_new_key_is_used_only_after_its_fingerprint_is_confirmed(qtbot, ngo_pr
     assert "Provided by Safe Lines Network" in box.text.text() and "400-000-0000" in box.text.text()
     assert window.welcome.offline_box.isChecked(), "the profile makes offline-only the default"
     # Its default sources, minus the network one (offline only), and its advice in the plan.
-    sources = window.source_factory(False)
-    assert [s.name for s in sources if not isinstance(s, Exception)] == ["demo"]
+    chosen = plan_sources(window.source_factory, training=False, offline_only=False, profile=window.profile)
+    assert [s.name for s in chosen.sources] == ["demo"]
+    assert IdentifierType.PASSWORD in chosen.held_back  # what only the left-out service checks says so
     window.show_presumed_plan({row.question.id: True for row in window.questions.rows})
     assert window.session.plan.find("N-01") is not None
     assert "Call our hotline" in all_texts(window)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 
 import pytest
+from PySide6.QtWidgets import QFileDialog
 
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import IdentifierType
@@ -85,15 +86,21 @@ def test_a_pack_that_cannot_be_opened_does_not_stop_the_others(qtbot, make_windo
     assert 'Unknown source "broken"' in window.results.problems.text()
 
 
-def test_offline_only_with_no_pack_offers_ways_forward(qtbot, make_window, pwned):
+def test_offline_only_with_no_pack_says_not_checked_and_still_gives_the_steps(qtbot, make_window, pwned):
+    """No dead end (issue 12.2): the only source that checks passwords is online, so the password is "not checked"
+    because of offline only, said as such, and the password steps are in the plan, marked as not from a match."""
     window = make_window(pwned_factory(pwned))
     window.welcome.offline_box.setChecked(True)
     _check_password(qtbot, window)
-    assert window.current_page() is window.checking
-    assert "no offline data pack was found" in window.checking.problem.text()
-    assert window.checking.pack_button.isVisible()
-    window.checking.questions_button.click()
-    assert window.current_page() is window.questions
+    assert window.current_page() is window.results
+    (line,) = [label.text() for label in window.results.statuses.lines]
+    assert "not checked" in line and "offline only" in line and PASSWORD not in line
+    assert not window.results.statuses.open_pack_button.isVisible()  # a data file never holds passwords
+    plan = window.session.plan
+    assert plan.unchecked == ("password",) and "could not check your password" in plan.summary
+    assert {i.code for i in plan.items() if i.presumed} >= {"A-01"}
+    assert "ask the organisation" in window.results.notes.text()
+    assert "found" not in window.results.summary.text().replace("not found", "")
     assert pwned.requests == []
 
 
@@ -134,7 +141,7 @@ def test_a_service_that_answers_too_slowly(qtbot, make_window, pwned, monkeypatc
     assert window.checking.retry_button.isVisible()
 
 
-def test_a_pack_opened_by_hand_is_used(qtbot, make_window, pwned):
+def test_a_pack_opened_by_hand_is_used(qtbot, make_window, pwned, monkeypatch):
     """Offline only and no pack found: the person opens the pack file on their stick themselves (here the real
     bundled demo pack, a signed pack file like any other)."""
     from exposurecheck.core.sources.pack import demo_pack_path
@@ -144,8 +151,12 @@ def test_a_pack_opened_by_hand_is_used(qtbot, make_window, pwned):
     window.show_page(window.details)
     window.details.fields[IdentifierType.PHONE].edit.setText("+8613800138000")
     window.details.check_button.click()
-    assert window.checking.pack_button.isVisible()
-    window.use_pack_file(str(demo_pack_path()))
+    assert window.current_page() is window.results
+    assert "no leak data for phone numbers" in window.results.statuses.lines[0].text()
+    assert window.results.statuses.open_pack_button.isVisible()
+    # The file dialog is Qt's own; the person picks the pack file on their stick in it.
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(demo_pack_path()), ""))
+    window.results.statuses.open_pack_button.click()
     qtbot.waitUntil(lambda: window.current_page() is window.results, timeout=20_000)
     assert window.session.report.exposures and pwned.requests == []
     window.end_session()

@@ -10,7 +10,7 @@ help desk) use the pages' slots and signals and ask the window for things with t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +19,7 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from exposurecheck.core.session import Session
-from exposurecheck.core.sources.choice import SourceFactory, default_factory, plan_sources
+from exposurecheck.core.sources.choice import SourceFactory, default_factory, factory_for, plan_sources
 from exposurecheck.gui.pages.base import Page
 from exposurecheck.gui.pages.welcome import WelcomePage
 from exposurecheck.gui.style import stylesheet
@@ -33,8 +33,8 @@ from exposurecheck.gui.workers import CheckRunner
 if TYPE_CHECKING:
     from exposurecheck.core.advice import Plan
     from exposurecheck.core.catalog import Catalog
-    from exposurecheck.core.identifiers import Identifier
-    from exposurecheck.core.report import Report
+    from exposurecheck.core.identifiers import Identifier, IdentifierType
+    from exposurecheck.core.report import Reason, Report
     from exposurecheck.core.sources.base import Source
     from exposurecheck.core.trust.profile import Profile
 
@@ -61,7 +61,7 @@ class MainWindow(QMainWindow):
         self.pool = pool
         self.source_factory = source_factory
         self.runner = CheckRunner(pool, self)
-        self._pending: tuple[list[Identifier], tuple[Source, ...], str] | None = None
+        self._pending: tuple[list[Identifier], tuple[Source, ...], dict[IdentifierType, Reason]] | None = None
         self.on_language_changed: Callable[[str], None] = lambda _lang: None  # the app hooks Qt's translator here
         self.on_pages_built: list[Callable[[], None]] = []
         self.pages_built = False
@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         self.runner.failed.connect(self.checking.failed)
         # The results page's guided mode and case sheet go to the help-desk link, "Keep this check" to the vault link.
         self.results.sent_requested.connect(self._show_sent)
+        self.results.open_pack_requested.connect(self._ask_pack_file)
         self.results.new_check_requested.connect(lambda: self.show_page(self.details))
         self.results.done_changed.connect(self._mark_done)
         self.guided.done_changed.connect(self._mark_done)
@@ -170,12 +171,10 @@ class MainWindow(QMainWindow):
     def _use_profile(self, profile: Profile) -> None:
         """Put a confirmed NGO profile to use: its contacts on the results page, its sources, keys, advice and
         offline default."""
-        from functools import partial
-
         self.profile = profile
         self.results.set_contact_lines(profile.contact_lines)
         if self.source_factory is default_factory:
-            self.source_factory = partial(default_factory, profile=profile)
+            self.source_factory = factory_for(profile)
         if profile.offline_only:
             self.welcome.set_offline(True)
 
@@ -252,24 +251,22 @@ class MainWindow(QMainWindow):
         if not identifiers:
             self.show_page(self.details)
             return
+        # The same choice `exposure-check check` makes (core.sources.choice); `self.profile` is set only once the
+        # profile's key was confirmed.
         chosen = plan_sources(self.source_factory, training=self.session.training,
                               offline_only=self.session.offline_only, pack_files=self.session.pack_files,
-                              trusted_keys=self.profile.trusted_keys if self.profile is not None else ())
+                              profile=self.profile)
         # Only sources that take one of the typed kinds run: a password service is not asked (nor consent sought
         # for it) when no password was typed.
         types = {i.type for i in identifiers}
         relevant = tuple(s for s in chosen.sources if s.accepts & types)
-        if chosen.sources and not relevant:
-            reason = "gui.checking.nothing_applicable"
-        else:
-            reason = "gui.checking.no_sources" if self.session.offline_only else "gui.checking.none_available"
-        self._pending = (identifiers, relevant, reason)
+        self._pending = (identifiers, relevant, dict(chosen.held_back))
         self.results.set_source_problems(chosen.problems)
         if any(s.uses_network for s in relevant) and not self.session.online_consent:
             self.consent.ask(tuple(s for s in relevant if s.uses_network))
             self.show_page(self.consent)
             return
-        self._run(identifiers, relevant, reason)
+        self._run(identifiers, relevant, chosen.held_back)
 
     def _consent_given(self) -> None:
         self.session.online_consent = True
@@ -300,20 +297,20 @@ class MainWindow(QMainWindow):
         self.welcome.set_offline(True)
         self.start_check()
 
-    def _run(self, identifiers: Sequence[Identifier], sources: tuple[Source, ...], empty_reason: str) -> None:
-        """Run the check; with no source to run, say why (`empty_reason`, a message key) at once."""
-        from exposurecheck.core.report import Report
+    def _run(self, identifiers: Sequence[Identifier], sources: tuple[Source, ...],
+             held_back: Mapping[IdentifierType, Reason]) -> None:
+        """Run the check. With no source that can look anything typed up, the results come at once: each
+        identifier "not checked" and why, with the steps for its kind (no dead end, no "checking" of nothing)."""
+        from exposurecheck.core.check import check
 
         self._pending = None
         self.cancel_check(show_details=False)
+        if not sources:
+            self._finished(check(identifiers, (), held_back=held_back))
+            return
         self.checking.start(sources)
         self.show_page(self.checking)
-        if not sources:
-            # Nothing may run (offline only and no pack): say so at once instead of "checking" nothing.
-            self.checking.finish(Report(checked_types=tuple(dict.fromkeys(i.type for i in identifiers))))
-            self.checking.show_no_sources(empty_reason)
-            return
-        self.runner.start(identifiers, sources)
+        self.runner.start(identifiers, sources, held_back)
 
     def cancel_check(self, *, show_details: bool = True) -> None:
         if self.runner.cancel() and show_details:

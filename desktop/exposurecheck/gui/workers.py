@@ -7,7 +7,7 @@ thread because the signal object lives there. Cancel sets an event the sources p
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -16,8 +16,8 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 # paint, so these are imported when the first check starts.
 if TYPE_CHECKING:
     from exposurecheck.core.catalog import Catalog
-    from exposurecheck.core.identifiers import Identifier
-    from exposurecheck.core.report import SourceStatus
+    from exposurecheck.core.identifiers import Identifier, IdentifierType
+    from exposurecheck.core.report import Reason, SourceStatus
     from exposurecheck.core.sources.base import Source
 
 
@@ -31,13 +31,19 @@ class CheckSignals(QObject):
 class CheckJob(QRunnable):
     """One call to `core.check.check()` off the GUI thread."""
 
-    def __init__(self, identifiers: Sequence[Identifier], sources: Sequence[Source]) -> None:
+    def __init__(
+        self,
+        identifiers: Sequence[Identifier],
+        sources: Sequence[Source],
+        held_back: Mapping[IdentifierType, Reason] | None = None,
+    ) -> None:
         super().__init__()
         # The window keeps a reference to the job until it finishes; Qt must not delete the wrapper under it.
         self.setAutoDelete(False)
         self.signals = CheckSignals()
         self._identifiers = tuple(identifiers)
         self._sources = tuple(sources)
+        self._held_back = dict(held_back or {})
         self._cancelled = threading.Event()
 
     def cancel(self) -> None:
@@ -58,6 +64,7 @@ class CheckJob(QRunnable):
                 progress=self._progress,
                 on_source_done=self._source_done,
                 cancel=CancelToken(self._cancelled.is_set),
+                held_back=self._held_back,
             )
             catalog = self._catalog()  # the packs' own breach descriptions, under the app's reviewed ones
         except Exception as exc:  # shown as a calm message by the window; never re-raised in a pool thread
@@ -103,9 +110,15 @@ class CheckRunner(QObject):
         """Cancelled jobs that have not ended yet."""
         return len(self._abandoned)
 
-    def start(self, identifiers: Sequence[Identifier], sources: Sequence[Source]) -> None:
+    def start(
+        self,
+        identifiers: Sequence[Identifier],
+        sources: Sequence[Source],
+        held_back: Mapping[IdentifierType, Reason] | None = None,
+    ) -> None:
+        """Run a check; `held_back` as for `core.check.check` (kinds offline only kept from their sources)."""
         self.cancel()
-        job = CheckJob(identifiers, sources)
+        job = CheckJob(identifiers, sources, held_back)
         job.signals.progress.connect(lambda name, fraction, job=job: self._forward_progress(job, name, fraction))
         job.signals.source_done.connect(lambda status, job=job: self._forward_done(job, status))
         job.signals.finished.connect(lambda report, catalog, job=job: self._finished(job, report, catalog))

@@ -1,5 +1,6 @@
-"""Checking: one row per source with its own progress bar, a cancel button, and, when a source cannot be
-reached, its plain message plus the ways forward (try again, the questionnaire, the demo pack, an offline pack)."""
+"""Checking: one row per source with its own progress bar, a cancel button, and, when a source fails, its plain
+message plus the ways forward (try again, the questionnaire, an offline pack; network tips only when a source that
+uses the network failed). With nothing that can check what was typed, the window skips this page (see _run)."""
 
 from __future__ import annotations
 
@@ -104,18 +105,6 @@ class CheckingPage(Page):
         self._set_running(False)
         self.report = None
 
-    def show_no_sources(self, reason: str) -> None:
-        """Nothing could run (offline only and no offline pack, say); `reason` is the message key. Offer the ways
-        that need no source."""
-        self._set_running(False)
-        self.results_button.hide()
-        self.problem.show_message(t(reason, self.lang))
-        self.pack_button.show()
-        self._title()
-        self.way_forward.setText(t("gui.checking.way_forward", self.lang))
-        self.way_forward.show()
-        self.questions_button.setFocus()
-
     def start(self, sources: tuple[Source, ...]) -> None:
         """Show one row per source, all at 0%."""
         for row in self.rows.values():
@@ -190,7 +179,10 @@ class CheckingPage(Page):
             for s in errors
         ]
         self.problem.show_message("\n".join(lines))
-        self.way_forward.setText(t("gui.checking.way_forward", self.lang))
+        # Network tips only when a source that uses the network failed: a refused data file is not helped by
+        # another network.
+        network = any(s.name in self.network_names for s in errors)
+        self.way_forward.setText(t("gui.checking.way_forward" if network else "outcome.way_forward.local", self.lang))
         self.way_forward.show()
         self.results_button.setVisible(self.report is not None and not self.report.all_failed)
         self._title()

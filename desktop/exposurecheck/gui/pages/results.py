@@ -20,8 +20,9 @@ from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 from exposurecheck.core.advice import Plan
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import IdentifierType
-from exposurecheck.core.report import Report, SourceState
+from exposurecheck.core.report import Outcome, Report, SourceState
 from exposurecheck.gui.flow_layout import FlowLayout
+from exposurecheck.gui.identifier_status import IdentifierStatusList
 from exposurecheck.gui.pages.base import Page, Part, Slot, button, label_button
 from exposurecheck.gui.pages.checking import source_label
 from exposurecheck.gui.plan_cards import breach_card, item_card
@@ -37,6 +38,7 @@ class ResultsPage(Page):
     keep_requested = Signal()
     sent_requested = Signal()
     new_check_requested = Signal()
+    open_pack_requested = Signal()  # "Open a data file…" under a detail that could not be checked
     done_changed = Signal(str, bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -46,6 +48,8 @@ class ResultsPage(Page):
         self.notes = SecureLabel()
         self.notes.setObjectName("planNotes")
         self.problems = ErrorLabel()
+        self.statuses = IdentifierStatusList()  # one answer per typed detail: found, not found, not checked
+        self.statuses.open_pack_requested.connect(self.open_pack_requested)
         self.content = QWidget()
         self.content_layout = QVBoxLayout(self.content)
         self.content_layout.setContentsMargins(0, 0, 0, 0)
@@ -63,6 +67,7 @@ class ResultsPage(Page):
         self.new_check_button = button("newCheckButton")
         self.body.addWidget(self.summary)
         self.body.addWidget(self.notes)
+        self.body.addWidget(self.statuses)
         self.body.addWidget(self.problems)
         self.body.addWidget(self.contact)
         actions = FlowLayout()
@@ -118,6 +123,7 @@ class ResultsPage(Page):
         self.notes.setText("")
         self.status.setText("")
         self.problems.show_message("")
+        self.statuses.show_report(None, self.lang)
 
     def _clear_content(self) -> None:
         empty_layout(self.content_layout)
@@ -149,8 +155,11 @@ class ResultsPage(Page):
             notes.append(t("gui.results.demo_note", lang))
         if plan.estimate:
             notes.append(t("gui.results.estimate_note", lang))
+        if plan.unchecked_note:  # the way to a real check for what could not be checked
+            notes.append(plan.unchecked_note)
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
+        self.statuses.show_report(self.report, lang)
         self._show_problems(lang)
         # The order people need: what to do (by when) first, then what was found and what leaked.
         for group in plan.groups:
@@ -181,7 +190,10 @@ class ResultsPage(Page):
             return
         self._add(Heading(t("gui.results.found_title", lang)))
         if not self.report.exposures:
-            self._add(SecureLabel(t("gui.results.found_nothing", lang)))
+            # "Nothing found" only where every detail was really checked (or for a check saved before each
+            # detail had its own answer); otherwise the answers above say what was and was not checked.
+            if all(s.outcome is Outcome.NOT_FOUND for s in self.report.identifiers):
+                self._add(SecureLabel(t("gui.results.found_nothing", lang)))
             return
         grid = QGridLayout()
         holder = QWidget()

@@ -1,0 +1,125 @@
+"""The window and `exposure-check check` choose the same sources for the same settings, and give each typed
+identifier the same answer (issue 13.1): both ask `core.sources.choice`. The window is the real one, offscreen,
+with the app's own settings link; the command line is a real subprocess sharing its config folder."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from exposurecheck.core.identifiers import IdentifierType
+from exposurecheck.core.report import SourceState
+from exposurecheck.core.settings import Settings, save_settings
+from exposurecheck.core.sources.choice import default_factory
+from exposurecheck.core.trust import profile as prof
+from exposurecheck.gui.settings_link import link_settings
+from tests.conftest import run_cli
+from tests.gui.conftest import PASSWORD, range_body
+from tests.support.loopback import Loopback, Reply, loopback_server
+
+DEMO_PHONE = "+8613800138000"  # demo person A: in the bundled demo pack
+TYPED = {IdentifierType.PHONE: DEMO_PHONE, IdentifierType.CN_ID: "11010519491231002X"}
+
+
+@pytest.fixture
+def pwned() -> Iterator[Loopback]:
+    with loopback_server() as server:
+        server.set("/range/", Reply(200, range_body(PASSWORD, 4321)))
+        yield server
+
+
+def _profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **fields) -> None:
+    """A signed NGO profile whose key was confirmed on this computer (the store both the window and CLI read)."""
+    path = tmp_path / prof.FILE_NAME
+    body = prof.ProfileBody(name_en="Safe Lines Network", **fields)
+    path.write_bytes(prof.sign_profile(body, Ed25519PrivateKey.generate()))
+    prof.confirm(prof.load_profile(path))
+    monkeypatch.setenv(prof.ENV_PROFILE, str(path))
+
+
+SETUPS: dict[str, Callable[[Path, pytest.MonkeyPatch, str], bool]] = {}
+
+
+def setup(name: str):  # type: ignore[no-untyped-def]
+    def register(function):  # type: ignore[no-untyped-def]
+        SETUPS[name] = function
+        return function
+
+    return register
+
+
+@setup("defaults")
+def _defaults(_tmp: Path, _mp: pytest.MonkeyPatch, _url: str) -> bool:
+    return False  # nothing in settings: Pwned Passwords (no password typed: nothing to send) and no pack found
+
+
+@setup("settings say demo")
+def _demo(_tmp: Path, _mp: pytest.MonkeyPatch, _url: str) -> bool:
+    save_settings(Settings(sources=("demo",)))
+    return False
+
+
+@setup("settings say offline only")
+def _offline(_tmp: Path, _mp: pytest.MonkeyPatch, url: str) -> bool:
+    save_settings(Settings(sources=(f"hibp-passwords={url}", "demo"), offline_only=True))
+    return True
+
+
+@setup("online with consent")
+def _online(_tmp: Path, _mp: pytest.MonkeyPatch, url: str) -> bool:
+    save_settings(Settings(sources=(f"hibp-passwords={url}", "demo")))
+    return True
+
+
+@setup("a confirmed profile's defaults")
+def _profile_defaults(tmp: Path, mp: pytest.MonkeyPatch, url: str) -> bool:
+    _profile(tmp, mp, default_sources=(f"hibp-passwords={url}", "demo"), offline_only=True)
+    return True
+
+
+def _window_answers(qtbot, make_window, password: bool):  # type: ignore[no-untyped-def]
+    window = make_window(default_factory)
+    link_settings(window)  # as the app does at start: offline only from settings (or the profile)
+    window.session.online_consent = True  # the person said yes on the consent page
+    window.show_page(window.details)
+    for kind, value in TYPED.items():
+        window.details.fields[kind].edit.setText(value)
+    if password:
+        window.details.fields[IdentifierType.PASSWORD].edit.setText(PASSWORD)
+    window.details.check_button.click()
+    qtbot.waitUntil(lambda: window.current_page() is window.results, timeout=20_000)
+    report = window.session.report
+    ran = [s.name for s in report.sources if s.state is not SourceState.SKIPPED]
+    answers = [
+        (s.type.value, s.hint, s.outcome.value, s.reason.value if s.reason else None) for s in report.identifiers
+    ]
+    return ran, answers
+
+
+def _cli_answers(password: bool):  # type: ignore[no-untyped-def]
+    args = ["check", "--phone", TYPED[IdentifierType.PHONE], "--cn-id", TYPED[IdentifierType.CN_ID], "--json"]
+    result = run_cli(*args, *(["--password-stdin"] if password else []), stdin=PASSWORD + "\n" if password else None)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    ran = [s["name"] for s in report["sources"] if s["status"] != "skipped"]
+    answers = [(i["type"], i["hint"], i["status"], i["reason_code"]) for i in report["identifiers"]]
+    return ran, answers
+
+
+@pytest.mark.parametrize("name", list(SETUPS))
+def test_window_and_command_line_choose_alike(qtbot, make_window, pwned, tmp_path, monkeypatch, name) -> None:
+    password = SETUPS[name](tmp_path, monkeypatch, pwned.url)
+    window = _window_answers(qtbot, make_window, password)
+    cli = _cli_answers(password)
+    assert window == cli
+    ran, answers = window
+    assert len(answers) == len(TYPED) + password  # one answer per typed identifier
+    if name in ("settings say offline only", "a confirmed profile's defaults"):
+        assert ran == ["demo"] and answers[-1][3] == "offline_only"
+        assert pwned.requests == []
+    if name == "online with consent":
+        assert ran == ["hibp-passwords", "demo"] and answers[-1][2] == "found"
