@@ -10,6 +10,8 @@ import os
 import sys
 from pathlib import Path
 
+from exposurecheck.cli.main import add_insecure_http_argument
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("gui", help="open the desktop app (the default with no command)")
@@ -24,6 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="check the demo pack offscreen, verify the results page, exit 0 (ok) or 1 (installer smoke test)",
     )
     parser.add_argument("--screenshots", metavar="DIR", type=Path, help="save every screen in both languages as PNG")
+    add_insecure_http_argument(parser)
     parser.set_defaults(func=run)
 
 

@@ -34,10 +34,18 @@ COMMAND_MODULES = (
 )
 
 EXIT_OK = 0
-EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_ALL_FAILED = 3
 EXIT_INTERNAL = 70
+INSECURE_HTTP_HELP = (
+    "allow plain http:// service and range URLs to other computers (UNSAFE: anyone on the network can read and "
+    "change the answers; the window names such sources as unsafe). Loopback addresses never need it."
+)
+
+
+def add_insecure_http_argument(parser: argparse.ArgumentParser) -> None:
+    """`--allow-insecure-http`, for the commands that go online (`check`, `gui`)."""
+    parser.add_argument("--allow-insecure-http", action="store_true", help=INSECURE_HTTP_HELP)
 
 
 def default_lang() -> str:
@@ -84,6 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = getattr(args, "lang", None) or default_lang()
     args.lang = lang
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    if getattr(args, "allow_insecure_http", False):
+        from exposurecheck.core.http import allow_insecure_http_for_this_run
+
+        allow_insecure_http_for_this_run()
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE

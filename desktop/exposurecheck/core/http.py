@@ -104,6 +104,16 @@ class _Adapter(HTTPAdapter):
         self.poolmanager.pool_classes_by_scheme = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
 
 
+_INSECURE_ALLOWED_FOR_THIS_RUN = False
+
+
+def allow_insecure_http_for_this_run() -> None:
+    """The person's explicit `--allow-insecure-http` (CLI `check` and `gui`): plain http to other computers is
+    allowed for every source of this process, and the window names each such source as unsafe."""
+    global _INSECURE_ALLOWED_FOR_THIS_RUN
+    _INSECURE_ALLOWED_FOR_THIS_RUN = True
+
+
 class Session(requests.Session):
     """A requests session with the app's rules; `allow_insecure_http` is the person's explicit choice."""
 
@@ -158,7 +168,7 @@ def check_url(url: str, *, allow_insecure_http: bool = False) -> None:
     scheme = urlsplit(url).scheme.lower()
     if scheme == "https":
         return
-    if scheme == "http" and (allow_insecure_http or is_loopback_url(url)):
+    if scheme == "http" and (allow_insecure_http or _INSECURE_ALLOWED_FOR_THIS_RUN or is_loopback_url(url)):
         return
     raise UserError("http.insecure_refused" if scheme == "http" else "http.failed")
 

@@ -115,6 +115,7 @@ class CheckingPage(Page):
         self.rows.clear()
         self.report = None
         self.network_names = {s.name for s in sources if s.uses_network}
+        self.insecure_names = {s.name for s in sources if s.insecure}  # plain http the person allowed: said unsafe
         for index, source in enumerate(sources):
             label = SecureLabel()
             bar = QProgressBar()
@@ -207,8 +208,11 @@ class CheckingPage(Page):
         self.pack_button.hide()
 
     def _label_row(self, row: _Row) -> None:
-        row.label.setText(source_label(row.name, self.lang))
-        row.bar.setAccessibleName(source_label(row.name, self.lang))
+        name = source_label(row.name, self.lang)
+        if row.name in getattr(self, "insecure_names", ()):
+            name = t("http.unsafe_source", self.lang, source=name)
+        row.label.setText(name)
+        row.bar.setAccessibleName(name)
         if row.status is None:
             row.state.setText(t("gui.checking.state.running", self.lang))
         else:

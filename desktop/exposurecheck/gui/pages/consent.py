@@ -52,7 +52,7 @@ class ConsentPage(Page):
         super().retranslate(lang)
         self.title.setText(t("gui.consent.title", lang))
         self.intro.setText(t("gui.consent.intro", lang))
-        lines = [t("gui.consent.source_line", lang, source=source_label(s.name, lang),
+        lines = [t("gui.consent.source_line", lang, source=_named(s, lang),
                    sends=t(f"gui.consent.sends.{s.name}", lang)
                    if s.name in ("hibp-passwords", "service") else t("gui.consent.sends.other", lang))
                  for s in self.network_sources]
@@ -61,3 +61,10 @@ class ConsentPage(Page):
         label_button(self.back_button, t("gui.common.back", lang))
         label_button(self.offline_button, t("gui.consent.offline", lang))
         label_button(self.accept_button, t("gui.consent.accept", lang))
+
+
+def _named(source: Source, lang: str) -> str:
+    """The source's name, said to be unsafe when it goes over plain http to another computer (allowed only by
+    the person's explicit `--allow-insecure-http`): they should know before they agree."""
+    name = source_label(source.name, lang)
+    return t("http.unsafe_source", lang, source=name) if source.insecure else name
