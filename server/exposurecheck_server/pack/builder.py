@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -39,12 +40,21 @@ class BuildResult:
     prefix_bits: int
 
 
+@dataclass(frozen=True)
+class TaggedBatches:
+    """Tags already computed with this build's salt (by the ingest's worker processes, so values never cross
+    between processes one by one): per batch, {identifier type code: 8-byte big-endian tags back to back}."""
+
+    salt: bytes
+    batches: Iterable[Mapping[int, bytes]]
+
+
 def _ignore(_stage: str, _count: int) -> None:
     pass
 
 
 def build_pack(
-    identifiers: Iterable[Identifier],
+    identifiers: Iterable[Identifier] | TaggedBatches,
     *,
     out: Path,
     catalog: Catalog,
@@ -64,6 +74,8 @@ def build_pack(
         raise UserError("pack.build.unknown_breach", breach=breach, known=", ".join(sorted(catalog)[:20]))
     if chunk_size & (chunk_size - 1) or not fmt.MIN_CHUNK_SIZE <= chunk_size <= fmt.MAX_CHUNK_SIZE:
         raise UserError("pack.build.bad_chunk_size")
+    if isinstance(identifiers, TaggedBatches):
+        salt = identifiers.salt
     salt = salt or os.urandom(fmt.SALT_BYTES)
     scratch = workdir or out.parent
     try:
@@ -82,7 +94,7 @@ def build_pack(
 
 
 def _build(
-    identifiers: Iterable[Identifier],
+    identifiers: Iterable[Identifier] | TaggedBatches,
     work: Path,
     *,
     out: Path,
@@ -99,7 +111,10 @@ def _build(
 ) -> BuildResult:
     sorter = ExternalSorter(work)
     try:
-        records = _hash_all(identifiers, salt, sorter, progress)
+        if isinstance(identifiers, TaggedBatches):
+            records = _add_tagged(identifiers.batches, sorter, progress)
+        else:
+            records = _hash_all(identifiers, salt, sorter, progress)
         hashed = dict(sorter.added_per_section)
         if prefix_bits is not None:  # tests: force an index size (the same for every section)
             hashed = {key: 1 << (prefix_bits + 6) for key in hashed}
@@ -144,20 +159,20 @@ def _hash_all(identifiers: Iterable[Identifier], salt: bytes, sorter: ExternalSo
     # type byte of `encode()` is copied (no re-keying), so the tag equals format.keyed_tag(salt, identifier)
     # exactly (a test checks it). Types are looked up by id(): an Enum's __hash__ runs Python code. Digests are
     # appended as bytes and turned into ints a batch at a time (in C), not one int per value.
-    table: dict[int, tuple[object, bytearray, int]] = {}
+    table: dict[int, tuple[Any, bytearray, int]] = {}
     for kind in IdentifierType:
         if kind is IdentifierType.PASSWORD:
             continue
-        state = fmt.tag_hasher(salt, kind)
-        state.update(bytes([kind.code]))
-        table[id(kind)] = (state, bytearray(), kind.code)
+        keyed = fmt.tag_hasher(salt, kind)
+        keyed.update(bytes([kind.code]))
+        table[id(kind)] = (keyed, bytearray(), kind.code)
     count = 0
     for identifier in identifiers:
         try:
             state, digests, _code = table[id(identifier.type)]
         except KeyError:
             raise UserError("pack.build.no_passwords") from None
-        copy = state.copy()  # type: ignore[attr-defined]
+        copy = state.copy()
         copy.update(identifier.canonical.encode())
         digests += copy.digest()
         count += 1
@@ -170,6 +185,27 @@ def _hash_all(identifiers: Iterable[Identifier], salt: bytes, sorter: ExternalSo
     for _state, digests, code in table.values():
         sorter.add_batch(_as_ints(digests), 0, code)
     progress("hashing", count)
+    return count
+
+
+def _add_tagged(batches: Iterable[Mapping[int, bytes]], sorter: ExternalSorter, progress: Progress) -> int:
+    """Collect pre-computed tags per type and hand them to the sorter in BATCH-sized pieces."""
+    pending: dict[int, bytearray] = {}
+    count = 0
+    for batch in batches:
+        for code, tags in batch.items():
+            if code == IdentifierType.PASSWORD.code:
+                raise UserError("pack.build.no_passwords")
+            full = pending.setdefault(code, bytearray())
+            full += tags
+            count += len(tags) // fmt.TAG_BYTES
+            if len(full) >= BATCH * fmt.TAG_BYTES:
+                sorter.add_batch(_as_ints(full), 0, code)
+                del full[:]
+        progress("hashing", count)
+    for code, full in pending.items():
+        if full:
+            sorter.add_batch(_as_ints(full), 0, code)
     return count
 
 

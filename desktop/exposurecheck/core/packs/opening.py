@@ -52,6 +52,7 @@ def open_pack(path: Path, *, extra_keys: Sequence[bytes] = (), full_check: bool 
         raise
     info = dataclasses.replace(info, total_bytes=sum(len(shard.map) for shard in opened))
     reader = PackReader(opened, meta, hashes, info)
+    reader.publisher_key = head.public_key
     try:
         if full_check or (full_check is None and reader.layout.length <= FULL_CHECK_LIMIT):
             reader.verify_all()
@@ -144,7 +145,8 @@ def _parse_head(path: Path, data: mmap.mmap, size: int) -> _Head:
     )
 
 
-def _trust(key: bytes, extra_keys: Sequence[bytes]) -> str | None:
+def trust_level(key: bytes, extra_keys: Sequence[bytes]) -> str | None:
+    """How this app trusts a publisher key: "pinned", "added", "demo" (demo packs only), or None."""
     from exposurecheck.core.trust import publisher_keys
 
     if key in publisher_keys.pinned_keys():
@@ -162,7 +164,7 @@ def _authenticate(
     name = path.name
     if head.signature == bytes(64):
         raise UserError("pack.error.unsigned", file=name)
-    trust = _trust(head.public_key, extra_keys)
+    trust = trust_level(head.public_key, extra_keys)
     if trust is None:
         raise UserError("pack.error.unknown_publisher", file=name, fingerprint=fingerprint(head.public_key))
     try:

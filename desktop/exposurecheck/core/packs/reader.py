@@ -69,6 +69,8 @@ class PackReader:
 
     def __init__(self, shards: list[Shard], meta: dict, chunk_hashes: bytes, info: PackInfo) -> None:
         self._shards = shards
+        self.files = tuple(s.path for s in shards)  # first file first
+        self.publisher_key = b""  # set by open_pack once the signature is verified
         self._starts = [s.body_offset for s in shards]
         self._meta = meta
         self._hashes = chunk_hashes

@@ -14,10 +14,10 @@ from pathlib import Path
 from exposurecheck.core.catalog import Catalog, catalog_from_json
 from exposurecheck.core.identifiers import Identifier, IdentifierType, mask
 from exposurecheck.core.packs import format as fmt
-from exposurecheck.core.packs.opening import open_pack
 from exposurecheck.core.packs.reader import PackReader
 from exposurecheck.core.report import Exposure, SentRecord, SourceResult, sent_line
 from exposurecheck.core.sources.base import CancelToken, ProgressCallback, Source
+from exposurecheck.core.sources.pack_cache import forget, opened_pack
 from exposurecheck.resources import resource_path
 
 PACK_TYPES = frozenset({IdentifierType.PHONE, IdentifierType.EMAIL, IdentifierType.CN_ID, IdentifierType.USERNAME})
@@ -50,7 +50,9 @@ class PackSource(Source):
         """The authenticated reader (opened once; `UserError` with the reason if the pack is refused)."""
         with self._lock:
             if self._reader is None:
-                self._reader = open_pack(self.path, extra_keys=self._trusted)
+                # Kept across checks (pack_cache.py): the next check skips the signature and body checks
+                # while the files are unchanged and the publisher still trusted.
+                self._reader = opened_pack(self.path, self._trusted)
                 self.demo = self._reader.info.demo
                 self.name = "demo" if self.demo else "pack"
             return self._reader
@@ -58,6 +60,7 @@ class PackSource(Source):
     def close(self) -> None:
         with self._lock:
             if self._reader is not None:
+                forget(self.path)
                 self._reader.close()
                 self._reader = None
 
