@@ -82,15 +82,19 @@ class SectionWriter:
         return counts
 
     def body(self) -> Iterator[bytes]:
-        """The body: per non-empty section, index | high | low | zero padding to 8 bytes."""
-        for scratch in self._scratch.values():
-            if not scratch.entries:
-                continue
+        """The body: every non-empty section's index, zero padding to 8 bytes, then per section its high and low
+        arrays and zero padding to 8 (format.layout_sections)."""
+        present = [scratch for scratch in self._scratch.values() if scratch.entries]
+        index_bytes = 0
+        for scratch in present:
             index = np.zeros(len(scratch.counts) + 1, dtype="<u4")
             index[1:] = np.cumsum(scratch.counts)  # < 2^32: a section's entries are capped below it
+            index_bytes += index.nbytes
             yield index.tobytes()
+        yield bytes(-index_bytes % 8)
+        for scratch in present:
             for path in (scratch.high, scratch.low):
                 with path.open("rb") as handle:
                     while block := handle.read(_COPY_BLOCK):
                         yield block
-            yield bytes(-(index.nbytes + 5 * scratch.entries) % 8)  # the next section starts 8-byte aligned
+            yield bytes(-(5 * scratch.entries) % 8)

@@ -170,7 +170,7 @@ def test_shards_answer_across_file_boundaries(sharded):
         phones = reader.sections[0]
         starts = [s.body_offset for s in reader._shards[1:]]
         index = [
-            int.from_bytes(reader._read(phones.offset + 4 * p, phones.offset + 4 * p + 4), "little")
+            int.from_bytes(reader._read(phones.index_offset + 4 * p, phones.index_offset + 4 * p + 4), "little")
             for p in range(phones.index_entries)
         ]
         spanning = [

@@ -210,25 +210,24 @@ def _align8(value: int) -> int:
 
 @dataclass(frozen=True)
 class Section:
-    """One identifier type in one breach: index (2^b + 1 u32), high (n u32), low (n u8), zero padding to 8.
+    """One identifier type in one breach: an index (2^b + 1 u32), high (n u32) and low (n u8) arrays.
 
     index[p] is the number of the section's entries whose tag's top b bits are < p (index[2^b] = n); within a
-    prefix, entries are sorted by (high, low). Offsets are in the logical body.
+    prefix, entries are sorted by (high, low). All sections' indexes come first in the body, one after another,
+    so a cold open reads them from one place; then each section's high and low arrays, padded to 8 bytes.
+    Offsets are in the logical body.
     """
 
     type: IdentifierType
     breach: int
     entries: int
     prefix_bits: int
-    offset: int
+    index_offset: int
+    high_offset: int
 
     @property
     def index_entries(self) -> int:
         return (1 << self.prefix_bits) + 1
-
-    @property
-    def high_offset(self) -> int:
-        return self.offset + self.index_entries * V2_INDEX_ENTRY_BYTES
 
     @property
     def low_offset(self) -> int:
@@ -236,17 +235,22 @@ class Section:
 
     @property
     def end(self) -> int:
-        """Where the next section starts (after the zero padding)."""
+        """Where the next section's arrays start (after the zero padding)."""
         return _align8(self.low_offset + self.entries)
 
 
 def layout_sections(specs: list[tuple[IdentifierType, int, int, int]]) -> tuple[list[Section], int]:
-    """Sections laid end to end in the order given ((type, breach, entries, prefix bits) each), and the body
-    length."""
-    sections: list[Section] = []
+    """Sections in the order given ((type, breach, entries, prefix bits) each) and the body length: the indexes
+    end to end (zero-padded to 8 bytes), then each section's arrays."""
+    index_offsets = []
     offset = 0
-    for kind, breach, entries, bits in specs:
-        section = Section(kind, breach, entries, bits, offset)
+    for _kind, _breach, _entries, bits in specs:
+        index_offsets.append(offset)
+        offset += ((1 << bits) + 1) * V2_INDEX_ENTRY_BYTES
+    offset = _align8(offset)
+    sections: list[Section] = []
+    for (kind, breach, entries, bits), index_offset in zip(specs, index_offsets, strict=True):
+        section = Section(kind, breach, entries, bits, index_offset, offset)
         sections.append(section)
         offset = section.end
     return sections, offset

@@ -242,7 +242,8 @@ class PackReader:
             if sum(s.section.index_entries * 4 for s in states) <= INDEX_CACHE_LIMIT:
                 for s in states:
                     if s.index is None:
-                        s.index = array("I", self._read(s.section.offset, s.section.high_offset))
+                        start = s.section.index_offset
+                        s.index = array("I", self._read(start, start + s.section.index_entries * 4))
             return
         if self._index is None and self.layout.tags_offset <= INDEX_CACHE_LIMIT:
             self._index = array("Q", self._read(0, self.layout.tags_offset))
@@ -368,7 +369,7 @@ class _SectionState:
         self.section = section
         self.breach_id = breach_id
         # Copied out of the dataclass: plain slots are read faster than properties in the lookup loop.
-        self.entries, self.offset = section.entries, section.offset
+        self.entries, self.offset = section.entries, section.index_offset
         self.high_offset, self.low_offset = section.high_offset, section.low_offset
         self.shift = fmt.V2_MAX_PREFIX_BITS - section.prefix_bits
         self.index: array | None = None
@@ -379,7 +380,7 @@ class _SectionState:
     def map_views(self, whole: memoryview, base: int) -> list[memoryview]:
         """u32 views of the mapped index and high array, a byte view of the low array (one-file packs)."""
         s = self.section
-        self.index_view = whole[base + s.offset : base + s.high_offset].cast("I")
+        self.index_view = whole[base + s.index_offset : base + s.index_offset + s.index_entries * 4].cast("I")
         self.high_view = whole[base + s.high_offset : base + s.low_offset].cast("I")
         self.low_view = whole[base + s.low_offset : base + s.low_offset + s.entries]
         return [self.index_view, self.high_view, self.low_view]
