@@ -29,10 +29,10 @@ from exposurecheck.core.catalog import catalog_to_json, load_bundled_catalog
 from exposurecheck.core.identifiers import IdentifierType, normalize
 from exposurecheck.core.sources.base import CancelToken
 from exposurecheck.core.sources.lookup_service import ServiceSource
-from exposurecheck.core.sources.lookup_service_state import SequenceStore
-from exposurecheck_server.keys import load_signing_key, write_oprf_key, write_signing_key
+from exposurecheck.core.sources.lookup_service_state import PinStore
+from exposurecheck_server.keys import load_signing_key, write_bucketing_key, write_oprf_key, write_signing_key
 from exposurecheck_server.service.build import BuildSettings, build_site
-from exposurecheck_server.service.commands import load_oprf_keypair
+from exposurecheck_server.service.commands import load_bucketing_keypair, load_oprf_keypair
 
 REPO = Path(__file__).resolve().parents[1]
 IDENTIFIERS = [
@@ -49,6 +49,7 @@ def build(folder: Path, prefix_bits: int, records: int) -> tuple[Path, Path, byt
 
     raw = write_signing_key(folder / "keys")
     write_oprf_key(folder / "keys")
+    write_bucketing_key(folder / "keys")
     catalog = json.loads(catalog_to_json(load_bundled_catalog()))
     breach = next(b["id"] for b in catalog["breaches"] if not b.get("demo"))
     rng = random.Random(3)
@@ -56,6 +57,7 @@ def build(folder: Path, prefix_bits: int, records: int) -> tuple[Path, Path, byt
     data += [(normalize(kind, value), breach) for kind, value in IDENTIFIERS[:3]]
     settings = BuildSettings(
         oprf_key=load_oprf_keypair(folder / "keys" / "oprf.key"),
+        bucketing_key=load_bucketing_keypair(folder / "keys" / "bucketing.key"),
         signing_keys=[load_signing_key(folder / "keys" / "publisher.key")],
         catalog=catalog,
         prefix_bits=prefix_bits,
@@ -69,7 +71,8 @@ def build(folder: Path, prefix_bits: int, records: int) -> tuple[Path, Path, byt
 def start_python_server(site: Path, oprf_key: Path) -> tuple[subprocess.Popen[str], str]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO / "desktop"), str(REPO / "server")]))
     command = [sys.executable, "-m", "exposurecheck_server", "service", "serve", "--site", str(site)]
-    command += ["--oprf-key", str(oprf_key), "--port", "0", "--rate", "1000000", "--burst", "1000000"]
+    command += ["--oprf-key", str(oprf_key), "--bucketing-key", str(oprf_key.parent / "bucketing.key")]
+    command += ["--port", "0", "--rate", "1000000", "--burst", "1000000"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     assert process.stdout is not None
     line = process.stdout.readline()
@@ -113,7 +116,7 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         root {site};
-        location ^~ /v1/epochs/ {{ add_header Cache-Control "public, max-age=31536000, immutable"; }}
+        location ^~ /v2/epochs/ {{ add_header Cache-Control "public, max-age=31536000, immutable"; }}
     }}
 }}
 """
@@ -189,9 +192,9 @@ def main() -> None:
             bare, checks = [], []
             for _ in range(args.checks):
                 start = time.perf_counter()
-                session.get(url + "v1/manifest.json", timeout=10).raise_for_status()
+                session.get(url + "v2/manifest.json", timeout=10).raise_for_status()
                 bare.append(time.perf_counter() - start)
-                source = ServiceSource(url, [publisher], state=SequenceStore(work / "state"))
+                source = ServiceSource(url, [publisher], state=PinStore(work / "state"))
                 start = time.perf_counter()
                 result = source.lookup(identifiers, lambda _n, _f: None, CancelToken())
                 checks.append(time.perf_counter() - start)
@@ -206,7 +209,7 @@ def main() -> None:
 
             rng = random.Random(5)
             paths = [
-                f"/v1/epochs/1/buckets/{rng.randrange(1 << args.prefix_bits):0{(args.prefix_bits + 3) // 4}x}.bin"
+                f"/v2/epochs/1/buckets/{rng.randrange(1 << args.prefix_bits):0{(args.prefix_bits + 3) // 4}x}.bin"
                 for _ in range(500)
             ]
             python_port = int(url.rsplit(":", 1)[1].strip("/"))

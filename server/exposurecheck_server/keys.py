@@ -6,7 +6,11 @@ Files written:
 - `publisher.pub`: the public key in the `.pub` format of `exposurecheck.core.trust.publisher_keys` (hand this to users
   and NGOs; they compare its fingerprint before trusting it).
 - with `--oprf`: `oprf.key` instead, one line `exposure-check-oprf-ristretto255 <base64 of the 32-byte scalar>`,
-  mode 0600. The public half is printed, since it is derived from the scalar and is not secret.
+  mode 0600: a lookup service's matching key (rotated now and then). The public half is printed, since it is
+  derived from the scalar and is not secret.
+- with `--bucketing`: `bucketing.key`, the same format with `exposure-check-bucketing-ristretto255`: the lookup
+  service's long-lived bucketing key, made once per service and never changed (docs/protocol.md section 7). The
+  different first word keeps one from being used as the other.
 
 The passphrase is read from stdin (never from argv, where other users could see it in the process list).
 """
@@ -30,6 +34,8 @@ PRIVATE_NAME = "publisher.key"
 PUBLIC_NAME = "publisher.pub"
 OPRF_NAME = "oprf.key"
 OPRF_PREFIX = "exposure-check-oprf-ristretto255"
+BUCKETING_NAME = "bucketing.key"
+BUCKETING_PREFIX = "exposure-check-bucketing-ristretto255"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,18 +44,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--passphrase-stdin", action="store_true", help="encrypt the private key with a passphrase read from stdin"
     )
-    parser.add_argument("--oprf", action="store_true", help="write an OPRF key (oprf.key) instead of a signing key")
+    kind = parser.add_mutually_exclusive_group()
+    kind.add_argument("--oprf", action="store_true", help="write a lookup service's matching key (oprf.key)")
+    kind.add_argument(
+        "--bucketing", action="store_true", help="write a lookup service's long-lived bucketing key (bucketing.key)"
+    )
     parser.add_argument("--comment", default="", help="a note stored after the public key (e.g. the NGO's name)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     passphrase = read_passphrase() if args.passphrase_stdin else None
-    if args.oprf:
+    if args.oprf or args.bucketing:
         if passphrase is not None:
             raise UserError("pack.keygen.oprf_no_passphrase")
-        public = write_oprf_key(args.out)
-        sys.stdout.write(f"{args.out / OPRF_NAME}\nOPRF public key: {public.hex()}\n")
+        name = OPRF_NAME if args.oprf else BUCKETING_NAME
+        public = write_oprf_key(args.out) if args.oprf else write_bucketing_key(args.out)
+        sys.stdout.write(f"{args.out / name}\nOPRF public key: {public.hex()}\n")
         return 0
     raw = write_signing_key(args.out, passphrase=passphrase, comment=args.comment)
     sys.stdout.write(f"{args.out / PRIVATE_NAME}\n{args.out / PUBLIC_NAME}\nfingerprint: {fingerprint(raw)}\n")
@@ -125,24 +136,38 @@ def load_signing_key(path: Path | str, passphrase: bytes | str | None = None) ->
 
 def write_oprf_key(folder: Path) -> bytes:
     """Create `folder/oprf.key` with a fresh random ristretto255 scalar; return the public element."""
+    return _write_scalar_key(folder, OPRF_NAME, OPRF_PREFIX)
+
+
+def write_bucketing_key(folder: Path) -> bytes:
+    """Create `folder/bucketing.key` (a service's long-lived bucketing key); return the public element."""
+    return _write_scalar_key(folder, BUCKETING_NAME, BUCKETING_PREFIX)
+
+
+def _write_scalar_key(folder: Path, name: str, prefix: str) -> bytes:
     # Imported here: libsodium is only needed for OPRF keys, not for publisher keys.
     from exposurecheck.core.crypto.oprf import generate_key_pair
 
-    _prepare(folder, (OPRF_NAME,))
+    _prepare(folder, (name,))
     pair = generate_key_pair()
-    _write_private(folder / OPRF_NAME, f"{OPRF_PREFIX} {base64.b64encode(pair.secret).decode('ascii')}\n".encode())
+    _write_private(folder / name, f"{prefix} {base64.b64encode(pair.secret).decode('ascii')}\n".encode())
     return pair.public
 
 
-def load_oprf_key(path: Path | str) -> bytes:
-    """The 32-byte ristretto255 scalar in an `oprf.key` file."""
+def load_bucketing_key(path: Path | str) -> bytes:
+    """The 32-byte ristretto255 scalar in a `bucketing.key` file."""
+    return load_oprf_key(path, prefix=BUCKETING_PREFIX)
+
+
+def load_oprf_key(path: Path | str, *, prefix: str = OPRF_PREFIX) -> bytes:
+    """The 32-byte ristretto255 scalar in an `oprf.key` file (or, with `prefix`, a `bucketing.key` file)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         raise UserError("pack.keygen.unreadable", file=str(path)) from None
     parts = text.split()
-    if len(parts) != 2 or parts[0] != OPRF_PREFIX:
+    if len(parts) != 2 or parts[0] != prefix:
         raise UserError("pack.keygen.not_a_key", file=str(path))
     try:
         secret = base64.b64decode(parts[1], validate=True)

@@ -97,3 +97,21 @@ def test_oprf_keygen(tmp_path):
     assert len(secret) == 32
     assert public_key(secret).hex() in result.stdout
     assert not (out / "publisher.key").exists()
+
+
+def test_bucketing_keygen_writes_a_key_that_cannot_pass_for_an_oprf_key(tmp_path):
+    from exposurecheck.core.crypto.oprf import public_key
+    from exposurecheck_server.keys import load_bucketing_key
+
+    out = tmp_path / "service"
+    result = admin("keygen", "--out", str(out), "--bucketing", tmp=tmp_path)
+    assert result.returncode == 0, result.stderr
+    path = out / "bucketing.key"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    secret = load_bucketing_key(path)
+    assert public_key(secret).hex() in result.stdout
+    with pytest.raises(UserError) as info:
+        load_oprf_key(path)  # the first word differs: one key is never used as the other by mistake
+    assert info.value.key == "pack.keygen.not_a_key"
+    both = admin("keygen", "--out", str(out), "--oprf", "--bucketing", tmp=tmp_path)
+    assert both.returncode == 2

@@ -5,6 +5,9 @@ Pipeline, each step bounded in memory so it scales past RAM:
 2. DuckDB groups them by identifier (dedupe: one OPRF evaluation per identifier, however many breaches);
 3. the evaluation runs as a parallel map over chunks (`evaluate.py`) and is spooled to a second CSV;
 4. DuckDB sorts the outputs by prefix and tag, and the buckets are written in one streaming pass (`site.py`).
+
+The bucket count follows the data: about TARGET_PER_BUCKET entries per bucket, never fewer buckets than one check
+fetches, never more than 2^20 (the client's floor). A 1,000-row site is one block of 8 small buckets.
 """
 
 from __future__ import annotations
@@ -25,11 +28,11 @@ from exposurecheck.core.crypto import oprf
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import Identifier, encode
 from exposurecheck.core.protocol import manifest as manifests
+from exposurecheck.core.protocol import privacy
 from exposurecheck_server.service import site
 from exposurecheck_server.service.evaluate import Row, evaluate_all
 
-MIN_AUTO_BITS, MAX_AUTO_BITS = 16, 20
-MIN_BITS, MAX_BITS = 4, manifests.MAX_PREFIX_BITS  # below 16 only for tests and tiny demo services
+MAX_BITS = privacy.MAX_PREFIX_BITS
 TARGET_PER_BUCKET = 1000  # ~10 KiB buckets: the size/anonymity balance in PROTOCOL-NOTES.md
 CHUNK = 2000
 MAX_EPOCHS = 16  # what a manifest may list; more old epochs than that are dropped, oldest first
@@ -37,17 +40,20 @@ MAX_EPOCHS = 16  # what a manifest may list; more old epochs than that are dropp
 
 @dataclass(frozen=True)
 class BuildSettings:
-    oprf_key: oprf.KeyPair
+    oprf_key: oprf.KeyPair  # the epoch's matching key (may rotate)
+    bucketing_key: oprf.KeyPair  # the service's bucketing key (never changes: docs/protocol.md section 7)
     signing_keys: Sequence[Ed25519PrivateKey]
     catalog: Any  # canonical catalog JSON object (catalog_to_json parsed)
     service_name: str = "Exposure Check lookup service"
     epoch_id: int | None = None  # default: 1, or one more than the newest epoch of previous_site
-    previous_site: Path | None = None  # key change-over: carry this site's epochs (and breach numbering) along
+    # The service's current site: continue its history (the manifest chain, breach numbering, live epochs). Without
+    # it the build starts a new service, which clients that used an earlier one refuse as a fork.
+    previous_site: Path | None = None
     prefix_bits: int | None = None
     sequence: int | None = None
     valid_days: int = 30
-    batch_size: int = 8
-    buckets_per_check: int = 8
+    batch_size: int = privacy.MIN_BATCH_SIZE
+    buckets_per_check: int = privacy.MIN_BUCKETS_PER_CHECK
     workers: int | None = None
     memory_limit: str = "1GB"
 
@@ -61,12 +67,60 @@ class BuildSummary:
     bucket_bytes: int
     prefix_bits: int
     sequence: int
+    buckets_per_check: int = privacy.MIN_BUCKETS_PER_CHECK
+
+    @property
+    def revealed_bits(self) -> int:
+        """What one check can reveal to whoever sees the fetches and holds the bucketing key (privacy.py)."""
+        return privacy.revealed_bits(self.prefix_bits, self.buckets_per_check)
 
 
-def choose_prefix_bits(identifiers: int) -> int:
-    """16-20 bits so buckets hold about TARGET_PER_BUCKET entries: fewer records, fewer bits (bigger anonymity sets)."""
-    wanted = math.ceil(math.log2(max(identifiers, 1) / TARGET_PER_BUCKET)) if identifiers > TARGET_PER_BUCKET else 0
-    return min(MAX_AUTO_BITS, max(MIN_AUTO_BITS, wanted))
+def choose_prefix_bits(identifiers: int, buckets_per_check: int = privacy.MIN_BUCKETS_PER_CHECK) -> int:
+    """Bits so buckets hold about TARGET_PER_BUCKET entries: fewer records, fewer buckets (bigger anonymity sets).
+
+    At least one block (what one check fetches), at most the client's floor of 2^20 buckets.
+    """
+    wanted = math.ceil(math.log2(identifiers / TARGET_PER_BUCKET)) if identifiers > TARGET_PER_BUCKET else 0
+    return min(MAX_BITS, max(privacy.block_bits(buckets_per_check), wanted))
+
+
+def check_parameters(settings: BuildSettings) -> None:
+    """The floors every client enforces (privacy.py): a site below them would be refused by every app."""
+    per_check = settings.buckets_per_check
+    if not privacy.MIN_BATCH_SIZE <= settings.batch_size <= manifests.MAX_BATCH:
+        raise UserError("service.admin.batch_size", low=privacy.MIN_BATCH_SIZE, high=manifests.MAX_BATCH)
+    if not privacy.MIN_BUCKETS_PER_CHECK <= per_check <= manifests.MAX_BATCH or per_check & (per_check - 1):
+        raise UserError("service.admin.buckets_per_check", low=privacy.MIN_BUCKETS_PER_CHECK, high=manifests.MAX_BATCH)
+    low = privacy.block_bits(per_check)
+    if settings.prefix_bits is not None and not low <= settings.prefix_bits <= MAX_BITS:
+        raise UserError("service.admin.prefix_bits", low=low, high=MAX_BITS)
+
+
+def check_continuity(previous: manifests.Manifest, settings: BuildSettings) -> None:
+    """Refuse, before hours of work, a build that clients pinned to `previous` would refuse (core/protocol/chain.py):
+    another bucketing key, or a matching or signing key that no earlier manifest announced."""
+    if settings.bucketing_key.public != previous.bucketing_key:
+        raise UserError("service.admin.bucketing_key_changed")
+    known_oprf = {e.public_key for e in previous.epochs} | set(previous.announced_oprf_keys)
+    if settings.oprf_key.public not in known_oprf:
+        raise UserError("service.admin.oprf_key_not_announced")
+    known_signers = set(previous.publisher_keys) | set(previous.announced_publisher_keys)
+    if any(key.public_key().public_bytes_raw() not in known_signers for key in settings.signing_keys):
+        raise UserError("service.admin.signing_key_not_announced")
+
+
+def next_sequence(previous: manifests.Manifest | None) -> int:
+    """The current Unix time, or one more than the previous manifest's sequence if that is already higher."""
+    now = int(datetime.now(UTC).timestamp())
+    return max(now, previous.sequence + 1) if previous is not None else now
+
+
+def still_announced(previous: manifests.Manifest, in_use: set[bytes]) -> tuple[list[bytes], list[bytes]]:
+    """Announcements of `previous` not yet used, carried into the next manifest (publisher keys, matching keys)."""
+    return (
+        [k for k in previous.announced_publisher_keys if k not in in_use],
+        [k for k in previous.announced_oprf_keys if k not in in_use],
+    )
 
 
 def build_site(records: Iterable[tuple[Identifier, str]], out: Path, settings: BuildSettings) -> BuildSummary:
@@ -86,14 +140,15 @@ def build_site(records: Iterable[tuple[Identifier, str]], out: Path, settings: B
 
 
 def _build_site(records: Iterable[tuple[Identifier, str]], out: Path, settings: BuildSettings) -> BuildSummary:
-    for value in (settings.batch_size, settings.buckets_per_check):
-        if not 1 <= value <= manifests.MAX_BATCH:
-            raise UserError("service.admin.batch_size", high=manifests.MAX_BATCH)
+    check_parameters(settings)
     if out.exists() and any(out.iterdir()):
         raise UserError("service.admin.out_not_empty", path=str(out))
-    if settings.prefix_bits is not None and not MIN_BITS <= settings.prefix_bits <= MAX_BITS:
-        raise UserError("service.admin.prefix_bits", low=MIN_BITS, high=MAX_BITS)
     previous = site.read_site_manifest(settings.previous_site) if settings.previous_site else None
+    if previous is not None:
+        check_continuity(previous, settings)
+    sequence = settings.sequence if settings.sequence is not None else next_sequence(previous)
+    if previous is not None and sequence <= previous.sequence:
+        raise UserError("service.admin.sequence_not_higher", sequence=previous.sequence)
     old_epochs = list(previous.epochs[: MAX_EPOCHS - 1]) if previous else []
     epoch_id = settings.epoch_id or max((e.id for e in old_epochs), default=0) + 1
     if any(e.id == epoch_id for e in old_epochs):
@@ -114,28 +169,36 @@ def _build_site(records: Iterable[tuple[Identifier, str]], out: Path, settings: 
             db.execute(f"SET memory_limit = '{settings.memory_limit}'")
             db.execute(f"SET temp_directory = {_quote(work / 'spill')}")
             identifiers = _evaluate(db, work, settings)
-            bits = settings.prefix_bits or choose_prefix_bits(identifiers)
+            bits = settings.prefix_bits or choose_prefix_bits(identifiers, settings.buckets_per_check)
             files = _write_epoch(db, work, out, bits, epoch_id)
         finally:
             db.close()
     if settings.previous_site is not None:
         for old in old_epochs:
             site.copy_epoch(settings.previous_site, out, old.id)
-    sequence = settings.sequence if settings.sequence is not None else int(datetime.now(UTC).timestamp())
-    site.write_manifest(
-        out,
+        site.copy_history(settings.previous_site, out)
+    publisher_keys = [key.public_key().public_bytes_raw() for key in settings.signing_keys]
+    epochs = [site.epoch_entry(files, settings.oprf_key.public)] + [site.epoch_entry_from(e) for e in old_epochs]
+    in_use = set(publisher_keys) | {settings.oprf_key.public} | {e.public_key for e in old_epochs}
+    announced_publishers, announced_oprf = still_announced(previous, in_use) if previous else ([], [])
+    payload = site.manifest_payload(
         service_name=settings.service_name,
         sequence=sequence,
+        previous=previous.digest if previous else b"",
         issued_at=datetime.now(UTC).replace(microsecond=0),
         valid_for=timedelta(days=settings.valid_days),
-        epochs=[site.epoch_entry(files, settings.oprf_key.public)] + [site.epoch_entry_from(e) for e in old_epochs],
+        epochs=epochs,
         current_epoch=epoch_id,
         breach_ids=breach_ids,
         catalog=settings.catalog,
         batch_size=settings.batch_size,
         buckets_per_check=settings.buckets_per_check,
-        signing_keys=settings.signing_keys,
+        bucketing_key=settings.bucketing_key.public,
+        publisher_keys=publisher_keys,
+        announced_publisher_keys=announced_publishers,
+        announced_oprf_keys=announced_oprf,
     )
+    site.publish(out, manifests.sign_envelope(payload, settings.signing_keys))
     return BuildSummary(
         epoch_id=epoch_id,
         records=files.record_count,
@@ -144,6 +207,7 @@ def _build_site(records: Iterable[tuple[Identifier, str]], out: Path, settings: 
         bucket_bytes=files.bucket_bytes,
         prefix_bits=bits,
         sequence=sequence,
+        buckets_per_check=settings.buckets_per_check,
     )
 
 
@@ -197,7 +261,8 @@ def _evaluate(db: duckdb.DuckDBPyConnection, work: Path, settings: BuildSettings
 
     with (work / "outputs.csv").open("w", newline="", encoding="ascii") as out:
         writer = csv.writer(out)
-        for results in evaluate_all(settings.oprf_key.secret, chunks(), settings.workers):
+        secrets = (settings.oprf_key.secret, settings.bucketing_key.secret)
+        for results in evaluate_all(secrets, chunks(), settings.workers):
             for prefix32, tag, breaches in results:
                 for breach in breaches:
                     writer.writerow((prefix32, tag.hex(), breach))

@@ -1,4 +1,5 @@
-"""`exposure-check-admin service build|serve` (registered by exposurecheck_server.cli)."""
+"""`exposure-check-admin service build|serve|verify` (registered by exposurecheck_server.cli); the commands that keep
+a service running over time (renew, manifest, sign, publish) are in lifecycle_commands.py."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from exposurecheck.core.crypto import oprf, sodium
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import tr
 from exposurecheck_server.ingest import add_input_arguments
+from exposurecheck_server.service import lifecycle_commands
+
+BUCKETING_HELP = "the service's long-lived bucketing key (keygen --bucketing; the same for every epoch, never changed)"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,11 +23,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _register_build(actions)
     _register_serve(actions)
     _register_verify(actions)
+    lifecycle_commands.register(actions)
     service.set_defaults(func=lambda _args: (service.print_help(), 2)[1])
 
 
 def _register_serve(actions: argparse._SubParsersAction) -> None:
-    serve = actions.add_parser("serve", help="serve a built site and the /v1/eval endpoint (development, small sites)")
+    serve = actions.add_parser("serve", help="serve a built site and the /v2/eval endpoint (development, small sites)")
     serve.add_argument("--site", required=True, type=Path, metavar="SITE_DIR")
     serve.add_argument(
         "--oprf-key",
@@ -31,8 +36,9 @@ def _register_serve(actions: argparse._SubParsersAction) -> None:
         type=Path,
         action="append",
         metavar="FILE",
-        help="the epoch's OPRF key; give two during a key change-over (old and new epoch)",
+        help="a matching key (oprf.key); give two during a key change-over (old and new epoch)",
     )
+    serve.add_argument("--bucketing-key", required=True, type=Path, metavar="FILE", help=BUCKETING_HELP)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080, help="0 picks a free port (printed on start)")
     serve.add_argument("--rate", type=float, default=240, help="evaluations per minute per client (default 240)")
@@ -50,25 +56,20 @@ def _register_build(actions: argparse._SubParsersAction) -> None:
     add_input_arguments(build)
     build.add_argument("--breach", required=True, metavar="ID", help="catalog id of the breach the records come from")
     build.add_argument("--catalog", required=True, type=Path, metavar="FILE")
-    build.add_argument("--oprf-key", required=True, type=Path, metavar="FILE")
-    build.add_argument(
-        "--signing-key",
-        required=True,
-        type=Path,
-        action="append",
-        metavar="FILE",
-        help="publisher.key; repeat to sign with a primary and a backup key",
-    )
-    build.add_argument("--passphrase-stdin", action="store_true", help="read the signing key's passphrase from stdin")
+    build.add_argument("--oprf-key", required=True, type=Path, metavar="FILE", help="the epoch's matching key")
+    build.add_argument("--bucketing-key", required=True, type=Path, metavar="FILE", help=BUCKETING_HELP)
+    lifecycle_commands.add_signing_arguments(build)
     build.add_argument("--out", required=True, type=Path, metavar="SITE_DIR")
-    build.add_argument("--prefix-bits", type=int, default=None, help="default: 16-20 chosen from the record count")
+    build.add_argument(
+        "--prefix-bits", type=int, default=None, help="default: chosen from the record count (3-20 bits)"
+    )
     build.add_argument("--epoch", type=int, default=None, help="default: 1, or the newest previous epoch plus one")
     build.add_argument(
         "--previous-site",
         type=Path,
         default=None,
         metavar="SITE_DIR",
-        help="key change-over: keep this site's epochs live in the new site (see docs/protocol.md)",
+        help="the service's current site: continue its history (every build of a running service needs it)",
     )
     build.add_argument("--sequence", type=int, default=None, help="default: the current Unix time")
     build.add_argument("--valid-days", type=int, default=30)
@@ -88,16 +89,18 @@ def _register_verify(actions: argparse._SubParsersAction) -> None:
 
 def run_verify(args: argparse.Namespace) -> int:
     """Everything a client checks, over every bucket of every epoch: signature, sizes, headers, Merkle proofs."""
+    from exposurecheck.core.protocol import paths, privacy
     from exposurecheck.core.protocol.bucket import bucket_path, parse_bucket
     from exposurecheck.core.protocol.manifest import open_envelope
     from exposurecheck.core.trust.publisher_keys import read_public_key
 
     trusted = [read_public_key(path) for path in args.trust]
     try:
-        envelope = (args.site / "v1" / "manifest.json").read_bytes()
+        envelope = (args.site / paths.MANIFEST).read_bytes()
     except OSError:
         raise UserError("service.admin.site_missing", path=str(args.site)) from None
     manifest = open_envelope(envelope, trusted)
+    privacy.check_floors(manifest)
     for epoch in manifest.epochs:
         for prefix in range(epoch.bucket_count):
             try:
@@ -115,7 +118,17 @@ def load_oprf_keypair(path: Path) -> oprf.KeyPair:
     """The key pair for an `oprf.key` file written by `keygen --oprf`."""
     from exposurecheck_server.keys import load_oprf_key
 
-    secret = load_oprf_key(path)
+    return _keypair(load_oprf_key(path), path)
+
+
+def load_bucketing_keypair(path: Path) -> oprf.KeyPair:
+    """The key pair for a `bucketing.key` file written by `keygen --bucketing`."""
+    from exposurecheck_server.keys import load_bucketing_key
+
+    return _keypair(load_bucketing_key(path), path)
+
+
+def _keypair(secret: bytes, path: Path) -> oprf.KeyPair:
     if secret == bytes(32) or not sodium.is_canonical_scalar(secret):
         raise UserError("service.admin.key_unreadable", path=str(path))
     return oprf.KeyPair(secret=secret, public=oprf.public_key(secret))
@@ -126,7 +139,12 @@ def run_serve(args: argparse.Namespace) -> int:
 
     keys = [load_oprf_keypair(path) for path in args.oprf_key]
     config = make_config(
-        args.site, keys, per_minute=args.rate, burst=args.burst, trust_forwarded_for=args.trust_forwarded_for
+        args.site,
+        keys,
+        load_bucketing_keypair(args.bucketing_key),
+        per_minute=args.rate,
+        burst=args.burst,
+        trust_forwarded_for=args.trust_forwarded_for,
     )
     try:
         server = ServiceServer(config, args.host, args.port)
@@ -160,6 +178,7 @@ def run_build(args: argparse.Namespace) -> int:
     catalog = json.loads(catalog_to_json(catalog_from_json(catalog_bytes)))
     settings = BuildSettings(
         oprf_key=load_oprf_keypair(args.oprf_key),
+        bucketing_key=load_bucketing_keypair(args.bucketing_key),
         signing_keys=[load_signing_key(path, passphrase) for path in args.signing_key],
         catalog=catalog,
         service_name=args.name,
@@ -189,4 +208,17 @@ def run_build(args: argparse.Namespace) -> int:
         path=str(args.out),
     )
     sys.stdout.write(message + "\n")
+    sys.stdout.write(anonymity_lines(summary.revealed_bits, summary.buckets_per_check) + "\n")
     return 0
+
+
+def anonymity_lines(revealed_bits: int, buckets_per_check: int) -> str:
+    """The anonymity set per check, as the app shows it: what the fetches could narrow an identifier down to."""
+    from exposurecheck.core.identifiers import IdentifierType
+    from exposurecheck.core.protocol import privacy
+
+    counts = {
+        kind.value: privacy.rounded(privacy.candidates(kind, revealed_bits) or 0)
+        for kind in (IdentifierType.PHONE, IdentifierType.CN_ID, IdentifierType.EMAIL)
+    }
+    return tr("service.admin.anonymity", "en", per_check=buckets_per_check, bits=revealed_bits, **counts)

@@ -1,4 +1,4 @@
-"""Per-client token buckets for `/v1/eval`.
+"""Per-client token buckets for `/v2/eval`.
 
 The rate limit is what keeps the buckets from being reversed: mapping the whole phone-number space back needs about
 one evaluation per candidate, so a scraper that can only get a few hundred a minute needs millennia. Costs are

@@ -1,7 +1,11 @@
-"""The reference server: `POST /v1/eval` plus static serving of the site, on the standard library's HTTP server.
+"""The reference server: `POST /v2/eval` plus static serving of the site, on the standard library's HTTP server.
 
-For development, tests and small deployments. In production put the static part (`v1/manifest.json`,
-`v1/catalog.json`, `v1/epochs/...`) behind nginx or a CDN (docs/nginx.conf) and proxy only `/v1/eval` here.
+For development, tests and small deployments. In production put the static part (`v2/manifest.json`,
+`v2/manifests/`, `v2/epochs/...`) behind nginx or a CDN (docs/nginx.conf) and proxy only `/v2/eval` here.
+
+The server follows the site as it changes: it re-reads the manifest when the file changes (a renewal, a new epoch,
+a site folder swapped by a symlink), so publishing never needs a restart; only a new matching key does, and the
+evaluator may hold an announced key before any epoch uses it (docs/service-operations.md).
 
 Nothing about requests is logged: a bucket path is a prefix of a person's keyed identifier, and even a blinded
 batch's arrival time is nobody's business. Only startup and fatal errors are reported.
@@ -14,14 +18,15 @@ import posixpath
 import sys
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from exposurecheck.core.crypto import oprf
 from exposurecheck.core.errors import UserError
-from exposurecheck.core.protocol import messages
+from exposurecheck.core.protocol import messages, paths
 from exposurecheck.core.protocol.errors import ProtocolError
+from exposurecheck.core.protocol.manifest import Manifest
 from exposurecheck_server.service.ratelimit import RateLimiter
 from exposurecheck_server.service.site import read_site_manifest
 
@@ -30,40 +35,68 @@ _TYPES = {".json": "application/json", ".bin": "application/octet-stream", ".md"
 
 @dataclass
 class ServiceConfig:
-    site: Path
-    keys: dict[int, oprf.KeyPair]  # epoch id -> key; two during a key change-over
-    batch_size: int
+    site: Path  # not resolved: a symlink swapped to a new build is followed
+    keys: dict[bytes, oprf.KeyPair]  # matching keys by public key; two during a key change-over
+    bucketing: oprf.KeyPair
     limiter: RateLimiter
     trust_forwarded_for: bool = False  # behind a reverse proxy: rate-limit by the address it reports
+    misbehave_with: oprf.KeyPair | None = None  # tests only: answer the current epoch with this key
+    _manifest: tuple[tuple[int, int, int], Manifest] | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def manifest(self) -> Manifest:
+        """The site's manifest, read again whenever the file changed (renewal, new epoch, swapped folder)."""
+        path = self.site / paths.MANIFEST
+        try:
+            status = path.stat()
+            stamp = (status.st_ino, status.st_mtime_ns, status.st_size)
+        except OSError:
+            stamp = (0, 0, 0)
+        with self._lock:
+            if self._manifest is None or self._manifest[0] != stamp:
+                self._manifest = (stamp, read_site_manifest(self.site))
+            return self._manifest[1]
+
+    def key_for(self, manifest: Manifest, epoch_id: int) -> oprf.KeyPair | None:
+        if self.misbehave_with is not None and epoch_id == manifest.current_epoch:
+            return self.misbehave_with
+        for epoch in manifest.epochs:
+            if epoch.id == epoch_id:
+                return self.keys.get(epoch.public_key)
+        return None
 
 
 def make_config(
     site: Path,
     key: oprf.KeyPair | Sequence[oprf.KeyPair],
+    bucketing: oprf.KeyPair,
     *,
     per_minute: float = 240,
     burst: int = 64,
     check_key: bool = True,
     trust_forwarded_for: bool = False,
 ) -> ServiceConfig:
-    """Match each key to its epoch in the site's manifest. `check_key=False` exists only to let tests run a server
-    that misbehaves by answering the current epoch with another key."""
+    """Check the keys against the site's manifest: every matching key must be an epoch's or an announced one, and
+    the bucketing key the service's. `check_key=False` exists only to let tests run a server that misbehaves by
+    answering the current epoch (and the bucketing evaluation) with keys of its own."""
     manifest = read_site_manifest(site)
-    keys: dict[int, oprf.KeyPair] = {}
-    for pair in [key] if isinstance(key, oprf.KeyPair) else key:
-        matching = [e.id for e in manifest.epochs if e.public_key == pair.public]
-        if matching:
-            keys[matching[0]] = pair
-        elif check_key:
-            raise UserError("service.admin.key_mismatch")
-        else:
-            keys[manifest.current_epoch] = pair
-    limiter = RateLimiter(per_minute, burst)
-    return ServiceConfig(site.resolve(), keys, manifest.batch_size, limiter, trust_forwarded_for)
+    pairs = [key] if isinstance(key, oprf.KeyPair) else list(key)
+    known = {e.public_key for e in manifest.epochs} | set(manifest.announced_oprf_keys)
+    if check_key and (bucketing.public != manifest.bucketing_key or any(p.public not in known for p in pairs)):
+        raise UserError("service.admin.key_mismatch")
+    misbehave = None if check_key or pairs[0].public in known else pairs[0]
+    return ServiceConfig(
+        site=site,
+        keys={pair.public: pair for pair in pairs},
+        bucketing=bucketing,
+        limiter=RateLimiter(per_minute, burst),
+        trust_forwarded_for=trust_forwarded_for,
+        misbehave_with=misbehave,
+    )
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server_version = "ExposureCheckService/1"
+    server_version = "ExposureCheckService/2"
     sys_version = ""
     protocol_version = "HTTP/1.1"
     # Headers and body go out in two writes; with Nagle on, the body waits for the client's delayed ACK (~40 ms
@@ -115,7 +148,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = self._take_body(messages.MAX_REQUEST_BYTES)
-        if self.path.split("?", 1)[0] != "/v1/eval":
+        if self.path.split("?", 1)[0] != "/" + paths.EVAL:
             self._error(404, "not_found")
             return
         if body is None:
@@ -126,8 +159,13 @@ class _Handler(BaseHTTPRequestHandler):
                 self._error(411, "length_required")
             return
         config = self.config
+        try:
+            manifest = config.manifest()
+        except UserError:
+            self._error(503, "site_unavailable")  # the site is being replaced or is broken: try again shortly
+            return
         # Charged before anything else, malformed requests included: every request costs the same whatever it holds.
-        wait = config.limiter.take(self._client(), config.batch_size)
+        wait = config.limiter.take(self._client(), manifest.batch_size)
         if wait is not None:
             self._error(429, "rate_limited", {"Retry-After": str(wait)})
             return
@@ -136,19 +174,21 @@ class _Handler(BaseHTTPRequestHandler):
         except ProtocolError:
             self._error(400, "bad_request")
             return
-        key = config.keys.get(request.epoch)
+        key = config.key_for(manifest, request.epoch)
         if key is None:
             self._error(404, "unknown_epoch")
             return
-        if len(request.elements) != config.batch_size:
+        if len(request.elements) != manifest.batch_size:
             self._error(400, "wrong_batch_size")  # every request must look the same
             return
         try:
             evaluated, proof = oprf.blind_evaluate_verifiable(key, request.elements)
+            bucketing = config.misbehave_with or config.bucketing
+            by_bucketing, bucketing_proof = oprf.blind_evaluate_verifiable(bucketing, request.elements)
         except oprf.OprfError:
             self._error(400, "bad_element")
             return
-        answer = messages.encode_response(request.epoch, evaluated, proof)
+        answer = messages.encode_response(request.epoch, evaluated, proof, by_bucketing, bucketing_proof)
         self._reply(200, answer, messages.CONTENT_TYPE, {"Cache-Control": "no-store"})
 
     def _client(self) -> str:
@@ -166,7 +206,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(404, "not_found")
             return
         data = path.read_bytes()
-        immutable = "/epochs/" in self.path
+        immutable = "/epochs/" in self.path or "/manifests/" in self.path  # content never changes under a name
         cache = "public, max-age=31536000, immutable" if immutable else "no-cache"
         self._reply(200, data, _TYPES.get(path.suffix, "application/octet-stream"), {"Cache-Control": cache})
 
@@ -175,10 +215,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _static_path(self) -> Path | None:
         raw = self.path.split("?", 1)[0].split("#", 1)[0]
         clean = posixpath.normpath(raw)
-        if not clean.startswith("/v1/") or ".." in clean.split("/") or "\\" in clean:
+        legacy = clean == "/" + paths.LEGACY_MANIFEST
+        if not (clean.startswith("/" + paths.ROOT) or legacy) or ".." in clean.split("/") or "\\" in clean:
             return None
-        candidate = (self.config.site / clean.lstrip("/")).resolve()
-        if not candidate.is_relative_to(self.config.site) or not candidate.is_file():
+        root = self.config.site.resolve()
+        candidate = (root / clean.lstrip("/")).resolve()
+        if not candidate.is_relative_to(root) or not candidate.is_file():
             return None
         return candidate
 

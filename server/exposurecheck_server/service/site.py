@@ -1,11 +1,12 @@
-"""Writing a lookup-service site: padded bucket files with Merkle proofs, the catalog and the signed manifest.
+"""Writing a lookup-service site: padded bucket files with Merkle proofs, the catalog and the signed manifests.
 
-The site is plain static files (docs/protocol.md section 2), so any static host, CDN or nginx can serve it.
+The site is plain static files (docs/protocol.md section 2), so any static host, CDN or nginx can serve it. Every
+manifest the service publishes stays in the site under its hash (`v2/manifests/`), so a client that pinned an older
+one can follow the chain to the current one.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import shutil
@@ -16,15 +17,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.protocol import bucket as buckets
 from exposurecheck.core.protocol import manifest as manifests
-from exposurecheck.core.protocol import merkle
+from exposurecheck.core.protocol import merkle, paths
 from exposurecheck.core.protocol.canonical import canonical_json
 from exposurecheck.core.protocol.errors import ProtocolError
-from exposurecheck.core.protocol.manifest import Epoch, Manifest, parse_payload
+from exposurecheck.core.protocol.manifest import Envelope, Epoch, Manifest, parse_payload, read_envelope
+
+# What a version 1 app finds at its manifest path: an envelope of a newer version, so it asks its user to update.
+LEGACY_STUB = canonical_json({"format": manifests.ENVELOPE_FORMAT, "version": manifests.VERSION})
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ def write_buckets(
     one scratch file (they all have the same size) while the leaves are hashed, and each bucket file is written
     once the whole tree is known: memory stays at one bucket plus the tree, and every file is opened only once.
     """
-    folder = site / "v1" / "epochs" / str(epoch_id) / "buckets"
+    folder = site / paths.epoch_folder(epoch_id) / "buckets"
     folder.mkdir(parents=True, exist_ok=True)
     size = buckets.body_size(capacity)
     leaves: list[bytes] = []
@@ -115,11 +117,11 @@ def epoch_entry(files: EpochFiles, public_key: bytes) -> dict[str, Any]:
     }
 
 
-def write_manifest(
-    site: Path,
+def manifest_payload(
     *,
     service_name: str,
     sequence: int,
+    previous: bytes,
     issued_at: datetime,
     valid_for: timedelta,
     epochs: Sequence[dict[str, Any]],
@@ -128,40 +130,80 @@ def write_manifest(
     catalog: Any,
     batch_size: int,
     buckets_per_check: int,
-    signing_keys: Sequence[Ed25519PrivateKey],
-) -> bytes:
-    """Sign and write `v1/manifest.json` (and `v1/catalog.json` for people and tools); returns the envelope."""
-    payload = {
+    bucketing_key: bytes,
+    publisher_keys: Sequence[bytes],
+    announced_publisher_keys: Sequence[bytes] = (),
+    announced_oprf_keys: Sequence[bytes] = (),
+) -> dict[str, Any]:
+    """The manifest as a dict (docs/protocol.md section 3.2); `previous` is empty for a service's first manifest."""
+    return {
         "format": manifests.MANIFEST_FORMAT,
         "version": manifests.VERSION,
         "service": service_name,
         "sequence": sequence,
+        "previous": previous.hex(),
         "issued_at": manifests.format_time(issued_at),
         "expires_at": manifests.format_time(issued_at + valid_for),
         "current_epoch": current_epoch,
         "batch_size": batch_size,
         "buckets_per_check": buckets_per_check,
+        "bucketing_key": bucketing_key.hex(),
+        "publisher_keys": [key.hex() for key in publisher_keys],
+        "announced": {
+            "publisher_keys": [key.hex() for key in announced_publisher_keys],
+            "oprf_keys": [key.hex() for key in announced_oprf_keys],
+        },
         "epochs": list(epochs),
         "breach_ids": list(breach_ids),
         "catalog": catalog,
     }
-    envelope = manifests.sign_envelope(payload, signing_keys)
-    folder = site / "v1"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "catalog.json").write_bytes(canonical_json(catalog))
-    temporary = folder / ".manifest.json.tmp"
-    temporary.write_bytes(envelope)
-    os.replace(temporary, folder / "manifest.json")  # the manifest goes last and atomically: it commits the site
-    return envelope
+
+
+def publish(site: Path, envelope: bytes) -> Manifest:
+    """Install signed envelope bytes as the site's current manifest and return it (parsed).
+
+    Order matters for a site being served while it changes: the history copy and the catalog first, the legacy
+    stub, and `v2/manifest.json` last and atomically, because it is what commits the new state.
+    """
+    opened = read_envelope(envelope)
+    manifest = parse_payload(opened.body)
+    history = site / paths.history_manifest(manifest.digest)
+    history.parent.mkdir(parents=True, exist_ok=True)
+    _replace(history, envelope)
+    _replace(site / paths.CATALOG, canonical_json(manifest.catalog))
+    _replace(site / paths.LEGACY_MANIFEST, LEGACY_STUB)
+    _replace(site / paths.MANIFEST, envelope)
+    return manifest
+
+
+def _replace(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def read_site_envelope(site: Path) -> Envelope:
+    """The site's current manifest envelope (not signature-checked: the operator built it; clients check it)."""
+    try:
+        return read_envelope((site / paths.MANIFEST).read_bytes())
+    except (OSError, ProtocolError):
+        raise UserError("service.admin.site_missing", path=str(site)) from None
 
 
 def read_site_manifest(site: Path) -> Manifest:
-    """The site's own manifest (not signature-checked: the operator built it; the clients check it)."""
+    """The site's current manifest, parsed (not signature-checked)."""
     try:
-        envelope = json.loads((site / "v1" / "manifest.json").read_bytes())
-        return parse_payload(base64.b64decode(envelope["payload"], validate=True))
-    except (OSError, ValueError, KeyError, TypeError, ProtocolError):
+        return parse_payload(read_site_envelope(site).body)
+    except ProtocolError:
         raise UserError("service.admin.site_missing", path=str(site)) from None
+
+
+def read_site_payload(site: Path) -> dict[str, Any]:
+    """The site's current manifest as the dict it was made from (for a renewal that changes a few fields)."""
+    read_site_manifest(site)  # refuses anything that is not a valid manifest
+    payload: dict[str, Any] = json.loads(read_site_envelope(site).body)  # an object: parse_payload checked it
+    return payload
 
 
 def epoch_entry_from(epoch: Epoch) -> dict[str, Any]:
@@ -177,15 +219,22 @@ def epoch_entry_from(epoch: Epoch) -> dict[str, Any]:
     return epoch_entry(files, epoch.public_key)
 
 
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
 def copy_epoch(previous_site: Path, site: Path, epoch_id: int) -> None:
     """Carry an older epoch's buckets into a new site (hard links where the file system allows: no extra space)."""
-    source = previous_site / "v1" / "epochs" / str(epoch_id)
-    target = site / "v1" / "epochs" / str(epoch_id)
+    source = previous_site / paths.epoch_folder(epoch_id)
+    target = site / paths.epoch_folder(epoch_id)
+    shutil.copytree(source, target, copy_function=_link_or_copy)
 
-    def link_or_copy(src: str, dst: str) -> None:
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copy2(src, dst)
 
-    shutil.copytree(source, target, copy_function=link_or_copy)
+def copy_history(previous_site: Path, site: Path) -> None:
+    """Carry every manifest the service has published into a new site, so clients can still follow the chain."""
+    source = previous_site / paths.HISTORY
+    if source.is_dir():
+        shutil.copytree(source, site / paths.HISTORY, copy_function=_link_or_copy, dirs_exist_ok=True)

@@ -81,12 +81,15 @@ def test_wrong_sizes_are_invalid(data: bytes) -> None:
     assert caught.value.key == "service.error.bucket_invalid"
 
 
-def test_split_output_and_paths() -> None:
-    output = bytes.fromhex("abcdef01") + bytes(4) + bytes(range(8)) + bytes(48)
-    assert b.split_output(output, 16) == (0xABCD, bytes(range(8)))
-    assert b.split_output(output, 20) == (0xABCDE, bytes(range(8)))
-    assert b.bucket_path(3, 0xABCDE, 20) == "v1/epochs/3/buckets/abcde.bin"
-    assert b.bucket_path(3, 0x0B, 8) == "v1/epochs/3/buckets/0b.bin"
+def test_bucket_number_tag_and_paths() -> None:
+    bucketing = bytes.fromhex("abcdef01") + bytes(60)
+    matching = bytes(range(8)) + bytes(56)
+    assert b.bucket_number(bucketing, 16) == 0xABCD
+    assert b.bucket_number(bucketing, 20) == 0xABCDE
+    assert b.bucket_number(bucketing, 3) == 0b101
+    assert b.tag_of(matching) == bytes(range(8))
+    assert b.bucket_path(3, 0xABCDE, 20) == "v2/epochs/3/buckets/abcde.bin"
+    assert b.bucket_path(3, 0x0B, 8) == "v2/epochs/3/buckets/0b.bin"
 
 
 def test_eval_messages_round_trip_and_refuse_mismatches() -> None:
@@ -94,12 +97,17 @@ def test_eval_messages_round_trip_and_refuse_mismatches() -> None:
     request = messages.parse_request(messages.encode_request(5, elements))
     assert request.epoch == 5
     assert list(request.elements) == elements
-    body = messages.encode_response(5, elements, bytes(64))
-    assert messages.parse_response(body, 5, 8).proof == bytes(64)
-    for bad in (body[:-1], body + b"\x00", b"ECEV" + body[4:]):
+    bucketing = [os.urandom(32) for _ in range(8)]
+    body = messages.encode_response(5, elements, bytes(64), bucketing, b"\x01" * 64)
+    assert len(body) == messages.response_bytes(8)
+    response = messages.parse_response(body, 5, 8)
+    assert (response.proof, response.bucketing_proof) == (bytes(64), b"\x01" * 64)
+    assert (list(response.elements), list(response.bucketing_elements)) == (elements, bucketing)
+    version_1 = body[:4] + b"\x01" + body[5:]
+    for bad in (body[:-1], body + b"\x00", b"ECEV" + body[4:], version_1, body[:-64]):
         with pytest.raises(ProtocolError):
             messages.parse_response(bad, 5, 8)
     with pytest.raises(ProtocolError):
         messages.parse_response(body, 6, 8)
     with pytest.raises(ProtocolError):
-        messages.parse_request(b"ECEV\x01\x00\x00\x00" + bytes(4))  # zero elements
+        messages.parse_request(b"ECEV\x02\x00\x00\x00" + bytes(4))  # zero elements

@@ -1,4 +1,4 @@
-"""The signed manifest: canonical bytes, Ed25519 with domain separation, rollback and expiry."""
+"""The signed manifest: canonical bytes, Ed25519 with domain separation, named signers, rollback and expiry."""
 
 from __future__ import annotations
 
@@ -17,12 +17,18 @@ from exposurecheck.core.protocol.errors import ProtocolError
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
-def payload(**changes: Any) -> dict[str, Any]:
+def payload(*signers: Ed25519PrivateKey, **changes: Any) -> dict[str, Any]:
+    """A valid version 2 manifest dict naming `signers` as its publisher keys (a random key when none is given)."""
+    keys = [raw(k) for k in signers] or [raw(Ed25519PrivateKey.generate())]
     base: dict[str, Any] = {
         "format": m.MANIFEST_FORMAT,
-        "version": 1,
+        "version": 2,
         "service": "Test service",
         "sequence": 7,
+        "previous": "",
+        "bucketing_key": "33" * 32,
+        "publisher_keys": [k.hex() for k in keys],
+        "announced": {"publisher_keys": [], "oprf_keys": []},
         "issued_at": m.format_time(NOW),
         "expires_at": m.format_time(NOW + timedelta(days=30)),
         "current_epoch": 1,
@@ -56,7 +62,7 @@ def raw(key: Ed25519PrivateKey) -> bytes:
 
 def test_round_trip_with_a_trusted_key() -> None:
     key = Ed25519PrivateKey.generate()
-    opened = m.open_envelope(m.sign_envelope(payload(), [key]), [raw(key)])
+    opened = m.open_envelope(m.sign_envelope(payload(key), [key]), [raw(key)])
     assert opened.sequence == 7
     assert opened.epoch().prefix_bits == 16
     assert opened.epoch().public_key == bytes.fromhex("11" * 32)
@@ -65,20 +71,20 @@ def test_round_trip_with_a_trusted_key() -> None:
 
 def test_any_of_several_signatures_may_be_the_trusted_one() -> None:
     primary, backup = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
-    envelope = m.sign_envelope(payload(), [primary, backup])
+    envelope = m.sign_envelope(payload(primary, backup), [primary, backup])
     assert m.open_envelope(envelope, [raw(backup)]).sequence == 7
 
 
 def test_signature_by_another_key_is_refused() -> None:
     signer, trusted = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
     with pytest.raises(ProtocolError) as caught:
-        m.open_envelope(m.sign_envelope(payload(), [signer]), [raw(trusted)])
+        m.open_envelope(m.sign_envelope(payload(signer), [signer]), [raw(trusted)])
     assert caught.value.key == "service.error.untrusted_signature"
 
 
 def test_a_changed_payload_fails_the_signature() -> None:
     key = Ed25519PrivateKey.generate()
-    envelope = json.loads(m.sign_envelope(payload(), [key]))
+    envelope = json.loads(m.sign_envelope(payload(key), [key]))
     body = base64.b64decode(envelope["payload"]).replace(b'"sequence":7', b'"sequence":9')
     envelope["payload"] = base64.b64encode(body).decode()
     with pytest.raises(ProtocolError) as caught:
@@ -88,10 +94,10 @@ def test_a_changed_payload_fails_the_signature() -> None:
 
 def test_signature_without_the_domain_prefix_is_refused() -> None:
     key = Ed25519PrivateKey.generate()
-    body = canonical_json(payload())
+    body = canonical_json(payload(key))
     envelope = {
         "format": m.ENVELOPE_FORMAT,
-        "version": 1,
+        "version": 2,
         "payload": base64.b64encode(body).decode(),
         "signatures": [{"key_id": m.key_id(raw(key)), "signature": key.sign(body).hex()}],
     }
@@ -112,10 +118,10 @@ def test_things_that_are_not_a_manifest(body: bytes) -> None:
 
 def test_non_canonical_payload_is_refused_even_when_signed() -> None:
     key = Ed25519PrivateKey.generate()
-    body = json.dumps(payload(), indent=1).encode()
+    body = json.dumps(payload(key), indent=1).encode()
     envelope = {
         "format": m.ENVELOPE_FORMAT,
-        "version": 1,
+        "version": 2,
         "payload": base64.b64encode(body).decode(),
         "signatures": [{"key_id": "x", "signature": key.sign(m.SIGNING_DOMAIN + body).hex()}],
     }
@@ -134,11 +140,44 @@ def test_non_canonical_payload_is_refused_even_when_signed() -> None:
         {"expires_at": "2026-12-01"},
         {"breach_ids": [1]},
         {"epochs": []},
+        {"previous": "ab"},
+        {"bucketing_key": "33"},
+        {"publisher_keys": []},
+        {"announced": {"publisher_keys": ["11" * 32]}},
+        {"publisher_keys": ["11" * 32, "11" * 32]},
     ],
 )
 def test_malformed_fields_are_refused_before_signing(changes: dict[str, Any]) -> None:
+    key = Ed25519PrivateKey.generate()
     with pytest.raises(ProtocolError):
-        m.sign_envelope(payload(**changes), [Ed25519PrivateKey.generate()])
+        m.sign_envelope(payload(key, **changes), [key])
+
+
+def test_a_signature_by_a_key_the_manifest_does_not_name_is_refused() -> None:
+    named, other = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    with pytest.raises(ValueError, match="publisher_keys"):
+        m.sign_envelope(payload(named), [other])  # our own tools never write one
+    body = canonical_json(payload(named))
+    envelope = m.envelope_for(body, m.sign_payload(body, [other]))
+    with pytest.raises(ProtocolError) as caught:
+        m.open_envelope(envelope, [raw(other)])  # trusted by the person, but not named by the manifest
+    assert caught.value.key == "service.error.untrusted_signature"
+
+
+def test_a_version_1_envelope_is_named_as_an_old_protocol() -> None:
+    old = canonical_json({"format": m.ENVELOPE_FORMAT, "version": 1, "payload": "", "signatures": []})
+    with pytest.raises(ProtocolError) as caught:
+        m.read_envelope(old)
+    assert caught.value.key == "service.error.old_protocol"
+    with pytest.raises(ProtocolError) as newer:
+        m.read_envelope(canonical_json({"format": m.ENVELOPE_FORMAT, "version": 3}))
+    assert newer.value.key == "service.error.version"
+
+
+def test_digest_is_the_hash_of_the_exact_payload() -> None:
+    body = canonical_json(payload())
+    assert m.parse_payload(body).digest == m.payload_digest(body)
+    assert len(m.payload_digest(body)) == 32
 
 
 def test_bucket_count_must_match_prefix_bits() -> None:

@@ -13,7 +13,7 @@ from exposurecheck.core.identifiers import IdentifierType, normalize
 from exposurecheck.core.protocol import messages
 from exposurecheck.core.sources.base import CancelToken
 from exposurecheck.core.sources.lookup_service import ServiceSource, candidate_lines
-from exposurecheck.core.sources.lookup_service_state import SequenceStore
+from exposurecheck.core.sources.lookup_service_state import PinStore
 from tests.server.service.site_helpers import Keys, build, make_keys, planted_identifiers
 from tests.support.loopback import Reply, loopback_server
 
@@ -24,11 +24,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Keys, Path]:
     return keys, build(keys, tmp_path_factory.mktemp("site") / "site", filler=30)
 
 
-def honest_eval(key: oprf.KeyPair) -> Callable[[str, dict[str, str], bytes], Reply]:
+def honest_eval(keys: Keys) -> Callable[[str, dict[str, str], bytes], Reply]:
     def answer(_path: str, _headers: dict[str, str], body: bytes) -> Reply:
         request = messages.parse_request(body)
-        evaluated, proof = oprf.blind_evaluate_verifiable(key, request.elements)
-        return Reply(200, messages.encode_response(request.epoch, evaluated, proof))
+        evaluated, proof = oprf.blind_evaluate_verifiable(keys.oprf(), request.elements)
+        by_bucketing, bucketing_proof = oprf.blind_evaluate_verifiable(keys.bucketing(), request.elements)
+        return Reply(200, messages.encode_response(request.epoch, evaluated, proof, by_bucketing, bucketing_proof))
 
     return answer
 
@@ -42,7 +43,7 @@ def static(site: Path) -> Callable[[str, dict[str, str], bytes], Reply]:
 
 
 def run(url: str, keys: Keys, state: Path) -> None:
-    source = ServiceSource(url, [keys.publisher_raw], state=SequenceStore(state))
+    source = ServiceSource(url, [keys.publisher_raw], state=PinStore(state))
     source.lookup(planted_identifiers(), lambda _n, _f: None, CancelToken())
 
 
@@ -57,8 +58,8 @@ def run(url: str, keys: Keys, state: Path) -> None:
 def test_bad_eval_answers(built: tuple[Keys, Path], tmp_path: Path, eval_reply: Reply, expected: str) -> None:
     keys, site = built
     with loopback_server() as server:
-        server.set("/v1/eval", eval_reply)
-        server.set("/v1/", static(site))
+        server.set("/v2/eval", eval_reply)
+        server.set("/v2/", static(site))
         with pytest.raises(UserError) as caught:
             run(server.url, keys, tmp_path)
     assert caught.value.key == expected
@@ -67,9 +68,9 @@ def test_bad_eval_answers(built: tuple[Keys, Path], tmp_path: Path, eval_reply: 
 def test_html_instead_of_a_bucket(built: tuple[Keys, Path], tmp_path: Path) -> None:
     keys, site = built
     with loopback_server() as server:
-        server.set("/v1/eval", honest_eval(keys.oprf()))
-        server.set("/v1/epochs/", Reply(200, b"<!DOCTYPE html><title>Login</title>"))
-        server.set("/v1/", static(site))
+        server.set("/v2/eval", honest_eval(keys))
+        server.set("/v2/epochs/", Reply(200, b"<!DOCTYPE html><title>Login</title>"))
+        server.set("/v2/", static(site))
         with pytest.raises(UserError) as caught:
             run(server.url, keys, tmp_path)
     assert caught.value.key == "service.error.html"
@@ -82,9 +83,9 @@ def test_truncated_bucket(built: tuple[Keys, Path], tmp_path: Path) -> None:
         return Reply(200, static(site)(path, headers, body).body[:-1])
 
     with loopback_server() as server:
-        server.set("/v1/eval", honest_eval(keys.oprf()))
-        server.set("/v1/epochs/", short)
-        server.set("/v1/", static(site))
+        server.set("/v2/eval", honest_eval(keys))
+        server.set("/v2/epochs/", short)
+        server.set("/v2/", static(site))
         with pytest.raises(UserError) as caught:
             run(server.url, keys, tmp_path)
     assert caught.value.key == "service.error.bucket_invalid"
@@ -93,13 +94,13 @@ def test_truncated_bucket(built: tuple[Keys, Path], tmp_path: Path) -> None:
 def test_scripted_honest_server_works(built: tuple[Keys, Path], tmp_path: Path) -> None:
     keys, site = built
     with loopback_server() as server:
-        server.set("/v1/eval", honest_eval(keys.oprf()))
-        server.set("/v1/", static(site))
-        source = ServiceSource(server.url, [keys.publisher_raw], state=SequenceStore(tmp_path))
-        assert source.breach_catalog() is None
+        server.set("/v2/eval", honest_eval(keys))
+        server.set("/v2/", static(site))
+        source = ServiceSource(server.url, [keys.publisher_raw], state=PinStore(tmp_path))
+        assert source.catalog() is None
         result = source.lookup(planted_identifiers(), lambda _n, _f: None, CancelToken())
     assert len(result.exposures) == 4
-    catalog = source.breach_catalog()
+    catalog = source.catalog()
     assert catalog is not None
     assert all(b in catalog for e in result.exposures for b in e.breaches)
 
@@ -109,47 +110,55 @@ def test_cancel_stops_before_the_network(built: tuple[Keys, Path], tmp_path: Pat
 
     keys, site = built
     with loopback_server() as server:
-        server.set("/v1/", static(site))
-        source = ServiceSource(server.url, [keys.publisher_raw], state=SequenceStore(tmp_path))
+        server.set("/v2/", static(site))
+        source = ServiceSource(server.url, [keys.publisher_raw], state=PinStore(tmp_path))
         with pytest.raises(Cancelled):
             source.lookup(planted_identifiers(), lambda _n, _f: None, CancelToken(lambda: True))
         assert server.requests == []  # a check cancelled before it starts sends nothing, not even the manifest
 
 
-def test_sequence_store_keeps_the_highest_and_survives_damage(tmp_path: Path) -> None:
-    store = SequenceStore(tmp_path / "state")
-    assert store.last("https://a/") is None
-    store.record("https://a/", 5)
-    store.record("https://a/", 3)  # never lowered
-    store.record("https://b/", 9)
-    assert (store.last("https://a/"), store.last("https://b/")) == (5, 9)
+def test_pin_store_round_trip_forget_and_damage(tmp_path: Path) -> None:
+    from exposurecheck.core.protocol.chain import Pin
+
+    store = PinStore(tmp_path / "state")
+    assert store.get("https://a/") is None
+    pin = Pin(b"\x01" * 32, 5, b"\x02" * 32, frozenset({b"\x03" * 32}), frozenset({b"\x04" * 32, b"\x05" * 32}), 13)
+    store.put("https://a/", pin)
+    assert store.get("https://a/") == pin
     if hasattr(__import__("os"), "geteuid"):
         assert (tmp_path / "state").stat().st_mode & 0o077 == 0
+    text = store.path.read_text()
+    assert "https://a/" in text and "03" * 32 in text  # a service URL and public keys: nothing about the person
+    assert store.forget("https://a/") and store.get("https://a/") is None
+    store.put("https://a/", pin)
     store.path.write_text("{not json")
-    assert store.last("https://a/") is None  # a damaged file reads as empty rather than crashing a check
+    assert store.get("https://a/") is None  # a damaged file reads as first use rather than crashing a check
 
 
 def test_candidate_lines_state_the_honest_limit() -> None:
     ids = [normalize(IdentifierType.PHONE, "13800138000"), normalize(IdentifierType.USERNAME, "someone")]
-    lines = [line.text("en") for line in candidate_lines(ids, 16)]
+    # 16-bit buckets fetched in blocks of 8 reveal 13 bits: 1.6e9 / 2^13 = 195,312.5 phone numbers.
+    lines = [line.text("en") for line in candidate_lines(ids, 13)]
     assert lines == [
-        "Only whoever holds the service's secret key could narrow a bucket number down, and then only to about "
-        "24,400 possible phone numbers."
+        "Whoever runs the service could narrow each group down only to about 200,000 possible phone numbers, "
+        "however often you check."
     ]
-    assert "24,400" in candidate_lines(ids, 16)[0].text("zh_CN")
+    assert "200,000" in candidate_lines(ids, 13)[0].text("zh_CN")
+    assert "every bucket" in candidate_lines(ids, 0)[0].text("en")  # a small site: one block is the whole site
 
 
 def test_more_identifiers_than_a_batch_use_whole_extra_batches(built: tuple[Keys, Path], tmp_path: Path) -> None:
     keys, site = built
     extra = [normalize(IdentifierType.EMAIL, f"not.planted.{i}@example.net") for i in range(6)]
     with loopback_server() as server:
-        server.set("/v1/eval", honest_eval(keys.oprf()))
-        server.set("/v1/", static(site))
-        source = ServiceSource(server.url, [keys.publisher_raw], state=SequenceStore(tmp_path))
+        server.set("/v2/eval", honest_eval(keys))
+        server.set("/v2/", static(site))
+        source = ServiceSource(server.url, [keys.publisher_raw], state=PinStore(tmp_path))
         result = source.lookup(planted_identifiers() + extra, lambda _n, _f: None, CancelToken())
         posts = [r for r in server.requests if r[0] == "POST"]
-        gets = [r for r in server.requests if "/buckets/" in r[1]]
+        gets = [r[1] for r in server.requests if "/buckets/" in r[1]]
     assert len(result.exposures) == 4
     assert [len(r[3]) for r in posts] == [12 + 8 * 32] * 2  # 10 identifiers: two full batches of 8
-    assert len(gets) == 16  # two sets of 8 buckets
-    assert len({r[1] for r in gets}) == 16
+    assert len(gets) % 8 == 0 and len(set(gets)) == len(gets)  # whole blocks of 8, each bucket once
+    numbers = sorted(int(path.rsplit("/", 1)[1].split(".")[0], 16) for path in gets)
+    assert all(numbers[i] % 8 == 0 and numbers[i + 7] == numbers[i] + 7 for i in range(0, len(numbers), 8))

@@ -14,9 +14,9 @@ from pathlib import Path
 from exposurecheck.core.catalog import catalog_to_json, load_bundled_catalog
 from exposurecheck.core.crypto import oprf
 from exposurecheck.core.identifiers import Identifier, IdentifierType, normalize
-from exposurecheck_server.keys import load_signing_key, write_oprf_key, write_signing_key
+from exposurecheck_server.keys import load_signing_key, write_bucketing_key, write_oprf_key, write_signing_key
 from exposurecheck_server.service.build import BuildSettings, build_site
-from exposurecheck_server.service.commands import load_oprf_keypair
+from exposurecheck_server.service.commands import load_bucketing_keypair, load_oprf_keypair
 from tests.conftest import cli_env
 
 # Planted identifiers (synthetic: reserved-looking values, no real person) and the breach each is planted in.
@@ -39,15 +39,23 @@ class Keys:
     publisher_pub: Path
     publisher_raw: bytes
     oprf_key: Path
+    bucketing_key: Path
 
     def oprf(self) -> oprf.KeyPair:
         return load_oprf_keypair(self.oprf_key)
 
+    def bucketing(self) -> oprf.KeyPair:
+        return load_bucketing_keypair(self.bucketing_key)
 
-def make_keys(folder: Path) -> Keys:
+
+def make_keys(folder: Path, bucketing_key: Path | None = None) -> Keys:
+    """A publisher key, a matching key and (unless an existing one is given) a bucketing key in `folder`."""
     raw = write_signing_key(folder)
     write_oprf_key(folder)
-    return Keys(folder, folder / "publisher.key", folder / "publisher.pub", raw, folder / "oprf.key")
+    if bucketing_key is None:
+        write_bucketing_key(folder)
+        bucketing_key = folder / "bucketing.key"
+    return Keys(folder, folder / "publisher.key", folder / "publisher.pub", raw, folder / "oprf.key", bucketing_key)
 
 
 def catalog_json() -> dict:
@@ -92,6 +100,7 @@ def build(
     records = [(i, first) for i in planted] + [(planted[0], second)] + [(p, first) for p in filler_phones(filler)]
     settings = BuildSettings(
         oprf_key=keys.oprf(),
+        bucketing_key=keys.bucketing(),
         signing_keys=[load_signing_key(keys.signing_key)],
         catalog=catalog_json(),
         prefix_bits=prefix_bits,
@@ -105,10 +114,11 @@ def build(
 
 
 @contextmanager
-def serve_process(site: Path, oprf_key: Path, *extra: str) -> Iterator[str]:
+def serve_process(site: Path, keys: Keys, *extra: str) -> Iterator[str]:
     """`exposure-check-admin service serve` as a real process on 127.0.0.1; yields its base URL."""
     command = [sys.executable, "-m", "exposurecheck_server", "service", "serve", "--site", str(site)]
-    command += ["--oprf-key", str(oprf_key), "--host", "127.0.0.1", "--port", "0", *extra]
+    command += ["--oprf-key", str(keys.oprf_key), "--bucketing-key", str(keys.bucketing_key)]
+    command += ["--host", "127.0.0.1", "--port", "0", *extra]
     process = subprocess.Popen(
         command,
         stdout=subprocess.PIPE,

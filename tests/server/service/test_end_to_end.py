@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import json
 import os
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,7 +19,9 @@ from exposurecheck.core.protocol import bucket as buckets
 from exposurecheck.core.protocol import messages
 from exposurecheck.core.sources.base import CancelToken
 from exposurecheck.core.sources.lookup_service import ServiceSource
-from exposurecheck.core.sources.lookup_service_state import SequenceStore
+from exposurecheck.core.sources.lookup_service_state import PinStore
+from exposurecheck_server.keys import load_signing_key
+from exposurecheck_server.service.renew import Renewal, renew
 from exposurecheck_server.service.server import ServiceServer, make_config
 from exposurecheck_server.service.site import read_site_manifest
 from tests.conftest import REPO, run_cli
@@ -52,8 +56,10 @@ def site(keys: Keys, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build(keys, tmp_path_factory.mktemp("site") / "site")
 
 
-def in_process(site: Path, key: oprf.KeyPair | list[oprf.KeyPair], **options: object) -> ServiceServer:
-    server = ServiceServer(make_config(site, key, **options))  # type: ignore[arg-type]
+def in_process(
+    site: Path, key: oprf.KeyPair | list[oprf.KeyPair], bucketing: oprf.KeyPair, **options: object
+) -> ServiceServer:
+    server = ServiceServer(make_config(site, key, bucketing, **options))  # type: ignore[arg-type]
     server.start_in_thread()
     return server
 
@@ -62,9 +68,14 @@ def all_identifiers() -> list:
     return planted_identifiers() + [normalize(kind, raw) for kind, raw in NOT_PLANTED]
 
 
+def bucketing_outputs(keys: Keys, identifiers: list) -> list[bytes]:
+    """What the key holder computes: each identifier's output under the bucketing key."""
+    return [oprf.evaluate(keys.bucketing().secret, encode(i)) for i in identifiers]
+
+
 def test_source_finds_exactly_the_planted_identifiers(keys: Keys, site: Path, tmp_path: Path) -> None:
-    with serve_process(site, keys.oprf_key) as url:
-        source = ServiceSource(url, [keys.publisher_raw], state=SequenceStore(tmp_path))
+    with serve_process(site, keys) as url:
+        source = ServiceSource(url, [keys.publisher_raw], state=PinStore(tmp_path))
         result = lookup(source, all_identifiers())
     first, second = breach_ids()
     found = {(e.type, e.hint): e.breaches for e in result.exposures}
@@ -75,8 +86,11 @@ def test_source_finds_exactly_the_planted_identifiers(keys: Keys, site: Path, tm
     assert result.sent is not None
     assert result.sent.source == "service"
     lines = [item.text("en") for item in result.sent.items]
-    assert any("8 blinded values" in line for line in lines)
-    assert any("8 bucket numbers of 8 bits" in line for line in lines)
+    assert lines[1].startswith("8 blinded values")
+    blocks = len({buckets.bucket_number(o, 8) // 8 for o in bucketing_outputs(keys, all_identifiers())})
+    assert lines[2].startswith(f"{8 * blocks} bucket numbers of 8 bits each (whole groups of 8")
+    # 8-bit buckets in blocks of 8 reveal 5 bits: 1.6e9 / 32 = 50 million phone numbers per group.
+    assert "50,000,000 possible phone numbers" in " ".join(lines)
 
 
 def test_cli_check_with_trust_file_finds_exactly_the_planted_ones(keys: Keys, tmp_path: Path) -> None:
@@ -91,13 +105,15 @@ def test_cli_check_with_trust_file_finds_exactly_the_planted_ones(keys: Keys, tm
     built = run_cli(
         "service", "build", "--input", str(tmp_path / "leak.csv"), "--format", "csv", "--map", "phone=phone,email=2",
         "--breach", first, "--catalog", str(catalog), "--oprf-key", str(keys.oprf_key),
-        "--signing-key", str(keys.signing_key), "--out", str(site), "--sequence", "5",
+        "--bucketing-key", str(keys.bucketing_key), "--signing-key", str(keys.signing_key), "--out", str(site),
+        "--sequence", "5",
         admin=True,
     )  # fmt: skip
     assert built.returncode == 0, built.stderr
-    assert "16-bit" in built.stdout  # prefix bits chosen from the record count: the minimum, 16
-    assert len(list((site / "v1" / "epochs" / "1" / "buckets").iterdir())) == 1 << 16
-    with serve_process(site, keys.oprf_key) as url:
+    assert "3-bit" in built.stdout  # sized to the data: 400 records fit one block of 8 buckets
+    assert "Anonymity set per check" in built.stdout and "reveals 0 bits" in built.stdout
+    assert len(list((site / "v2" / "epochs" / "1" / "buckets").iterdir())) == 8
+    with serve_process(site, keys) as url:
         checked = run_cli(
             "check", "--source", f"service={url}", "--trust", str(keys.publisher_pub), "--json",
             "--phone", "+86 138 0013 8000", "--email", "planted.person@example.org",
@@ -115,9 +131,9 @@ def test_cli_check_with_trust_file_finds_exactly_the_planted_ones(keys: Keys, tm
 
 def test_manifest_signed_by_another_key_is_refused(keys: Keys, site: Path, tmp_path: Path) -> None:
     other = make_keys(tmp_path / "other")
-    server = in_process(site, keys.oprf())
+    server = in_process(site, keys.oprf(), keys.bucketing())
     try:
-        source = ServiceSource(server.url, [other.publisher_raw], state=SequenceStore(tmp_path))
+        source = ServiceSource(server.url, [other.publisher_raw], state=PinStore(tmp_path))
         with pytest.raises(UserError) as caught:
             lookup(source, planted_identifiers())
     finally:
@@ -126,9 +142,9 @@ def test_manifest_signed_by_another_key_is_refused(keys: Keys, site: Path, tmp_p
 
 
 def test_server_answering_with_another_oprf_key_is_refused(keys: Keys, site: Path, tmp_path: Path) -> None:
-    server = in_process(site, oprf.generate_key_pair(), check_key=False)
+    server = in_process(site, oprf.generate_key_pair(), keys.bucketing(), check_key=False)
     try:
-        source = ServiceSource(server.url, [keys.publisher_raw], state=SequenceStore(tmp_path))
+        source = ServiceSource(server.url, [keys.publisher_raw], state=PinStore(tmp_path))
         with pytest.raises(UserError) as caught:
             lookup(source, planted_identifiers())
     finally:
@@ -137,11 +153,17 @@ def test_server_answering_with_another_oprf_key_is_refused(keys: Keys, site: Pat
     assert "could not prove" in caught.value.message("en")
 
 
-def test_serve_refuses_to_start_with_a_key_that_is_not_in_the_manifest(site: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("wrong", ["oprf", "bucketing"])
+def test_serve_refuses_to_start_with_a_key_that_is_not_in_the_manifest(
+    keys: Keys, site: Path, tmp_path: Path, wrong: str
+) -> None:
     other = make_keys(tmp_path / "other")
+    oprf_key = other.oprf_key if wrong == "oprf" else keys.oprf_key
+    bucketing_key = other.bucketing_key if wrong == "bucketing" else keys.bucketing_key
     result = run_cli(
-        "service", "serve", "--site", str(site), "--oprf-key", str(other.oprf_key), "--port", "0", admin=True
-    )
+        "service", "serve", "--site", str(site), "--oprf-key", str(oprf_key), "--bucketing-key", str(bucketing_key),
+        "--port", "0", admin=True,
+    )  # fmt: skip
     assert result.returncode == 2
     assert "does not match" in result.stderr
     assert "Traceback" not in result.stderr
@@ -150,14 +172,14 @@ def test_serve_refuses_to_start_with_a_key_that_is_not_in_the_manifest(site: Pat
 def test_tampered_bucket_is_refused(keys: Keys, tmp_path: Path) -> None:
     site = build(keys, tmp_path / "site")
     phone = planted_identifiers()[0]
-    prefix, _ = buckets.split_output(oprf.evaluate(keys.oprf().secret, encode(phone)), 8)
+    prefix = buckets.bucket_number(bucketing_outputs(keys, [phone])[0], 8)
     path = site / buckets.bucket_path(1, prefix, 8)
     data = bytearray(path.read_bytes())
     data[buckets.HEADER_BYTES + 3] ^= 0x40  # one bit of one tag
     path.write_bytes(bytes(data))
-    server = in_process(site, keys.oprf())
+    server = in_process(site, keys.oprf(), keys.bucketing())
     try:
-        source = ServiceSource(server.url, [keys.publisher_raw], state=SequenceStore(tmp_path))
+        source = ServiceSource(server.url, [keys.publisher_raw], state=PinStore(tmp_path))
         with pytest.raises(UserError) as caught:
             lookup(source, [phone])
     finally:
@@ -166,28 +188,28 @@ def test_tampered_bucket_is_refused(keys: Keys, tmp_path: Path) -> None:
 
 
 def test_rolled_back_manifest_is_refused(keys: Keys, tmp_path: Path) -> None:
-    newer = build(keys, tmp_path / "newer", sequence=200, filler=50)
     older = build(keys, tmp_path / "older", sequence=150, filler=50)
-    server = in_process(newer, keys.oprf())
-    state = SequenceStore(tmp_path / "state")
+    newer = build(keys, tmp_path / "newer", sequence=200, filler=50, previous_site=older)
+    server = in_process(newer, keys.oprf(), keys.bucketing())
+    state = PinStore(tmp_path / "state")
     try:
         source = ServiceSource(server.url, [keys.publisher_raw], state=state)
         assert len(lookup(source, planted_identifiers()).exposures) == 4
-        assert state.last(source.base_url) == 200
+        assert state.get(source.base_url).sequence == 200  # type: ignore[union-attr]
         server.httpd.RequestHandlerClass.config.site = older.resolve()  # type: ignore[attr-defined]
         with pytest.raises(UserError) as caught:
             lookup(source, planted_identifiers())
     finally:
         server.close()
     assert caught.value.key == "service.error.rollback"
-    assert state.last(source.base_url) == 200
+    assert state.get(source.base_url).sequence == 200  # type: ignore[union-attr]
 
 
 def test_expired_manifest_is_refused(keys: Keys, site: Path, tmp_path: Path) -> None:
-    server = in_process(site, keys.oprf())
+    server = in_process(site, keys.oprf(), keys.bucketing())
     later = datetime.now(UTC) + timedelta(days=31)
     try:
-        source = ServiceSource(server.url, [keys.publisher_raw], state=SequenceStore(tmp_path), clock=lambda: later)
+        source = ServiceSource(server.url, [keys.publisher_raw], state=PinStore(tmp_path), clock=lambda: later)
         with pytest.raises(UserError) as caught:
             lookup(source, planted_identifiers())
     finally:
@@ -196,8 +218,8 @@ def test_expired_manifest_is_refused(keys: Keys, site: Path, tmp_path: Path) -> 
 
 
 def test_rate_limit_is_reported_plainly(keys: Keys, site: Path, tmp_path: Path) -> None:
-    with serve_process(site, keys.oprf_key, "--rate", "1", "--burst", "8") as url:
-        source = ServiceSource(url, [keys.publisher_raw], state=SequenceStore(tmp_path))
+    with serve_process(site, keys, "--rate", "1", "--burst", "8") as url:
+        source = ServiceSource(url, [keys.publisher_raw], state=PinStore(tmp_path))
         lookup(source, planted_identifiers())  # one batch of 8: the whole burst
         with pytest.raises(UserError) as caught:
             lookup(source, planted_identifiers())
@@ -209,9 +231,9 @@ def test_rate_limit_is_reported_plainly(keys: Keys, site: Path, tmp_path: Path) 
 
 
 def test_no_trusted_key_sends_nothing(site: Path, keys: Keys, tmp_path: Path) -> None:
-    server = in_process(site, keys.oprf())
+    server = in_process(site, keys.oprf(), keys.bucketing())
     try:
-        source = ServiceSource(server.url, [], state=SequenceStore(tmp_path), include_pinned=False)
+        source = ServiceSource(server.url, [], state=PinStore(tmp_path), include_pinned=False)
         with pytest.raises(UserError) as caught:
             lookup(source, planted_identifiers())
     finally:
@@ -230,7 +252,7 @@ def test_html_instead_of_data_is_reported_plainly(tmp_path: Path) -> None:
     page = b"<!DOCTYPE html><html><body>Please log in to the hotel wifi</body></html>"
     with loopback_server() as server:
         server.set("/", Reply(200, page, {"Content-Type": "text/html"}))
-        source = ServiceSource(server.url, [os.urandom(32)], state=SequenceStore(tmp_path))
+        source = ServiceSource(server.url, [os.urandom(32)], state=PinStore(tmp_path))
         with pytest.raises(UserError) as caught:
             lookup(source, planted_identifiers())
         assert [r[0] for r in server.requests] == ["GET"]  # nothing but the manifest request left
@@ -239,17 +261,21 @@ def test_html_instead_of_data_is_reported_plainly(tmp_path: Path) -> None:
 
 
 def test_key_change_over_keeps_the_old_epoch_live(keys: Keys, site: Path, tmp_path: Path) -> None:
-    new_keys = make_keys(tmp_path / "new")
-    new_keys = Keys(keys.folder, keys.signing_key, keys.publisher_pub, keys.publisher_raw, new_keys.oprf_key)
-    rotated = build(new_keys, tmp_path / "rotated", sequence=300, previous_site=site)
+    fresh = make_keys(tmp_path / "new")
+    new_keys = dataclasses.replace(keys, oprf_key=fresh.oprf_key)
+    announcing = tmp_path / "announcing"
+    shutil.copytree(site, announcing)
+    renewal = Renewal(announce_oprf_keys=[new_keys.oprf().public], sequence=250)
+    renew(announcing, renewal, [load_signing_key(keys.signing_key)])
+    rotated = build(new_keys, tmp_path / "rotated", sequence=300, previous_site=announcing)
     manifest = read_site_manifest(rotated)
     assert [e.id for e in manifest.epochs] == [2, 1]
     assert manifest.current_epoch == 2
     assert manifest.epoch(1).merkle_root == read_site_manifest(site).epoch(1).merkle_root
     assert (rotated / buckets.bucket_path(1, 0, 8)).read_bytes() == (site / buckets.bucket_path(1, 0, 8)).read_bytes()
-    server = in_process(rotated, [new_keys.oprf(), keys.oprf()])
+    server = in_process(rotated, [new_keys.oprf(), keys.oprf()], keys.bucketing())
     try:
-        source = ServiceSource(server.url, [keys.publisher_raw], state=SequenceStore(tmp_path))
+        source = ServiceSource(server.url, [keys.publisher_raw], state=PinStore(tmp_path))
         assert len(lookup(source, all_identifiers()).exposures) == 4
         old_epoch = request_eval(server, 1)  # clients still on the old manifest get old-key answers
     finally:
@@ -260,14 +286,14 @@ def test_key_change_over_keeps_the_old_epoch_live(keys: Keys, site: Path, tmp_pa
 def request_eval(server: ServiceServer, epoch: int) -> int:
     connection = http.client.HTTPConnection(server.host, server.port, timeout=10)
     points = [sodium.point_from_hash(os.urandom(64)) for _ in range(8)]
-    connection.request("POST", "/v1/eval", body=messages.encode_request(epoch, points))
+    connection.request("POST", "/v2/eval", body=messages.encode_request(epoch, points))
     status = connection.getresponse().status
     connection.close()
     return status
 
 
 def test_cli_reports_the_rate_limit_plainly(keys: Keys, site: Path) -> None:
-    with serve_process(site, keys.oprf_key, "--rate", "1", "--burst", "8") as url:
+    with serve_process(site, keys, "--rate", "1", "--burst", "8") as url:
         args = ("check", "--source", f"service={url}", "--trust", str(keys.publisher_pub), "--json")
         first = run_cli(*args, "--phone", "+86 138 0013 8000")
         second = run_cli(*args, "--phone", "+86 138 0013 8000", "--lang", "zh_CN")

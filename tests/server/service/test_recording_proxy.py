@@ -18,7 +18,7 @@ import pytest
 from exposurecheck.core.identifiers import encode, normalize
 from exposurecheck.core.sources.base import CancelToken
 from exposurecheck.core.sources.lookup_service import ServiceSource
-from exposurecheck.core.sources.lookup_service_state import SequenceStore
+from exposurecheck.core.sources.lookup_service_state import PinStore
 from tests.server.service.site_helpers import NOT_PLANTED, PLANTED, Keys, build, make_keys, serve_process
 
 
@@ -85,7 +85,7 @@ def forbidden_forms(raw: str, canonical: str, encoded: bytes) -> list[bytes]:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Keys, str]]:
     keys = make_keys(tmp_path_factory.mktemp("keys"))
     site = build(keys, tmp_path_factory.mktemp("site") / "site")
-    with serve_process(site, keys.oprf_key) as url:
+    with serve_process(site, keys) as url:
         yield keys, url
 
 
@@ -95,7 +95,7 @@ def test_wire_carries_no_identifier_and_fixed_sizes(served: tuple[Keys, str], tm
     chosen = (PLANTED + NOT_PLANTED)[:how_many]
     identifiers = [normalize(kind, raw) for kind, raw in chosen]
     with recording_proxy(url) as (proxy_url, recording):
-        source = ServiceSource(proxy_url, [keys.publisher_raw], state=SequenceStore(tmp_path))
+        source = ServiceSource(proxy_url, [keys.publisher_raw], state=PinStore(tmp_path))
         source.lookup(identifiers, lambda _n, _f: None, CancelToken())
 
     forbidden = [
@@ -112,8 +112,10 @@ def test_wire_carries_no_identifier_and_fixed_sizes(served: tuple[Keys, str], tm
     assert len(evals) == 1  # one padded batch, whatever the number of identifiers (up to the batch size)
     assert len(evals[0][3]) == 12 + 8 * 32
     bucket_answers = [(p, status, size) for p, status, size in recording.responses if "/buckets/" in p]
-    assert len(bucket_answers) == 8  # always the same number of buckets
-    assert len({p for p, _s, _n in bucket_answers}) == 8  # all different, so none stands out as repeated
+    numbers = [int(p.rsplit("/", 1)[1].removesuffix(".bin"), 16) for p, _s, _n in bucket_answers]
+    blocks = {n // 8 for n in numbers}
+    assert 1 <= len(blocks) <= how_many  # one whole block per identifier (two may share one)
+    assert sorted(numbers) == numbers == [b * 8 + i for b in sorted(blocks) for i in range(8)]  # whole, in order
     assert {status for _p, status, _n in bucket_answers} == {200}
     assert len({size for _p, _s, size in bucket_answers}) == 1  # every bucket answer has the same size
-    assert [r[1] for r in recording.requests if r[0] == "GET" and "/buckets/" not in r[1]] == ["/v1/manifest.json"]
+    assert [r[1] for r in recording.requests if r[0] == "GET" and "/buckets/" not in r[1]] == ["/v2/manifest.json"]

@@ -23,7 +23,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceServer]:
     keys = make_keys(tmp_path_factory.mktemp("keys"))
     site = build(keys, tmp_path_factory.mktemp("site") / "site", filler=20)
     (site.parent / "secret.txt").write_text("outside the site")
-    running = ServiceServer(make_config(site, keys.oprf(), per_minute=6000, burst=10_000))
+    running = ServiceServer(make_config(site, keys.oprf(), keys.bucketing(), per_minute=6000, burst=10_000))
     running.start_in_thread()
     yield running
     running.close()
@@ -40,7 +40,7 @@ def request(server: ServiceServer, method: str, path: str, body: bytes | None = 
 
 def test_eval_answers_a_full_batch(server: ServiceServer) -> None:
     elements = [sodium.point_from_hash(os.urandom(64)) for _ in range(8)]
-    status, headers, body = request(server, "POST", "/v1/eval", messages.encode_request(1, elements))
+    status, headers, body = request(server, "POST", "/v2/eval", messages.encode_request(1, elements))
     assert status == 200
     assert headers["Cache-Control"] == "no-store"
     assert len(messages.parse_response(body, 1, 8).elements) == 8
@@ -57,22 +57,22 @@ def test_eval_answers_a_full_batch(server: ServiceServer) -> None:
     ],
 )
 def test_eval_refuses_bad_requests(server: ServiceServer, body: bytes, status: int) -> None:
-    assert request(server, "POST", "/v1/eval", body)[0] == status
+    assert request(server, "POST", "/v2/eval", body)[0] == status
 
 
 def test_static_site_and_nothing_outside_it(server: ServiceServer) -> None:
-    status, headers, _ = request(server, "GET", "/v1/manifest.json")
+    status, headers, _ = request(server, "GET", "/v2/manifest.json")
     assert (status, headers["Content-Type"], headers["Cache-Control"]) == (200, "application/json", "no-cache")
-    status, headers, _ = request(server, "GET", "/v1/epochs/1/buckets/00.bin")
+    status, headers, _ = request(server, "GET", "/v2/epochs/1/buckets/00.bin")
     assert status == 200
     assert "immutable" in headers["Cache-Control"]
-    for path in ("/../secret.txt", "/v1/../../secret.txt", "/v1/%2e%2e/%2e%2e/secret.txt", "/etc/passwd", "/"):
+    for path in ("/../secret.txt", "/v2/../../secret.txt", "/v2/%2e%2e/%2e%2e/secret.txt", "/etc/passwd", "/"):
         assert request(server, "GET", path)[0] == 404
 
 
 def test_serve_logs_no_requests(server: ServiceServer, capfd: pytest.CaptureFixture[str]) -> None:
-    request(server, "GET", "/v1/epochs/1/buckets/a7.bin")
-    request(server, "GET", "/v1/nothing-here")
+    request(server, "GET", "/v2/epochs/1/buckets/a7.bin")
+    request(server, "GET", "/v2/nothing-here")
     captured = capfd.readouterr()
     assert "a7" not in captured.err + captured.out
 
@@ -101,13 +101,15 @@ def test_rate_limiter_memory_stays_bounded() -> None:
 def test_behind_a_proxy_the_limit_follows_the_forwarded_address(tmp_path: Path) -> None:
     keys = make_keys(tmp_path / "keys")
     site = build(keys, tmp_path / "site", filler=5)
-    running = ServiceServer(make_config(site, keys.oprf(), per_minute=1, burst=8, trust_forwarded_for=True))
+    running = ServiceServer(
+        make_config(site, keys.oprf(), keys.bucketing(), per_minute=1, burst=8, trust_forwarded_for=True)
+    )
     running.start_in_thread()
     body = messages.encode_request(1, [sodium.point_from_hash(os.urandom(64)) for _ in range(8)])
     try:
-        first = request(running, "POST", "/v1/eval", body, **{"X-Forwarded-For": "203.0.113.5"})
-        other = request(running, "POST", "/v1/eval", body, **{"X-Forwarded-For": "203.0.113.6"})
-        again = request(running, "POST", "/v1/eval", body, **{"X-Forwarded-For": "203.0.113.5"})
+        first = request(running, "POST", "/v2/eval", body, **{"X-Forwarded-For": "203.0.113.5"})
+        other = request(running, "POST", "/v2/eval", body, **{"X-Forwarded-For": "203.0.113.6"})
+        again = request(running, "POST", "/v2/eval", body, **{"X-Forwarded-For": "203.0.113.5"})
     finally:
         running.close()
     assert (first[0], other[0], again[0]) == (200, 200, 429)
@@ -118,8 +120,8 @@ def test_serve_on_a_busy_port_is_a_plain_error(server: ServiceServer, tmp_path: 
     keys = make_keys(tmp_path / "keys")
     site = build(keys, tmp_path / "site", filler=5)
     result = run_cli(
-        "service", "serve", "--site", str(site), "--oprf-key", str(keys.oprf_key), "--port", str(server.port),
-        admin=True,
+        "service", "serve", "--site", str(site), "--oprf-key", str(keys.oprf_key),
+        "--bucketing-key", str(keys.bucketing_key), "--port", str(server.port), admin=True,
     )  # fmt: skip
     assert result.returncode == 2
     assert f"127.0.0.1:{server.port}" in result.stderr
@@ -144,15 +146,15 @@ def _raw_exchange(host: str, port: int, data: bytes) -> bytes:
 
 def _smuggled(body_request: bytes) -> bytes:
     """A first request whose body is itself a complete request, then an honest second request."""
-    inner = b"GET /v1/nothing-smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
-    return body_request % len(inner) + inner + b"GET /v1/manifest.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    inner = b"GET /v2/nothing-smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
+    return body_request % len(inner) + inner + b"GET /v2/manifest.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
 
 
 @pytest.mark.parametrize(
     "first",
     [
-        b"POST /v1/unknown HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n",
-        b"GET /v1/manifest.json HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n",
+        b"POST /v2/unknown HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n",
+        b"GET /v2/manifest.json HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n",
     ],
 )
 def test_a_body_on_keep_alive_never_becomes_the_next_request(tmp_path: Path, first: bytes) -> None:
@@ -162,7 +164,7 @@ def test_a_body_on_keep_alive_never_becomes_the_next_request(tmp_path: Path, fir
 
     keys = make_keys(tmp_path / "keys")
     site = build(keys, tmp_path / "site", filler=5)
-    with serve_process(site, keys.oprf_key) as url:
+    with serve_process(site, keys) as url:
         host, port = url.removeprefix("http://").split(":")
         answer = _raw_exchange(host, int(port), _smuggled(first))
     statuses = re.findall(rb"HTTP/1\.1 (\d{3}) ", answer)
@@ -177,8 +179,8 @@ def test_a_body_on_keep_alive_never_becomes_the_next_request(tmp_path: Path, fir
 
 def test_chunked_or_lengthless_posts_are_refused_and_the_connection_closed(server: ServiceServer) -> None:
     for request_head in (
-        b"POST /v1/eval HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
-        b"POST /v1/eval HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"POST /v2/eval HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+        b"POST /v2/eval HTTP/1.1\r\nHost: x\r\n\r\n",
     ):
-        answer = _raw_exchange(server.host, server.port, request_head + b"GET /v1/manifest.json HTTP/1.1\r\n\r\n")
+        answer = _raw_exchange(server.host, server.port, request_head + b"GET /v2/manifest.json HTTP/1.1\r\n\r\n")
         assert re.findall(rb"HTTP/1\.1 (\d{3}) ", answer) == [b"411"]

@@ -34,7 +34,7 @@ def test_damaged_missing_and_foreign(keys: Keys, tmp_path: Path) -> None:
     assert code == 2
     assert "not signed by a publisher" in err
 
-    bucket = site / "v1" / "epochs" / "1" / "buckets" / "7f.bin"
+    bucket = site / "v2" / "epochs" / "1" / "buckets" / "7f.bin"
     data = bytearray(bucket.read_bytes())
     data[30] ^= 1
     bucket.write_bytes(bytes(data))

@@ -2,13 +2,16 @@
 
 Layout (big-endian, docs/protocol.md section 5):
 
-    0  magic "ECBK"     4  version (1)      5  prefix_bits     6  tag_bytes (8)    7  reserved (0)
+    0  magic "ECBK"     4  version (2)      5  prefix_bits     6  tag_bytes (8)    7  reserved (0)
     8  epoch (u32)      12 prefix (u32)     16 entry count (u32, the epoch's fixed capacity)
     20 entries: count x (tag[8] || breach index u16), sorted; padding entries have index 0xFFFF
     .. Merkle proof: prefix_bits x 32-byte sibling hashes, leaf level first
 
 Every bucket of an epoch has the same capacity and therefore the same size, so neither the file size nor a
 fetch reveals how many real entries (or which identifier) a bucket holds.
+
+The bucket number comes from the identifier's output under the service's long-lived bucketing key, the tag from its
+output under the epoch's matching key: a new matching key changes the tags, never which bucket holds them.
 """
 
 from __future__ import annotations
@@ -18,12 +21,12 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from exposurecheck.core.protocol import merkle
+from exposurecheck.core.protocol import merkle, paths
 from exposurecheck.core.protocol.errors import ProtocolError
 from exposurecheck.core.protocol.manifest import Epoch
 
 MAGIC = b"ECBK"
-VERSION = 1
+VERSION = 2
 TAG_BYTES = 8
 ENTRY_BYTES = TAG_BYTES + 2
 PADDING = 0xFFFF
@@ -39,22 +42,18 @@ def file_size(capacity: int, prefix_bits: int) -> int:
     return body_size(capacity) + prefix_bits * merkle.HASH_BYTES
 
 
-def split_output(output: bytes, prefix_bits: int) -> tuple[int, bytes]:
-    """The bucket number (first `prefix_bits` bits) and the tag (bytes 8..16) of a 64-byte OPRF output.
-
-    The tag starts at byte 8 whatever the prefix length (at most 24 bits), so prefix and tag never overlap.
-    """
-    prefix = int.from_bytes(output[:4], "big") >> (32 - prefix_bits)
-    return prefix, output[8 : 8 + TAG_BYTES]
+def bucket_number(bucketing_output: bytes, prefix_bits: int) -> int:
+    """The first `prefix_bits` bits of the identifier's 64-byte output under the bucketing key."""
+    return int.from_bytes(bucketing_output[:4], "big") >> (32 - prefix_bits)
 
 
-def bucket_name(prefix: int, prefix_bits: int) -> str:
-    return f"{prefix:0{(prefix_bits + 3) // 4}x}.bin"
+def tag_of(matching_output: bytes) -> bytes:
+    """The first 8 bytes of the identifier's 64-byte output under the epoch's matching key."""
+    return matching_output[:TAG_BYTES]
 
 
-def bucket_path(epoch_id: int, prefix: int, prefix_bits: int) -> str:
-    """The path of a bucket below the service's base URL."""
-    return f"v1/epochs/{epoch_id}/buckets/{bucket_name(prefix, prefix_bits)}"
+bucket_name = paths.bucket_name
+bucket_path = paths.bucket_path
 
 
 def encode_body(

@@ -1,16 +1,18 @@
 """The project's lookup service as a Source (`--source service=URL`); protocol in docs/protocol.md.
 
 What leaves the computer: one manifest request, a fixed-size batch of blinded points (padded with random points),
-and a fixed number of bucket requests (real prefixes of keyed outputs mixed with random ones). Every answer is
-checked before it is believed: the manifest's Ed25519 signature and freshness, the batch DLEQ proof against the
-manifest's OPRF key, and each bucket's Merkle proof against the signed root.
+and, for each identifier, the whole block of `buckets_per_check` buckets that holds its bucket. The bucket number
+comes from the service's long-lived bucketing key, so checking the same identifier again, in another session or
+after the service changed its matching key, fetches exactly the same buckets and tells the operator nothing new.
+Every answer is checked before it is believed: the manifest's signature, key continuity, floors and freshness
+(lookup_service_trust.py), both batch DLEQ proofs against the keys in the manifest, and each bucket's Merkle proof
+against the signed root.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,17 +27,18 @@ from exposurecheck.core.http import fetch, is_insecure_url, looks_like_html, mak
 from exposurecheck.core.http_budget import source_scope
 from exposurecheck.core.identifiers import Identifier, IdentifierType, encode, mask
 from exposurecheck.core.protocol import bucket as buckets
-from exposurecheck.core.protocol import messages
+from exposurecheck.core.protocol import messages, paths, privacy
 from exposurecheck.core.protocol.errors import ProtocolError
-from exposurecheck.core.protocol.manifest import Epoch, Manifest, check_fresh, open_envelope
+from exposurecheck.core.protocol.manifest import Epoch, Manifest
 from exposurecheck.core.report import Exposure, SentLine, SentRecord, SourceResult, sent_line
 from exposurecheck.core.sources.base import CancelToken, ProgressCallback, Source
-from exposurecheck.core.sources.lookup_service_state import SequenceStore
+from exposurecheck.core.sources.lookup_service_state import PinStore
+from exposurecheck.core.sources.lookup_service_trust import accepted_manifest
 from exposurecheck.core.trust.publisher_keys import read_public_key
 from exposurecheck.resources import resource_path
 
-MANIFEST_PATH = "v1/manifest.json"
-EVAL_PATH = "v1/eval"
+MANIFEST_PATH = paths.MANIFEST
+EVAL_PATH = paths.EVAL
 MAX_BUCKET_BYTES = 64 * 1024 * 1024
 
 
@@ -58,7 +61,7 @@ class ServiceSource(Source):
         trusted_keys: Sequence[bytes] = (),
         *,
         session: requests.Session | None = None,
-        state: SequenceStore | None = None,
+        state: PinStore | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         include_pinned: bool = True,
         allow_insecure_http: bool = False,
@@ -71,7 +74,7 @@ class ServiceSource(Source):
         self.insecure = is_insecure_url(self.base_url)  # plain http to another computer: named unsafe on screen
         self._trusted = tuple(trusted_keys) + (pinned_keys() if include_pinned else ())
         self._session = session
-        self._state = state or SequenceStore()
+        self._state = state or PinStore()
         self._clock = clock
         self.manifest: Manifest | None = None  # the last verified manifest: its catalog names the breach ids found
 
@@ -93,7 +96,7 @@ class ServiceSource(Source):
             raise UserError("service.error.no_crypto") from None
         session = self._session or make_session(allow_insecure_http=self.allow_insecure_http)
         try:
-            manifest = self._manifest(session)
+            manifest, revealed = self._manifest(session)
             progress(self.name, 0.1)
             epoch = manifest.epoch()
             outputs, batches = self._evaluate(session, manifest, epoch, identifiers, cancel)
@@ -107,8 +110,10 @@ class ServiceSource(Source):
             (
                 sent_line("service.sent.manifest"),
                 sent_line("service.sent.blinded", count=batches * manifest.batch_size),
-                sent_line("service.sent.buckets", count=fetched, bits=epoch.prefix_bits),
-                *candidate_lines(identifiers, epoch.prefix_bits),
+                sent_line(
+                    "service.sent.buckets", count=fetched, bits=epoch.prefix_bits, per_check=manifest.buckets_per_check
+                ),
+                *candidate_lines(identifiers, revealed),
             ),
         )
         return SourceResult(tuple(found), sent)
@@ -128,13 +133,15 @@ class ServiceSource(Source):
             raise ProtocolError(html_key)
         return body
 
-    def _manifest(self, session: requests.Session) -> Manifest:
-        body = self._get(session, MANIFEST_PATH, 8 * 1024 * 1024, "service.error.html")
-        manifest = open_envelope(body, self._trusted)
-        check_fresh(manifest, self._clock(), self._state.last(self.base_url))
-        self._state.record(self.base_url, manifest.sequence)
+    def _manifest(self, session: requests.Session) -> tuple[Manifest, int]:
+        """The accepted manifest and the most bits any check against this service has revealed (pinned)."""
+
+        def get(path: str) -> bytes:
+            return self._get(session, path, 8 * 1024 * 1024, "service.error.html")
+
+        manifest, pin = accepted_manifest(get, self.base_url, self._trusted, self._state, self._clock())
         self.manifest = manifest
-        return manifest
+        return manifest, pin.revealed_bits
 
     def _evaluate(
         self,
@@ -143,11 +150,14 @@ class ServiceSource(Source):
         epoch: Epoch,
         identifiers: Sequence[Identifier],
         cancel: CancelToken,
-    ) -> tuple[list[bytes], int]:
-        """Blind, send in fixed-size padded batches, verify each batch proof, finalize. Returns outputs in order."""
+    ) -> tuple[list[tuple[bytes, bytes]], int]:
+        """Blind, send in fixed-size padded batches, verify both batch proofs, finalize.
+
+        Returns, in order, each identifier's (matching output, bucketing output) and the number of batches.
+        """
         inputs = [encode(i) for i in identifiers]
         size = manifest.batch_size
-        outputs: list[bytes] = []
+        outputs: list[tuple[bytes, bytes]] = []
         batches = 0
         for start in range(0, max(len(inputs), 1), size):
             cancel.raise_if_cancelled()
@@ -162,16 +172,23 @@ class ServiceSource(Source):
                 self.base_url + EVAL_PATH,
                 headers={"Content-Type": messages.CONTENT_TYPE},
                 data=messages.encode_request(epoch.id, elements),
-                max_body=messages.HEADER_BYTES + size * 32 + 64,
+                max_body=messages.response_bytes(size),
             ).body
             if looks_like_html(body):
                 raise ProtocolError("service.error.html")
             response = messages.parse_response(body, epoch.id, size)
             try:
+                # Both keys are checked: a per-person matching key would tag the answers, a per-person bucketing
+                # key would make the bucket fetches a tracking number.
                 oprf.verify_evaluation(elements, response.elements, response.proof, epoch.public_key)
+                oprf.verify_evaluation(
+                    elements, response.bucketing_elements, response.bucketing_proof, manifest.bucketing_key
+                )
             except oprf.OprfError:
                 raise ProtocolError("service.error.bad_proof") from None
-            outputs += oprf.unblind_and_hash(chunk, blinded, response.elements[: len(chunk)])
+            matching = oprf.unblind_and_hash(chunk, blinded, response.elements[: len(chunk)])
+            bucketing = oprf.unblind_and_hash(chunk, blinded, response.bucketing_elements[: len(chunk)])
+            outputs += zip(matching, bucketing, strict=True)
             batches += 1
         return outputs, batches
 
@@ -181,15 +198,15 @@ class ServiceSource(Source):
         manifest: Manifest,
         epoch: Epoch,
         identifiers: Sequence[Identifier],
-        outputs: Sequence[bytes],
+        outputs: Sequence[tuple[bytes, bytes]],
         progress: ProgressCallback,
         cancel: CancelToken,
     ) -> tuple[list[Exposure], int]:
-        wanted: dict[int, list[tuple[int, Identifier, bytes]]] = {}
-        for subject, (identifier, output) in enumerate(zip(identifiers, outputs, strict=True)):
-            prefix, tag = buckets.split_output(output, epoch.prefix_bits)
-            wanted.setdefault(prefix, []).append((subject, identifier, tag))
-        prefixes = _padded_prefixes(set(wanted), len(identifiers), manifest.buckets_per_check, epoch.bucket_count)
+        wanted: dict[int, list[tuple[Identifier, bytes]]] = {}
+        for identifier, (matching, bucketing) in zip(identifiers, outputs, strict=True):
+            prefix = buckets.bucket_number(bucketing, epoch.prefix_bits)
+            wanted.setdefault(prefix, []).append((identifier, buckets.tag_of(matching)))
+        prefixes = blocks_to_fetch(wanted, manifest.buckets_per_check)
         found: list[Exposure] = []
         for done, prefix in enumerate(prefixes, start=1):
             cancel.raise_if_cancelled()
@@ -200,28 +217,26 @@ class ServiceSource(Source):
                 "service.error.html",
             )
             parsed = buckets.parse_bucket(body, epoch, prefix)
-            for subject, identifier, tag in wanted.get(prefix, []):
+            for identifier, tag in wanted.get(prefix, []):
                 indices = parsed.breaches_for(tag)
                 names = tuple(dict.fromkeys(_breach_name(manifest, i) for i in indices))
                 if names:
-                    found.append(Exposure(identifier.type, mask(identifier), self.name, names, subject=subject))
+                    found.append(Exposure(identifier.type, mask(identifier), self.name, breaches=names))
             progress(self.name, 0.5 + 0.5 * done / len(prefixes))
         return found, len(prefixes)
 
 
-# Rough sizes of each identifier space (PROTOCOL-NOTES.md): Chinese mobile numbers, resident ID numbers, emails in
-# use. Usernames have no meaningful bound, so no figure is given for them.
-_SPACE_SIZES = {IdentifierType.PHONE: 1.6e9, IdentifierType.CN_ID: 1e9, IdentifierType.EMAIL: 4e9}
-
-
-def candidate_lines(identifiers: Sequence[Identifier], prefix_bits: int) -> list[SentLine]:
-    """The honest limit, per type checked: how far the key holder could narrow one real bucket number down."""
+def candidate_lines(identifiers: Sequence[Identifier], revealed_bits: int) -> list[SentLine]:
+    """The honest limit, per type checked: how far whoever runs the service could narrow one identifier down from
+    the blocks fetched, however often it is checked (`revealed_bits` is the most any check against this service has
+    revealed; core/protocol/privacy.py)."""
+    if revealed_bits == 0:
+        return [sent_line("service.sent.candidates.all")]
     lines = []
     for kind in dict.fromkeys(i.type for i in identifiers):
-        space = _SPACE_SIZES.get(kind)
-        if space is not None:
-            count = f"{round(space / (1 << prefix_bits), -2):,.0f}"
-            lines.append(sent_line(f"service.sent.candidates.{kind.value}", count=count))
+        count = privacy.candidates(kind, revealed_bits)
+        if count is not None:
+            lines.append(sent_line(f"service.sent.candidates.{kind.value}", count=privacy.rounded(count)))
     return lines
 
 
@@ -231,18 +246,14 @@ def _breach_name(manifest: Manifest, index: int) -> str:
     return manifest.breach_ids[index]
 
 
-def _padded_prefixes(real: set[int], identifiers: int, per_check: int, bucket_count: int) -> list[int]:
-    """The real prefixes plus random ones, in random order.
+def blocks_to_fetch(real: Iterable[int], per_check: int) -> list[int]:
+    """Every bucket of every block that holds a real bucket, in increasing order.
 
-    The count is `per_check` for every `per_check` identifiers (rounded up), whatever the prefixes: so it depends
-    only on how many identifiers were checked, like the number of eval batches, and never on whether two of them
-    happened to share a bucket. Random prefixes are distinct from each other and from the real ones.
+    No random decoys: a decoy drawn afresh on each check would differ between two checks of the same identifier,
+    and the intersection would point at the real bucket. The block is fixed by the real bucket, so every check of
+    the same identifiers fetches the same list, in the same order.
     """
-    target = max(per_check, -(-identifiers // per_check) * per_check)
-    target = min(max(target, len(real)), bucket_count)
-    chosen = set(real)
-    while len(chosen) < target:
-        chosen.add(secrets.randbelow(bucket_count))
-    order = list(chosen)
-    secrets.SystemRandom().shuffle(order)
-    return order
+    fetched: set[int] = set()
+    for bucket in real:
+        fetched.update(privacy.block_of(bucket, per_check))
+    return sorted(fetched)

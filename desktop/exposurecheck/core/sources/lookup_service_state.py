@@ -1,8 +1,10 @@
-"""The last manifest sequence number seen per lookup service, for rollback protection.
+"""What the app remembers about each lookup service: its pinned keys (core/protocol/chain.py), per base URL.
 
-The file maps a service's base URL to a counter. Neither says anything about the person or what they checked, so
-it is a plain JSON file in the state folder (DESIGN.md section 7 allows settings of that kind); it is written
-atomically so a crash cannot leave a half-written file that would silently reset the protection.
+Each entry holds the service's public keys, the hash and sequence of the last manifest accepted (rollback and fork
+protection), and how many bits of the bucketing output checks against it have revealed. None of it says anything
+about the person or what they checked: it is the kind of setting DESIGN.md section 7 allows in a plain JSON file in
+the state folder. It is written atomically, so a crash cannot leave a half-written file that would silently reset
+the protection; an unreadable file reads as empty (first use again), which costs protection but never a check.
 """
 
 from __future__ import annotations
@@ -11,13 +13,17 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from exposurecheck.core.paths import ensure_private_dir, state_dir
+from exposurecheck.core.protocol.chain import Pin
 
-FILE_NAME = "service-sequences.json"
+FILE_NAME = "service-pins.json"
+FORMAT = "exposurecheck.service-pins"
+MAX_FILE_BYTES = 1024 * 1024
 
 
-class SequenceStore:
+class PinStore:
     def __init__(self, folder: Path | None = None) -> None:
         self._folder = folder
 
@@ -25,30 +31,76 @@ class SequenceStore:
     def path(self) -> Path:
         return (self._folder or state_dir()) / FILE_NAME
 
-    def _read(self) -> dict[str, int]:
+    def _read(self) -> dict[str, Any]:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            with self.path.open("rb") as handle:
+                data = json.loads(handle.read(MAX_FILE_BYTES))
+        except (OSError, ValueError, RecursionError):
             return {}
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("services"), dict):
             return {}
-        return {str(k): v for k, v in data.items() if isinstance(v, int) and not isinstance(v, bool)}
+        return data["services"]
 
-    def last(self, base_url: str) -> int | None:
-        return self._read().get(base_url)
+    def get(self, base_url: str) -> Pin | None:
+        entry = self._read().get(base_url)
+        try:
+            return _pin_from(entry) if isinstance(entry, dict) else None
+        except (KeyError, TypeError, ValueError):
+            return None  # a damaged entry is treated as first use
 
-    def record(self, base_url: str, sequence: int) -> None:
-        """Remember `sequence` if it is the highest yet. Failing to write only weakens rollback protection, so an
-        unwritable state folder does not stop a check."""
-        data = self._read()
-        if data.get(base_url, -1) >= sequence:
-            return
-        data[base_url] = sequence
+    def put(self, base_url: str, pin: Pin) -> None:
+        """Remember `pin` for `base_url`. Failing to write only weakens the protection, so an unwritable state folder
+        does not stop a check."""
+        services = self._read()
+        services[base_url] = _pin_to(pin)
+        self._write(services)
+
+    def forget(self, base_url: str) -> bool:
+        """Drop what is pinned for a service (after its organisation confirmed a key change out of band)."""
+        services = self._read()
+        if services.pop(base_url, None) is None:
+            return False
+        self._write(services)
+        return True
+
+    def _write(self, services: dict[str, Any]) -> None:
         try:
             folder = ensure_private_dir(self.path.parent)
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".sequences-", suffix=".tmp")
+            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".pins-", suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(data, out, sort_keys=True)
+                json.dump({"format": FORMAT, "services": services}, out, sort_keys=True)
             os.replace(temporary, self.path)
         except OSError:
             return
+
+
+def _pin_to(pin: Pin) -> dict[str, Any]:
+    return {
+        "manifest": pin.digest.hex(),
+        "sequence": pin.sequence,
+        "bucketing_key": pin.bucketing_key.hex(),
+        "publisher_keys": sorted(k.hex() for k in pin.publisher_keys),
+        "oprf_keys": sorted(k.hex() for k in pin.oprf_keys),
+        "revealed_bits": pin.revealed_bits,
+    }
+
+
+def _pin_from(entry: dict[str, Any]) -> Pin:
+    sequence, bits = entry["sequence"], entry["revealed_bits"]
+    if not isinstance(sequence, int) or not isinstance(bits, int) or not 0 <= bits <= 64:
+        raise ValueError("damaged pin")
+    return Pin(
+        digest=_raw(entry["manifest"]),
+        sequence=sequence,
+        bucketing_key=_raw(entry["bucketing_key"]),
+        publisher_keys=frozenset(_raw(k) for k in entry["publisher_keys"]),
+        oprf_keys=frozenset(_raw(k) for k in entry["oprf_keys"]),
+        revealed_bits=bits,
+    )
+
+
+def _raw(value: object) -> bytes:
+    raw = bytes.fromhex(value) if isinstance(value, str) else b""
+    if len(raw) != 32:
+        raise ValueError("damaged pin")
+    return raw
