@@ -105,24 +105,6 @@ def write_case_sheet(
     return path
 
 
-def print_case_sheet(
-    plan: Plan,
-    lang: str,
-    parent: QWidget | None = None,
-    *,
-    profile: Profile | None = None,
-    demo: bool = False,
-    done_items: Iterable[str] = frozenset(),
-) -> bool:
-    """Ask with the system print dialog, then print the case sheet. True when it was sent to a printer."""
-    from PySide6.QtPrintSupport import QPrintDialog
-
-    dialog = make_print_dialog(lang, parent)
-    if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-        return False
-    return print_to(dialog.printer(), plan, lang, profile=profile, demo=demo, done_items=done_items)
-
-
 def make_print_dialog(lang: str, parent: QWidget | None = None) -> QPrintDialog:
     """The system print dialog over a high-resolution A4 printer, titled in `lang` (not yet shown)."""
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter

@@ -125,8 +125,6 @@ class ServiceSource(Source):
         """
         return catalog_from_json(self.manifest.catalog) if self.manifest is not None else None
 
-    breach_catalog = catalog  # the name used before Source.catalog() existed
-
     def _get(self, session: requests.Session, path: str, max_body: int, html_key: str) -> bytes:
         body = fetch(session, "GET", self.base_url + path, max_body=max_body).body
         if looks_like_html(body):

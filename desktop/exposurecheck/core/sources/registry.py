@@ -26,9 +26,6 @@ class SourceContext:
     allow_insecure_http: bool = False
 
 
-KNOWN = ("hibp-passwords", "pack", "service", "demo")
-
-
 def parse_spec(spec: str) -> tuple[str, str | None]:
     name, sep, arg = spec.partition("=")
     name = name.strip().lower()

@@ -66,10 +66,6 @@ class KeyringKeyStore:
     def backend(self) -> keyring.backend.KeyringBackend:
         return self._backend if self._backend is not None else keyring.get_keyring()
 
-    def backend_name(self) -> str:
-        """The backend's class name, for a diagnostic line (no secret in it)."""
-        return type(self.backend).__name__
-
     def get_key(self) -> bytes | None:
         """The stored key, or None if there is none yet. Raises `KeystoreUnavailable`."""
         encoded = self._call(lambda b: b.get_password(SERVICE, self.username))

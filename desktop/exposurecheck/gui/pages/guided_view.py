@@ -234,15 +234,7 @@ class GuidedView(QWidget):
         self.time_label = self._text_label("guidedTime")
         self.check_label = self._text_label("guidedCheck")
         self.help_label = self._text_label("guidedHelp")
-        for label in (
-            self.when_label,
-            self.summary_label,
-            self.steps_label,
-            self.why_label,
-            self.time_label,
-            self.check_label,
-            self.help_label,
-        ):
+        for label in self._content_labels():
             outer.addWidget(label)
         outer.addStretch(1)
 
