@@ -200,10 +200,10 @@ class ServiceSource(Source):
         progress: ProgressCallback,
         cancel: CancelToken,
     ) -> tuple[list[Exposure], int]:
-        wanted: dict[int, list[tuple[Identifier, bytes]]] = {}
-        for identifier, (matching, bucketing) in zip(identifiers, outputs, strict=True):
+        wanted: dict[int, list[tuple[int, Identifier, bytes]]] = {}
+        for subject, (identifier, (matching, bucketing)) in enumerate(zip(identifiers, outputs, strict=True)):
             prefix = buckets.bucket_number(bucketing, epoch.prefix_bits)
-            wanted.setdefault(prefix, []).append((identifier, buckets.tag_of(matching)))
+            wanted.setdefault(prefix, []).append((subject, identifier, buckets.tag_of(matching)))
         prefixes = blocks_to_fetch(wanted, manifest.buckets_per_check)
         found: list[Exposure] = []
         for done, prefix in enumerate(prefixes, start=1):
@@ -215,11 +215,11 @@ class ServiceSource(Source):
                 "service.error.html",
             )
             parsed = buckets.parse_bucket(body, epoch, prefix)
-            for identifier, tag in wanted.get(prefix, []):
+            for subject, identifier, tag in wanted.get(prefix, []):
                 indices = parsed.breaches_for(tag)
                 names = tuple(dict.fromkeys(_breach_name(manifest, i) for i in indices))
                 if names:
-                    found.append(Exposure(identifier.type, mask(identifier), self.name, breaches=names))
+                    found.append(Exposure(identifier.type, mask(identifier), self.name, names, subject=subject))
             progress(self.name, 0.5 + 0.5 * done / len(prefixes))
         return found, len(prefixes)
 
