@@ -157,7 +157,7 @@ def _build_site(records: Iterable[tuple[Identifier, str]], out: Path, settings: 
         work = Path(work_dir)
         # Old buckets store indices into the old breach list, so the new list starts with it unchanged.
         initial = list(previous.breach_ids) if previous else []
-        breach_ids, spooled = _spool_records(records, work / "records.csv", initial)
+        breach_ids, spooled, kinds = _spool_records(records, work / "records.csv", initial)
         if spooled == 0:
             raise UserError("service.admin.no_records")
         known = _catalog_ids(settings.catalog)
@@ -197,6 +197,7 @@ def _build_site(records: Iterable[tuple[Identifier, str]], out: Path, settings: 
         publisher_keys=publisher_keys,
         announced_publisher_keys=announced_publishers,
         announced_oprf_keys=announced_oprf,
+        types=kinds,
     )
     site.publish(out, manifests.sign_envelope(payload, settings.signing_keys))
     return BuildSummary(
@@ -229,10 +230,13 @@ def _catalog_ids(catalog: Any) -> set[str]:
 
 def _spool_records(
     records: Iterable[tuple[Identifier, str]], path: Path, initial: Sequence[str]
-) -> tuple[list[str], int]:
+) -> tuple[list[str], int, set[str]]:
+    """Write the records for DuckDB; returns the breach list, the record count and the identifier kinds seen (the
+    manifest's `types`: what the app may call "not found")."""
     breach_ids: list[str] = list(initial)
     index = {breach: position for position, breach in enumerate(breach_ids)}
     count = 0
+    kinds: set[str] = set()
     with path.open("w", newline="", encoding="ascii") as out:
         writer = csv.writer(out)
         for identifier, breach in records:
@@ -242,8 +246,9 @@ def _spool_records(
                 index[breach] = len(breach_ids)
                 breach_ids.append(breach)
             writer.writerow((encode(identifier).hex(), index[breach]))
+            kinds.add(identifier.type.value)
             count += 1
-    return breach_ids, count
+    return breach_ids, count, kinds
 
 
 def _evaluate(db: duckdb.DuckDBPyConnection, work: Path, settings: BuildSettings) -> int:

@@ -134,9 +134,11 @@ def manifest_payload(
     publisher_keys: Sequence[bytes],
     announced_publisher_keys: Sequence[bytes] = (),
     announced_oprf_keys: Sequence[bytes] = (),
+    types: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """The manifest as a dict (docs/protocol.md section 3.2); `previous` is empty for a service's first manifest."""
-    return {
+    """The manifest as a dict (docs/protocol.md section 3.2); `previous` is empty for a service's first manifest.
+    `types`: the identifier kinds the current epoch holds (left out when not given)."""
+    payload = {
         "format": manifests.MANIFEST_FORMAT,
         "version": manifests.VERSION,
         "service": service_name,
@@ -157,6 +159,9 @@ def manifest_payload(
         "breach_ids": list(breach_ids),
         "catalog": catalog,
     }
+    if types is not None:
+        payload["types"] = sorted(set(types))
+    return payload
 
 
 def publish(site: Path, envelope: bytes) -> Manifest:

@@ -35,6 +35,7 @@ MODE = "voprf"
 MAX_ENVELOPE_BYTES = 8 * 1024 * 1024
 MAX_SIGNATURES = 16  # a bounded number: verification is the expensive part
 MAX_BATCH = 64
+KINDS = frozenset({"phone", "email", "cn_id", "username"})  # what `types` may list (IdentifierType values)
 MAX_PREFIX_BITS = 24  # what the format can say; the client's floor (privacy.py) is lower
 MAX_KEYS = 8  # publisher keys and announced keys per manifest
 
@@ -75,6 +76,9 @@ class Manifest:
     breach_ids: tuple[str, ...]
     digest: bytes  # SHA-256 of this manifest's payload: what the next manifest names as `previous`
     catalog: Any = field(repr=False)  # parsed JSON; turn into a Catalog with core.catalog.catalog_from_json
+    # The identifier kinds the current epoch holds ("phone", "email", ...), so the app never calls a kind the
+    # service has no data for "not found"; None when a manifest does not say (then every kind it accepts counts).
+    types: tuple[str, ...] | None = None
 
     def epoch(self, epoch_id: int | None = None) -> Epoch:
         wanted = self.current_epoch if epoch_id is None else epoch_id
@@ -308,9 +312,21 @@ def parse_payload(body: bytes) -> Manifest:
         breach_ids=tuple(breach_ids),
         digest=payload_digest(body),
         catalog=obj.get("catalog"),
+        types=_types(obj.get("types")),
     )
     manifest.epoch()  # the current epoch must be listed
     return manifest
+
+
+def _types(value: object) -> tuple[str, ...] | None:
+    """The optional `types` list: distinct identifier kinds a service can hold (passwords never)."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ProtocolError("service.error.manifest_invalid")
+    if len(set(value)) != len(value) or not set(value) <= KINDS:
+        raise ProtocolError("service.error.manifest_invalid")
+    return tuple(value)
 
 
 def check_fresh(manifest: Manifest, now: datetime, last_sequence: int | None) -> None:

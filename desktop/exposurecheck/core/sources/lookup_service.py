@@ -118,6 +118,14 @@ class ServiceSource(Source):
         )
         return SourceResult(tuple(found), sent)
 
+    def covered_types(self) -> frozenset[IdentifierType]:
+        """The kinds the verified manifest says the service holds (each kind it accepts when it does not say), so a
+        kind the service has no data for is "not checked", never "not found"."""
+        types = self.manifest.types if self.manifest is not None else None
+        if types is None:
+            return self.accepts
+        return frozenset(IdentifierType(t) for t in types) & self.accepts
+
     def catalog(self) -> Catalog | None:
         """The catalog carried by the last verified manifest, reduced to plain text (None before a lookup).
 
