@@ -12,12 +12,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import tr
 from exposurecheck.core.protocol import manifest as manifests
 from exposurecheck.core.protocol.manifest import Manifest
 from exposurecheck.core.trust.publisher_keys import fingerprint, read_public_key
+
+if TYPE_CHECKING:
+    from exposurecheck_server.service.renew import Renewal
 
 
 def register(actions: argparse._SubParsersAction) -> None:
@@ -113,7 +117,7 @@ def _oprf_public(value: str) -> bytes:
     return load_oprf_keypair(Path(value)).public
 
 
-def _renewal(args: argparse.Namespace, publisher_keys: list[bytes] | None) -> object:
+def _renewal(args: argparse.Namespace, publisher_keys: list[bytes] | None) -> Renewal:
     from exposurecheck_server.service.renew import Renewal
 
     return Renewal(
@@ -138,7 +142,7 @@ def run_renew(args: argparse.Namespace) -> int:
     from exposurecheck_server.service.renew import renew
 
     keys = _signing_keys(args)
-    manifest = renew(args.site, _renewal(args, None), keys)  # type: ignore[arg-type]
+    manifest = renew(args.site, _renewal(args, None), keys)
     _say("service.admin.renewed", sequence=manifest.sequence, expires=manifests.format_time(manifest.expires_at))
     return 0
 
@@ -148,7 +152,7 @@ def run_manifest(args: argparse.Namespace) -> int:
     from exposurecheck_server.service.renew import next_payload
 
     publishers = [read_public_key(path) for path in args.publisher_key] if args.publisher_key else None
-    payload = next_payload(args.site, _renewal(args, publishers))  # type: ignore[arg-type]
+    payload = next_payload(args.site, _renewal(args, publishers))
     _write_new(args.out, canonical_json(payload))
     _describe(manifests.parse_payload(canonical_json(payload)))
     _say("service.admin.unsigned_written", path=str(args.out))
