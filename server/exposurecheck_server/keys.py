@@ -1,8 +1,9 @@
 """`exposure-check-admin keygen`: publisher signing keys (Ed25519) and OPRF keys (ristretto255 scalars).
 
 Files written:
-- `publisher.key`: the Ed25519 private key as PKCS#8 PEM, encrypted with the passphrase when one is given
-  (`--passphrase-stdin`); mode 0600, never overwritten.
+- `publisher.key`: the Ed25519 private key as PKCS#8 PEM, encrypted with a passphrase (asked twice without echo on
+  a terminal, or read from stdin), unless `--unencrypted` is given; mode 0600, never overwritten. Every command that
+  signs with it asks for the passphrase on a terminal (or reads it with `--passphrase-stdin`).
 - `publisher.pub`: the public key in the `.pub` format of `exposurecheck.core.trust.publisher_keys` (hand this to users
   and NGOs; they compare its fingerprint before trusting it).
 - with `--oprf`: `oprf.key` instead, one line `exposure-check-oprf-ristretto255 <base64 of the 32-byte scalar>`,
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
+import getpass
 import os
 import sys
 from pathlib import Path
@@ -28,6 +30,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from exposurecheck.core.errors import UserError
+from exposurecheck.core.i18n import normalize_lang, tr
 from exposurecheck.core.trust.publisher_keys import fingerprint, format_public_key
 
 PRIVATE_NAME = "publisher.key"
@@ -44,6 +47,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--passphrase-stdin", action="store_true", help="encrypt the private key with a passphrase read from stdin"
     )
+    parser.add_argument(
+        "--unencrypted",
+        action="store_true",
+        help="write the signing key WITHOUT a passphrase (only for a key that never leaves an encrypted, offline disk)",
+    )
     kind = parser.add_mutually_exclusive_group()
     kind.add_argument("--oprf", action="store_true", help="write a lookup service's matching key (oprf.key)")
     kind.add_argument(
@@ -54,6 +62,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.unencrypted and args.passphrase_stdin:
+        raise UserError("keygen.unencrypted_and_passphrase")
     passphrase = read_passphrase() if args.passphrase_stdin else None
     if args.oprf or args.bucketing:
         if passphrase is not None:
@@ -62,9 +72,44 @@ def run(args: argparse.Namespace) -> int:
         public = write_oprf_key(args.out) if args.oprf else write_bucketing_key(args.out)
         sys.stdout.write(f"{args.out / name}\nOPRF public key: {public.hex()}\n")
         return 0
+    if passphrase is None and not args.unencrypted:
+        passphrase = ask_new_passphrase()
     raw = write_signing_key(args.out, passphrase=passphrase, comment=args.comment)
-    sys.stdout.write(f"{args.out / PRIVATE_NAME}\n{args.out / PUBLIC_NAME}\nfingerprint: {fingerprint(raw)}\n")
+    lang = operator_lang()
+    private = (args.out / PRIVATE_NAME).resolve()
+    lines = [
+        tr("keygen.written_encrypted" if passphrase else "keygen.written_unencrypted", lang, file=str(private)),
+        tr("keygen.written_public", lang, file=str((args.out / PUBLIC_NAME).resolve())),
+        tr("keygen.fingerprint", lang, fingerprint=fingerprint(raw)),
+    ]
+    sys.stdout.write("\n".join(lines) + "\n")
     return 0
+
+
+def operator_lang() -> str:
+    """The operator's language, from the environment as for the desktop CLI (en unless a Chinese locale)."""
+    return normalize_lang(os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG"))
+
+
+def ask_new_passphrase() -> bytes:
+    """A new passphrase: asked twice without echo on a terminal, else one line of stdin (never argv)."""
+    if not sys.stdin.isatty():
+        return read_passphrase()
+    lang = operator_lang()
+    first = getpass.getpass(tr("keygen.prompt_new", lang))
+    if not first:
+        raise UserError("pack.keygen.empty_passphrase")
+    if getpass.getpass(tr("keygen.prompt_again", lang)) != first:
+        raise UserError("keygen.passphrase_mismatch")
+    return first.encode("utf-8")
+
+
+def ask_passphrase(path: Path) -> bytes | None:
+    """The passphrase of an encrypted key, asked without echo when there is a terminal; None when there is not."""
+    if not sys.stdin.isatty():
+        return None
+    answer = getpass.getpass(tr("keygen.prompt_existing", operator_lang(), file=path.name))
+    return answer.encode("utf-8") if answer else None
 
 
 def read_passphrase() -> bytes:
@@ -124,6 +169,10 @@ def load_signing_key(path: Path | str, passphrase: bytes | str | None = None) ->
     except TypeError:
         # Raised both for "encrypted but no passphrase" and "not encrypted but a passphrase was given".
         key_needs = b"ENCRYPTED" in data.split(b"\n", 1)[0]
+        if key_needs and not passphrase:
+            asked = ask_passphrase(path)  # every command that signs accepts an encrypted key: ask on a terminal
+            if asked is not None:
+                return load_signing_key(path, asked)
         raise UserError("pack.keygen.needs_passphrase" if key_needs else "pack.keygen.no_passphrase") from None
     except ValueError:
         if passphrase:

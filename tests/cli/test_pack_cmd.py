@@ -54,7 +54,7 @@ def admin(tmp: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess
 def built(tmp_path_factory):
     """One pack (and one sharded copy) built from a synthetic breach file through the admin command."""
     tmp = tmp_path_factory.mktemp("packcli")
-    assert admin(tmp, "keygen", "--out", str(tmp / "keys")).returncode == 0
+    assert admin(tmp, "keygen", "--out", str(tmp / "keys"), "--unencrypted").returncode == 0
     breach_file = tmp / "breach.csv"
     generator = [
         sys.executable,
@@ -167,7 +167,7 @@ def test_truncated_wrong_key_and_swapped_shard_are_refused(built, tmp_path):
     assert "incomplete" in _refused(tmp, cut)["error"]
 
     other = tmp_path / "otherkeys"
-    assert admin(tmp, "keygen", "--out", str(other)).returncode == 0
+    assert admin(tmp, "keygen", "--out", str(other), "--unencrypted").returncode == 0
     result = app(tmp, "check", "--source", f"pack={tmp / 'shop.ecpack'}", "--trust", str(other / "publisher.pub"),
                  "--json", "--phone", PLANTED["phone"])  # fmt: skip
     source = json.loads(result.stdout)["sources"][0]

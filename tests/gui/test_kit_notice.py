@@ -13,6 +13,7 @@ from exposurecheck.core.trust.publisher_keys import add_trusted
 from exposurecheck.gui.main_window import MainWindow
 from exposurecheck_server.keys import load_signing_key, write_signing_key
 from exposurecheck_server.kit.builder import build_kit
+from tests.support.app_bundle import write_app_stand_in
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def kit_app(tmp_path: Path) -> dict[str, Path]:
     key = load_signing_key(tmp_path / "keys" / "publisher.key")
     bundle = tmp_path / "exposure-check"
     (bundle / "_internal").mkdir(parents=True)
-    (bundle / "exposure-check").write_bytes(b"app")
+    write_app_stand_in(bundle / "exposure-check")
     (bundle / "_internal" / "lib.so").write_bytes(b"library" * 1000)
     profile = tmp_path / "profile.ecprofile"
     profile.write_bytes(sign_profile(ProfileBody(name_en="Test NGO"), key))

@@ -35,8 +35,9 @@ def admin(*args: str, stdin: str = "", tmp: Path) -> subprocess.CompletedProcess
 
 def test_keygen_writes_private_0600_and_loadable_pair(tmp_path):
     out = tmp_path / "keys"
-    result = admin("keygen", "--out", str(out), tmp=tmp_path)
+    result = admin("keygen", "--out", str(out), "--unencrypted", tmp=tmp_path)
     assert result.returncode == 0, result.stderr
+    assert "NOT encrypted" in result.stdout and str(out / "publisher.key") in result.stdout
     key_file = out / "publisher.key"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     raw = read_public_key(out / "publisher.pub")
@@ -50,9 +51,9 @@ def test_keygen_writes_private_0600_and_loadable_pair(tmp_path):
 
 def test_keygen_never_overwrites(tmp_path):
     out = tmp_path / "keys"
-    assert admin("keygen", "--out", str(out), tmp=tmp_path).returncode == 0
+    assert admin("keygen", "--out", str(out), "--unencrypted", tmp=tmp_path).returncode == 0
     before = (out / "publisher.key").read_bytes()
-    again = admin("keygen", "--out", str(out), tmp=tmp_path)
+    again = admin("keygen", "--out", str(out), "--unencrypted", tmp=tmp_path)
     assert again.returncode == 2
     assert "already exists" in again.stderr
     assert "Traceback" not in again.stderr

@@ -100,6 +100,10 @@ def _check_inputs(bundles: Sequence[Path], packs: Sequence[Path], profile: Path)
     for pack in packs:
         if not Path(pack).is_file():
             raise UserError("kit.build.not_a_pack", file=str(pack))
+    from exposurecheck_server.kit.bundle_check import check_bundle
+
+    for bundle in bundles:
+        check_bundle(Path(bundle))  # a stick must never go out with random bytes where the app should be
     for group in (bundles, packs):
         names = [Path(p).name for p in group]
         for name in names:

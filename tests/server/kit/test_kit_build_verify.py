@@ -15,6 +15,7 @@ from exposurecheck.core.trust.profile import ProfileBody, sign_profile
 from exposurecheck.core.trust.publisher_keys import fingerprint, read_public_key
 from exposurecheck_server.keys import load_signing_key, write_signing_key
 from tests.conftest import REPO, run_cli
+from tests.support.app_bundle import write_app_stand_in
 
 DEMO_PACK = REPO / "resources" / "packs" / "demo.ecpack"
 
@@ -31,7 +32,7 @@ def material(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     pack = DEMO_PACK
     bundle = root / "exposure-check"
     (bundle / "_internal" / "resources").mkdir(parents=True)
-    (bundle / "exposure-check").write_bytes(b"\x7fELF not really\n")
+    write_app_stand_in(bundle / "exposure-check")
     (bundle / "_internal" / "resources" / "strings.json").write_text('{"hello": "你好"}', encoding="utf-8")
     return {"root": root, "profile": profile, "pack": pack, "bundle": bundle}
 

@@ -15,6 +15,7 @@ from exposurecheck.core.trust.profile import ProfileBody, sign_profile
 from exposurecheck.core.trust.publisher_keys import read_public_key
 from exposurecheck_server.keys import load_signing_key, write_signing_key
 from exposurecheck_server.kit.builder import build_kit
+from tests.support.app_bundle import write_app_stand_in
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def started(tmp_path: Path) -> dict[str, Path]:
     profile.write_bytes(sign_profile(ProfileBody(name_en="Test NGO"), key))
     bundle = tmp_path / "exposure-check"
     (bundle / "_internal").mkdir(parents=True)
-    (bundle / "exposure-check").write_bytes(b"app")
+    write_app_stand_in(bundle / "exposure-check")
     (bundle / "_internal" / "lib.so").write_bytes(b"library" * 1000)
     root = tmp_path / "kit"
     build_kit(root, bundles=[bundle], packs=[], profile=profile, signing_key=key)

@@ -1,0 +1,101 @@
+"""Signing keys are encrypted by default, with the passphrase asked on a real terminal without echo (never argv),
+and every command that signs asks for it the same way. Driven through a pseudo-terminal, as an operator types."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+from exposurecheck_server.keys import load_signing_key
+from tests.conftest import PYTHONPATH
+
+PASSPHRASE = "blue lantern 42"
+
+
+def _on_a_terminal(args: list[str], answers: list[str], tmp: Path, timeout: float = 60) -> tuple[int, str]:
+    """Run the admin tool with a pty as its terminal; answer each passphrase prompt in turn. Returns (code, screen)."""
+    main, child = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": PYTHONPATH, "LANG": "C.UTF-8", "EXPOSURECHECK_CONFIG_DIR": str(tmp / "cfg")}
+    def controlling_terminal() -> None:  # the pty becomes the child's /dev/tty, which getpass reads
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "exposurecheck_server", *args],
+        stdin=child, stdout=child, stderr=child, env=env, preexec_fn=controlling_terminal,
+    )
+    os.close(child)
+    screen = since_answer = b""
+    pending = list(answers)
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        ready, _, _ = select.select([main], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            screen += chunk
+            since_answer += chunk
+            # Answer only a fresh prompt: getpass discards anything typed ahead of it.
+            if pending and since_answer.rstrip().endswith(b":"):
+                os.write(main, pending.pop(0).encode() + b"\n")
+                since_answer = b""
+        elif process.poll() is not None:
+            break
+    process.wait(timeout=10)
+    os.close(main)
+    return process.returncode, screen.decode("utf-8", "replace")
+
+
+def test_keygen_asks_twice_without_echo_and_encrypts_the_key(tmp_path: Path) -> None:
+    out = tmp_path / "keys"
+    code, screen = _on_a_terminal(["keygen", "--out", str(out)], [PASSPHRASE, PASSPHRASE], tmp_path)
+    assert code == 0, screen
+    assert "Passphrase for the new signing key" in screen and "same passphrase again" in screen
+    assert PASSPHRASE not in screen  # not echoed
+    assert b"ENCRYPTED" in (out / "publisher.key").read_bytes()
+    assert "encrypted with your passphrase" in screen and str((out / "publisher.key").resolve()) in screen
+    load_signing_key(out / "publisher.key", PASSPHRASE)
+
+
+def test_two_different_passphrases_write_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "keys"
+    code, screen = _on_a_terminal(["keygen", "--out", str(out)], [PASSPHRASE, "something else"], tmp_path)
+    assert code == 2
+    assert "differ" in screen
+    assert not (out / "publisher.key").exists()
+
+
+def test_without_a_terminal_or_a_passphrase_keygen_refuses(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": PYTHONPATH}
+    result = subprocess.run(
+        [sys.executable, "-m", "exposurecheck_server", "keygen", "--out", str(tmp_path / "k")],
+        input="", capture_output=True, text=True, env=env, check=False,
+    )
+    assert result.returncode == 2
+    assert "No passphrase" in result.stderr
+    assert not (tmp_path / "k" / "publisher.key").exists()
+
+
+def test_a_signing_command_asks_for_the_passphrase_of_an_encrypted_key(tmp_path: Path) -> None:
+    out = tmp_path / "keys"
+    assert _on_a_terminal(["keygen", "--out", str(out)], [PASSPHRASE, PASSPHRASE], tmp_path)[0] == 0
+    profile = tmp_path / "profile.ecprofile"
+    args = ["profile", "build", "--name-en", "Safe Lines", "--signing-key", str(out / "publisher.key"),
+            "--out", str(profile)]
+    code, screen = _on_a_terminal(args, [PASSPHRASE], tmp_path)
+    assert code == 0, screen
+    assert "Passphrase for publisher.key" in screen and PASSPHRASE not in screen
+    assert profile.is_file()
+    wrong, screen = _on_a_terminal([*args[:-1], str(tmp_path / "other.ecprofile")], ["not it"], tmp_path)
+    assert wrong == 2 and "passphrase is wrong" in screen
