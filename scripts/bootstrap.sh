@@ -15,6 +15,7 @@ APT_PACKAGES=(
   poppler-utils               # pdftotext/pdftoppm: tests read back the case sheets
   nginx-light                 # the bucket-serving benchmark compares nginx with the dev server
   strace                      # the frozen app is checked to open no connection at start
+  openjdk-17-jre-headless     # Java for `--engine spark` (PySpark, the `spark` extra) and its local[2] test
   # The .deb (scripts/build_bundle.sh --deb) and its install test (tests/packaging/test_deb_install.py):
   # dependencies computed from the bundle's ELF files, validators for the desktop entry, AppStream data and the
   # package, and a clean Debian root to install it into.

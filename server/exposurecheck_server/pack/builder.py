@@ -19,13 +19,12 @@ from typing import Any
 import numpy as np
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from exposurecheck.core.catalog import Catalog, catalog_to_json
+from exposurecheck.core.catalog import Catalog
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import Identifier, IdentifierType
 from exposurecheck.core.packs import format as fmt
-from exposurecheck_server.pack.sections import SectionWriter
+from exposurecheck_server.pack.sections import SectionWriter, write_sections_pack
 from exposurecheck_server.pack.sorter import ExternalSorter
-from exposurecheck_server.pack.writer import PackMeta, write_pack
 
 Progress = Callable[[str, int], None]
 """Called as `progress(stage, count)`: stage is "hashing", "sorting", "writing"; counts only, never values."""
@@ -126,29 +125,11 @@ def _build(
     finally:
         sorter.cleanup()
     progress("writing", entries)
-    embedded = Catalog([catalog[breach]])
-    counts = sections.counts_per_type()
-    specs = sections.specs()
-    meta = PackMeta(
-        title=title or catalog[breach].title_en or breach,
-        demo=demo,
-        salt=salt,
-        breaches=(breach,),
-        types=tuple(sorted(counts)),
-        counts=counts,
-        entries=entries,
-        chunk_size=chunk_size,
-        sections=specs,
-    )
-    files = write_pack(
-        out,
-        meta=meta,
-        catalog_json=catalog_to_json(embedded),
-        body=sections.body,
-        signing_key=signing_key,
-        shard_size=shard_size,
-    )
-    return BuildResult(tuple(files), entries, counts, records, max((s[3] for s in specs), default=0))
+    files, counts, bits = write_sections_pack(
+        sections, entries, out=out, catalog=catalog, breach=breach, signing_key=signing_key, title=title,
+        demo=demo, chunk_size=chunk_size, shard_size=shard_size, salt=salt,
+    )  # fmt: skip
+    return BuildResult(tuple(files), entries, counts, records, bits)
 
 
 BATCH = 1 << 21  # tags per type held before they go to the sorter: 16 MiB each; bigger batches code smaller (runs.py)

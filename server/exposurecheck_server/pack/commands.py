@@ -18,6 +18,7 @@ from exposurecheck.core.errors import UserError
 from exposurecheck.core.packs import format as fmt
 from exposurecheck_server.ingest import IngestStats, add_input_arguments, identifiers_from_args, parse_map
 from exposurecheck_server.pack.builder import build_pack, load_catalog_file
+from exposurecheck_server.spark.pack_command import add_engine_arguments, run_build_spark
 
 _SIZE = re.compile(r"^\s*(\d+)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
 
@@ -40,6 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("--workdir", type=Path, default=None, help="folder for temporary files (default: next to --out)")
     build.add_argument("--json", action="store_true", help="print the summary as JSON")
     build.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    add_engine_arguments(build)
     build.set_defaults(func=run_build)
     pack.set_defaults(func=lambda _args: pack.print_help() or 2)
 
@@ -54,6 +56,8 @@ def parse_size(text: str) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    if args.engine == "spark":  # the same build as a Spark job (server/exposurecheck_server/spark/)
+        return run_build_spark(args)
     from exposurecheck_server.keys import load_signing_key, read_passphrase
 
     started = time.monotonic()

@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from exposurecheck.core.catalog import Catalog, catalog_to_json
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.core.packs import format as fmt
 from exposurecheck_server.pack.sorter import SectionKey, SortedRun
+from exposurecheck_server.pack.writer import PackMeta, write_pack
 
 _COPY_BLOCK = 1 << 20
 
@@ -98,3 +101,37 @@ class SectionWriter:
                     while block := handle.read(_COPY_BLOCK):
                         yield block
             yield bytes(-(5 * scratch.entries) % 8)
+
+
+def write_sections_pack(
+    sections: SectionWriter,
+    entries: int,
+    *,
+    out: Path,
+    catalog: Catalog,
+    breach: str,
+    signing_key: Ed25519PrivateKey,
+    title: str,
+    demo: bool,
+    chunk_size: int,
+    shard_size: int,
+    salt: bytes,
+) -> tuple[list[Path], dict[str, int], int]:
+    """Sign and write the pack whose sections are complete: (files, entries per type, largest prefix bits)."""
+    counts = sections.counts_per_type()
+    specs = sections.specs()
+    meta = PackMeta(
+        title=title or catalog[breach].title_en or breach,
+        demo=demo,
+        salt=salt,
+        breaches=(breach,),
+        types=tuple(sorted(counts)),
+        counts=counts,
+        entries=entries,
+        chunk_size=chunk_size,
+        sections=specs,
+    )
+    embedded = catalog_to_json(Catalog([catalog[breach]]))
+    files = write_pack(out, meta=meta, catalog_json=embedded, body=sections.body, signing_key=signing_key,
+                       shard_size=shard_size)  # fmt: skip
+    return files, counts, max((spec[3] for spec in specs), default=0)
