@@ -167,6 +167,7 @@ def report_json(report: Report, plan: Plan, lang: str) -> dict[str, Any]:
                 "name": s.name,
                 "status": "ok" if s.state is SourceState.OK else s.state.value,
                 "error": s.error_message(lang) if s.state is SourceState.ERROR else None,
+                "notices": [notice.text(lang) for notice in s.notices],
                 "demo": s.demo,
             }
             for s in report.sources
@@ -198,6 +199,9 @@ def _print_text(report: Report, plan: Plan, lang: str) -> None:
         if status.state is SourceState.ERROR:
             source = source_label(status.name, lang)
             lines.append(tr("cli.source_error", lang, source=source, message=status.error_message(lang)))
+        for notice in status.notices:
+            source = source_label(status.name, lang)
+            lines.append(tr("cli.source_error", lang, source=source, message=notice.text(lang)))
     lines.append("")
     lines.append(plan.summary)
     if plan.unchecked_note:

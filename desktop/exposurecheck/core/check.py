@@ -98,7 +98,7 @@ def _run_one(
         log.error("source %s failed unexpectedly (%s)", source.name, type(exc).__name__)
         return ended(SourceState.ERROR, "check.source_crashed"), SourceResult()
     progress(source.name, 1.0)
-    status = SourceStatus(source.name, SourceState.OK, demo=source.demo)
+    status = SourceStatus(source.name, SourceState.OK, demo=source.demo, notices=result.notices)
     found = frozenset(positions[n] for n in _found_positions(wanted, result.exposures))
     return SourceOutcome(status, source.accepts, frozenset(covered), found), result
 

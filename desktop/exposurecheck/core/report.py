@@ -70,6 +70,7 @@ class SourceStatus:
     error_key: str | None = None
     error_params: tuple[tuple[str, str], ...] = ()
     demo: bool = False
+    notices: tuple[SentLine, ...] = ()  # from SourceResult.notices; shown, not stored with a saved check
 
     def error_message(self, lang: str = "en") -> str:
         if self.error_key is None:
@@ -85,6 +86,8 @@ class SourceResult:
 
     exposures: tuple[Exposure, ...] = ()
     sent: SentRecord | None = None
+    # Things the person should know although the source worked, e.g. "the service's signed data runs out in 3 days".
+    notices: tuple[SentLine, ...] = ()
 
 
 class Outcome(enum.Enum):

@@ -24,14 +24,21 @@ from tests.server.service.site_helpers import NOT_PLANTED, PLANTED, Keys, build,
 
 @dataclass
 class Recording:
+    upstream: str  # may be changed while the proxy runs (a restarted server), like a reverse proxy's backend
     requests: list[tuple[str, str, dict[str, str], bytes]] = field(default_factory=list)
     responses: list[tuple[str, int, int]] = field(default_factory=list)  # path, status, body length
+
+    def bucket_numbers(self) -> list[int]:
+        """The bucket numbers fetched, in order: what whoever runs the bucket host sees."""
+        return [
+            int(p.rsplit("/", 1)[1].removesuffix(".bin"), 16) for _m, p, _h, _b in self.requests if "/buckets/" in p
+        ]
 
 
 @contextmanager
 def recording_proxy(upstream: str) -> Iterator[tuple[str, Recording]]:
-    target = urlsplit(upstream)
-    recording = Recording()
+    """A reverse proxy on 127.0.0.1 that records every request and the size of every answer."""
+    recording = Recording(upstream)
 
     class Handler(BaseHTTPRequestHandler):
         def _forward(self) -> None:
@@ -39,6 +46,7 @@ def recording_proxy(upstream: str) -> Iterator[tuple[str, Recording]]:
             body = self.rfile.read(length) if length else b""
             headers = dict(self.headers.items())
             recording.requests.append((self.command, self.path, headers, body))
+            target = urlsplit(recording.upstream)
             connection = http.client.HTTPConnection(target.hostname or "127.0.0.1", target.port, timeout=30)
             forward = {k: v for k, v in headers.items() if k.lower() not in ("host", "connection")}
             connection.request(self.command, self.path, body=body or None, headers=forward)

@@ -11,9 +11,10 @@ against the signed root.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -116,7 +117,7 @@ class ServiceSource(Source):
                 *candidate_lines(identifiers, revealed),
             ),
         )
-        return SourceResult(tuple(found), sent)
+        return SourceResult(tuple(found), sent, expiry_notices(manifest, self._clock()))
 
     def covered_types(self) -> frozenset[IdentifierType]:
         """The kinds the verified manifest says the service holds (each kind it accepts when it does not say), so a
@@ -244,6 +245,20 @@ def candidate_lines(identifiers: Sequence[Identifier], revealed_bits: int) -> li
         if count is not None:
             lines.append(sent_line(f"service.sent.candidates.{kind.value}", count=privacy.rounded(count)))
     return lines
+
+
+# A service renewed on schedule (weekly, 30 days valid: docs/service-operations.md) never comes this close; one that
+# does has missed about three renewals, and the person should know before it simply stops working.
+EXPIRY_WARNING = timedelta(days=7)
+
+
+def expiry_notices(manifest: Manifest, now: datetime) -> tuple[SentLine, ...]:
+    """A plain warning when the accepted manifest runs out within EXPIRY_WARNING (the check itself is valid)."""
+    left = manifest.expires_at - now
+    if left >= EXPIRY_WARNING:
+        return ()
+    days = max(1, math.ceil(left / timedelta(days=1)))
+    return (sent_line("service.notice.expires_soon", count=days),)
 
 
 def _breach_name(manifest: Manifest, index: int) -> str:

@@ -182,6 +182,7 @@ class ResultsPage(Page):
         lines += [source_label(s.name, lang) for s in errors]
         if self.report is not None:
             lines += [t(p.key, lang, **p.params) for p in self.source_problems]
+            lines += [notice.text(lang) for s in self.report.sources for notice in s.notices]
         self.problems.show_message("\n".join(lines))
 
     def _show_findings(self, lang: str) -> None:
