@@ -197,7 +197,7 @@ def _build_site(records: Iterable[tuple[Identifier, str]], out: Path, settings: 
         publisher_keys=publisher_keys,
         announced_publisher_keys=announced_publishers,
         announced_oprf_keys=announced_oprf,
-        types=kinds,
+        types=sorted(kinds),
     )
     site.publish(out, manifests.sign_envelope(payload, settings.signing_keys))
     return BuildSummary(
