@@ -32,7 +32,7 @@ from exposurecheck.core.sources.lookup_service import ServiceSource
 from exposurecheck.core.sources.lookup_service_state import PinStore
 from exposurecheck_server.keys import load_signing_key, write_bucketing_key, write_oprf_key, write_signing_key
 from exposurecheck_server.service.build import BuildSettings, build_site
-from exposurecheck_server.service.commands import load_bucketing_keypair, load_oprf_keypair
+from exposurecheck_server.service.keyfiles import load_bucketing_keypair, load_oprf_keypair
 
 REPO = Path(__file__).resolve().parents[1]
 IDENTIFIERS = [

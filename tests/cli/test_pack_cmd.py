@@ -112,7 +112,7 @@ def test_build_summary_counts(built):
 def test_check_finds_planted_and_nothing_else(built):
     tmp, _ = built
     report = check_json(tmp, tmp / "shop.ecpack", *_flags(PLANTED), *_flags(ABSENT))
-    assert report["sources"] == [{"name": "pack", "status": "ok", "error": None, "demo": False}]
+    assert report["sources"] == [{"name": "pack", "status": "ok", "error": None, "notices": [], "demo": False}]
     found = {e["type"]: e for e in report["exposures"]}
     assert set(found) == set(PLANTED)
     assert len(report["exposures"]) == 4
@@ -234,7 +234,7 @@ def test_demo_source_is_labelled_demo(tmp_path):
         result = app(tmp_path, "check", "--source", "demo", "--json", "--phone", person["phone"],
                      "--email", person["email"], "--cn-id", person["cn_id"])  # fmt: skip
         report = json.loads(result.stdout)
-        assert report["sources"][0] == {"name": "demo", "status": "ok", "error": None, "demo": True}
+        assert report["sources"][0] == {"name": "demo", "status": "ok", "error": None, "notices": [], "demo": True}
         if person["expect"] == "found":
             assert len(report["exposures"]) == 3
             assert all(e["demo"] and e["breaches"] == [{"id": "demo_breach"}] for e in report["exposures"])

@@ -8,11 +8,11 @@ import json
 import sys
 from pathlib import Path
 
-from exposurecheck.core.crypto import oprf, sodium
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import tr
 from exposurecheck_server.ingest import add_input_arguments
 from exposurecheck_server.service import lifecycle_commands
+from exposurecheck_server.service.keyfiles import load_bucketing_keypair, load_oprf_keypair
 
 BUCKETING_HELP = "the service's long-lived bucketing key (keygen --bucketing; the same for every epoch, never changed)"
 
@@ -112,26 +112,6 @@ def run_verify(args: argparse.Namespace) -> int:
     line = tr("service.admin.verified", "en", epochs=epochs, sequence=manifest.sequence)
     sys.stdout.write(line + "\n")
     return 0
-
-
-def load_oprf_keypair(path: Path) -> oprf.KeyPair:
-    """The key pair for an `oprf.key` file written by `keygen --oprf`."""
-    from exposurecheck_server.keys import load_oprf_key
-
-    return _keypair(load_oprf_key(path), path)
-
-
-def load_bucketing_keypair(path: Path) -> oprf.KeyPair:
-    """The key pair for a `bucketing.key` file written by `keygen --bucketing`."""
-    from exposurecheck_server.keys import load_bucketing_key
-
-    return _keypair(load_bucketing_key(path), path)
-
-
-def _keypair(secret: bytes, path: Path) -> oprf.KeyPair:
-    if secret == bytes(32) or not sodium.is_canonical_scalar(secret):
-        raise UserError("service.admin.key_unreadable", path=str(path))
-    return oprf.KeyPair(secret=secret, public=oprf.public_key(secret))
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -112,7 +112,7 @@ def _oprf_public(value: str) -> bytes:
     text = value.strip().lower()
     if len(text) == 64 and all(c in "0123456789abcdef" for c in text):
         return bytes.fromhex(text)
-    from exposurecheck_server.service.commands import load_oprf_keypair
+    from exposurecheck_server.service.keyfiles import load_oprf_keypair
 
     return load_oprf_keypair(Path(value)).public
 

@@ -16,7 +16,7 @@ from exposurecheck.core.crypto import oprf
 from exposurecheck.core.identifiers import Identifier, IdentifierType, normalize
 from exposurecheck_server.keys import load_signing_key, write_bucketing_key, write_oprf_key, write_signing_key
 from exposurecheck_server.service.build import BuildSettings, build_site
-from exposurecheck_server.service.commands import load_bucketing_keypair, load_oprf_keypair
+from exposurecheck_server.service.keyfiles import load_bucketing_keypair, load_oprf_keypair
 from tests.conftest import cli_env
 
 # Planted identifiers (synthetic: reserved-looking values, no real person) and the breach each is planted in.

@@ -121,7 +121,7 @@ def test_cli_check_with_trust_file_finds_exactly_the_planted_ones(keys: Keys, tm
         )  # fmt: skip
     assert checked.returncode == 0, checked.stderr
     report = json.loads(checked.stdout)
-    assert report["sources"] == [{"name": "service", "status": "ok", "error": None, "demo": False}]
+    assert report["sources"] == [{"name": "service", "status": "ok", "error": None, "notices": [], "demo": False}]
     found = sorted((e["type"], e["hint"], tuple(b["id"] for b in e["breaches"])) for e in report["exposures"])
     expected = sorted((kind.value, mask(normalize(kind, raw)), (first,)) for kind, raw in PLANTED[:2])
     assert found == expected
