@@ -43,4 +43,8 @@ def run_build(args: argparse.Namespace) -> int:
         "kit.build.done", args.lang, folder=str(built.root), files=built.files, fingerprint=fingerprint(built.signer)
     )
     sys.stdout.write(message + "\n")
+    if args.pack:
+        from exposurecheck_server.limits import remind_who_may_hold_packs
+
+        remind_who_may_hold_packs(args.lang)
     return 0

@@ -100,6 +100,10 @@ def run_build(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(_summary_text(summary))
+    from exposurecheck_server.keys import operator_lang
+    from exposurecheck_server.limits import remind_who_may_hold_packs
+
+    remind_who_may_hold_packs(operator_lang(), json_output=args.json)
     return 0
 
 

@@ -69,4 +69,8 @@ def run_build_spark(args: argparse.Namespace) -> int:
     else:
         for name, value in summary.items():
             sys.stdout.write(f"{name.replace('_', ' ')}: {value}\n")
+    from exposurecheck_server.keys import operator_lang
+    from exposurecheck_server.limits import remind_who_may_hold_packs
+
+    remind_who_may_hold_packs(operator_lang(), json_output=args.json)
     return 0
