@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Lookup-service build: identifiers per second (wall and per CPU-second of the process tree, the evaluation
+workers included) and peak temporary disk against the finished site (budget: 2x the site, issue 16.3).
+
+    .venv/bin/python bench/bench_service_build.py                  # 10^6 phone numbers
+    .venv/bin/python bench/bench_service_build.py --records 10000000
+
+The temporary folder the builder uses is sampled every 20 ms (bench/disk_peak.py). Synthetic identifiers only.
+The machine is shared: wall-clock rates may be depressed by load; CPU-second rates much less.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "desktop"), str(ROOT / "server"), str(ROOT / "bench")]
+
+from bench_spark import tree_cpu_seconds  # noqa: E402
+from disk_peak import DiskPeak, tree_bytes  # noqa: E402
+
+from exposurecheck.core.catalog import catalog_to_json, load_bundled_catalog  # noqa: E402
+from exposurecheck.core.identifiers import Identifier, IdentifierType  # noqa: E402
+from exposurecheck_server.keys import load_signing_key, write_bucketing_key, write_oprf_key, write_signing_key  # noqa: E402
+from exposurecheck_server.service.build import BuildSettings, build_site  # noqa: E402
+from exposurecheck_server.service.keyfiles import load_bucketing_keypair, load_oprf_keypair  # noqa: E402
+
+BUDGET = 2.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores (other work inflates times)")
+    with tempfile.TemporaryDirectory(prefix="bench-service-build-", dir=args.workdir) as tmp:
+        work = Path(tmp)
+        write_signing_key(work / "keys")
+        write_oprf_key(work / "keys")
+        write_bucketing_key(work / "keys")
+        catalog = json.loads(catalog_to_json(load_bundled_catalog()))
+        breach = next(b["id"] for b in catalog["breaches"] if not b.get("demo"))
+        rng = random.Random(5)
+        data = [(Identifier(IdentifierType.PHONE, f"+8613{rng.randrange(10**9):09d}"), breach)
+                for _ in range(args.records)]  # fmt: skip
+        settings = BuildSettings(
+            oprf_key=load_oprf_keypair(work / "keys" / "oprf.key"),
+            bucketing_key=load_bucketing_keypair(work / "keys" / "bucketing.key"),
+            signing_keys=[load_signing_key(work / "keys" / "publisher.key")],
+            catalog=catalog,
+            sequence=1,
+        )
+        scratch = work / "scratch"
+        scratch.mkdir()
+        tempfile.tempdir = str(scratch)  # the builder's temporary folder goes where the sampler looks
+        try:
+            cpu_before = tree_cpu_seconds(os.getpid())
+            started = time.perf_counter()
+            with DiskPeak(scratch) as peak:
+                summary = build_site(data, work / "site", settings)
+            wall = time.perf_counter() - started
+            cpu = tree_cpu_seconds(os.getpid()) - cpu_before
+        finally:
+            tempfile.tempdir = None
+        site_bytes = tree_bytes(work / "site")
+        ratio = peak.total / site_bytes
+        print(f"records {args.records:,}, identifiers {summary.identifiers:,}, prefix bits {summary.prefix_bits}")
+        print(f"service build: wall {wall:.1f} s = {summary.identifiers / wall:,.0f} identifiers/s; CPU {cpu:.1f} s "
+              f"(process tree) = {summary.identifiers / cpu:,.0f} identifiers per CPU-second")
+        print(f"site {site_bytes / 1e6:.1f} MB; temporary disk peak {peak.total / 1e6:.1f} MB = {ratio:.2f}x the site"
+              f"   budget <= {BUDGET}x")
+        scale = 1e9 / summary.identifiers
+        print(f"projected per 10^9 identifiers: {cpu * scale / 3600:,.0f} core-hours, site "
+              f"{site_bytes * scale / 1e9:,.0f} GB, temporary {peak.total * scale / 1e9:,.0f} GB")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    print("budget met" if ratio <= BUDGET else "budget NOT met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
