@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from exposurecheck import __version__
 from exposurecheck.core.errors import UserError
+from exposurecheck_server.language import admin_lang
 
 COMMAND_MODULES = (
     "exposurecheck_server.keys",  # keygen (publisher Ed25519 keys, --oprf keys)
@@ -37,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except UserError as exc:
-        sys.stderr.write(exc.message("en") + "\n")
+        sys.stderr.write(exc.message(admin_lang()) + "\n")  # the operator's locale: English unless Chinese
         return 2
     except KeyboardInterrupt:
         return 130

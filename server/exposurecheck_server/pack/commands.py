@@ -1,23 +1,28 @@
 """`exposure-check-admin pack build`: breach files in, one signed offline pack (or a shard set) out.
 
-Progress goes to stderr as counts and percentages; the summary (rows read, identifiers per type, rows and values
-rejected by reason, entries written) goes to stdout, as text or with `--json` as one JSON object. Neither ever
-contains a value from the input.
+Progress (stage, rate, time left) goes to stderr when it is a terminal; the summary both builders share (rows
+read, accepted and rejected by reason, values per type, entries written, time) goes to stdout, as a table or with
+`--json` as one JSON object. Neither ever contains a value from the input. A build that accepts no rows, or fewer
+than `--min-accepted` of them, fails before anything is written.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import re
 import sys
 import time
 from pathlib import Path
 
 from exposurecheck.core.errors import UserError
+from exposurecheck.core.i18n import tr
 from exposurecheck.core.packs import format as fmt
-from exposurecheck_server.ingest import IngestStats, add_input_arguments, identifiers_from_args, parse_map
-from exposurecheck_server.pack.builder import build_pack, load_catalog_file
+from exposurecheck_server.ingest import IngestStats, add_input_arguments, options_from_args, tag_batches
+from exposurecheck_server.ingest.progress import TerminalProgress
+from exposurecheck_server.ingest.summary import BuildOutput, summary_json, summary_table
+from exposurecheck_server.language import admin_lang
+from exposurecheck_server.pack.builder import TaggedBatches, build_pack, load_catalog_file
 from exposurecheck_server.spark.pack_command import add_engine_arguments, run_build_spark
 
 _SIZE = re.compile(r"^\s*(\d+)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
@@ -40,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("--chunk-size", type=parse_size, default=fmt.DEFAULT_CHUNK_SIZE, help=argparse.SUPPRESS)
     build.add_argument("--workdir", type=Path, default=None, help="folder for temporary files (default: next to --out)")
     build.add_argument("--json", action="store_true", help="print the summary as JSON")
-    build.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    build.add_argument("--quiet", action="store_true", help="no progress on stderr (it is shown on terminals only)")
     add_engine_arguments(build)
     build.set_defaults(func=run_build)
     pack.set_defaults(func=lambda _args: pack.print_help() or 2)
@@ -61,96 +66,68 @@ def run_build(args: argparse.Namespace) -> int:
     from exposurecheck_server.keys import load_signing_key, read_passphrase
 
     started = time.monotonic()
+    lang = admin_lang()
+    options = options_from_args(args)  # a bad --map, --region or --format fails here, before any work
     passphrase = read_passphrase() if args.passphrase_stdin else None
     key = load_signing_key(args.signing_key, passphrase)
     catalog = load_catalog_file(args.catalog)
     if args.breach not in catalog:
         raise UserError("pack.build.unknown_breach", breach=args.breach, known=", ".join(sorted(catalog)[:20]))
-    parse_map(args.map)  # a bad --map fails here, before any work
-    if args.out.exists() and args.out.is_dir():
-        raise UserError("pack.build.write_failed", file=str(args.out))
+    _check_output(args.out, args.workdir)
     stats = IngestStats()
-    report = _Progress(stats, quiet=args.quiet)
-    identifiers = identifiers_from_args(args, stats, report.rows)
-    result = build_pack(
-        identifiers,
-        out=args.out,
-        catalog=catalog,
-        breach=args.breach,
-        signing_key=key,
-        title=args.title,
-        demo=args.demo,
-        chunk_size=args.chunk_size,
-        shard_size=args.shard_size,
-        workdir=args.workdir,
-        progress=report.stage,
-    )
-    report.done()
+    progress = TerminalProgress(lang, enabled=False if args.quiet else None)
+    salt = os.urandom(fmt.SALT_BYTES)
+    scratch = args.workdir or args.out.parent
+    # Worker processes read, normalize and hash; this process only sorts and writes (ingest/pipeline.py).
+    batches = tag_batches(options, stats, salt, progress=progress.reading, scratch=scratch)
+
+    def stage(name: str, count: int) -> None:
+        if name != "hashing":  # hashing happens while reading, which the ingest reports itself
+            progress.stage(name, count)
+
+    try:
+        result = build_pack(
+            TaggedBatches(salt, batches),
+            out=args.out,
+            catalog=catalog,
+            breach=args.breach,
+            signing_key=key,
+            title=args.title,
+            demo=args.demo,
+            chunk_size=args.chunk_size,
+            shard_size=args.shard_size,
+            workdir=args.workdir,
+            progress=stage,
+        )
+    finally:
+        progress.finish()
     size = sum(path.stat().st_size for path in result.files)
-    summary = {
-        **stats.as_dict(),
-        "entries": result.entries,
-        "entries_per_type": result.counts,
-        "files": [str(path) for path in result.files],
-        "bytes": size,
-        "bytes_per_entry": round(size / result.entries, 3) if result.entries else None,
-        "seconds": round(time.monotonic() - started, 2),
-    }
-    if args.json:
-        sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
-    else:
-        sys.stdout.write(_summary_text(summary))
-    from exposurecheck_server.keys import operator_lang
+    per_entry = round(size / result.entries, 3) if result.entries else None
+    files = ", ".join(str(path) for path in result.files)
+    output = BuildOutput(
+        builder="pack",
+        entries=result.entries,
+        output_line=tr("pack.build.output", lang, files=files, size=f"{size:,}", per_entry=per_entry),
+        details={
+            "entries_per_type": result.counts,
+            "files": [str(path) for path in result.files],
+            "bytes": size,
+            "bytes_per_entry": per_entry,
+        },
+    )
+    seconds = time.monotonic() - started
+    sys.stdout.write(summary_json(stats, output, seconds) if args.json else summary_table(stats, output, seconds, lang))
     from exposurecheck_server.limits import remind_who_may_hold_packs
 
-    remind_who_may_hold_packs(operator_lang(), json_output=args.json)
+    remind_who_may_hold_packs(lang, json_output=args.json)
     return 0
 
 
-def _summary_text(summary: dict) -> str:
-    def counts(values: dict) -> str:
-        return ", ".join(f"{k} {v}" for k, v in values.items()) or "none"
-
-    lines = [
-        f"rows read:            {summary['rows_read']}",
-        f"identifiers per type: {counts(summary['identifiers'])}",
-        f"rows rejected:        {counts(summary['rows_rejected'])}",
-        f"values rejected:      {counts(summary['values_rejected'])}",
-        f"empty values:         {summary['empty_values']}",
-        f"entries in the pack:  {summary['entries']} ({counts(summary['entries_per_type'])}) after removing duplicates",
-        f"files:                {', '.join(summary['files'])}",
-        f"size:                 {summary['bytes']} bytes ({summary['bytes_per_entry']} per entry)",
-        f"time:                 {summary['seconds']} s",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-class _Progress:
-    """Counts and percentages on stderr, at most a few times a second."""
-
-    def __init__(self, stats: IngestStats, *, quiet: bool) -> None:
-        self._stats = stats
-        self._quiet = quiet
-        self._last = 0.0
-        self._stage = ""
-
-    def _say(self, text: str, *, force: bool = False) -> None:
-        now = time.monotonic()
-        if self._quiet or (not force and now - self._last < 0.5):
-            return
-        self._last = now
-        sys.stderr.write(f"\r{text}" + " " * 8)
-        sys.stderr.flush()
-
-    def rows(self, stats: IngestStats) -> None:
-        self._say(f"reading: {stats.rows_read} rows ({stats.fraction:.0%})")
-
-    def stage(self, stage: str, count: int) -> None:
-        if stage != "hashing":
-            # A new stage is always shown; updates within a stage are rate-limited like the row counter.
-            self._say(f"{stage}: {count} entries", force=stage != self._stage)
-            self._stage = stage
-
-    def done(self) -> None:
-        if not self._quiet:
-            sys.stderr.write("\n")
+def _check_output(out: Path, workdir: Path | None) -> None:
+    """Name the real problem with the output path before any work (not "the disk may be full" afterwards)."""
+    if out.is_dir():
+        raise UserError("pack.build.out_is_folder", file=str(out))
+    if not out.parent.is_dir():
+        raise UserError("pack.build.no_folder", folder=str(out.parent))
+    if workdir is not None and not workdir.is_dir():
+        raise UserError("pack.build.no_folder", folder=str(workdir))

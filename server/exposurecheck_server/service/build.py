@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import math
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -123,14 +123,24 @@ def still_announced(previous: manifests.Manifest, in_use: set[bytes]) -> tuple[l
     )
 
 
-def build_site(records: Iterable[tuple[Identifier, str]], out: Path, settings: BuildSettings) -> BuildSummary:
+Progress = Callable[[str, int, int | None], None]
+"""`progress(stage, done, total)` for the stages after reading ("evaluating", "buckets"); counts only."""
+
+
+def _no_progress(_stage: str, _done: int, _total: int | None) -> None:
+    pass
+
+
+def build_site(
+    records: Iterable[tuple[Identifier, str]], out: Path, settings: BuildSettings, progress: Progress = _no_progress
+) -> BuildSummary:
     """Build the whole site into `out` (which must be empty or absent).
 
     Database and file-system failures become UserErrors without their text: a DuckDB message can quote a row,
     and a row here is an identifier.
     """
     try:
-        return _build_site(records, out, settings)
+        return _build_site(records, out, settings, progress)
     except duckdb.Error as exc:
         raise UserError("service.admin.build_failed", reason=type(exc).__name__) from None
     except OSError as exc:
@@ -139,7 +149,9 @@ def build_site(records: Iterable[tuple[Identifier, str]], out: Path, settings: B
         ) from None
 
 
-def _build_site(records: Iterable[tuple[Identifier, str]], out: Path, settings: BuildSettings) -> BuildSummary:
+def _build_site(
+    records: Iterable[tuple[Identifier, str]], out: Path, settings: BuildSettings, progress: Progress
+) -> BuildSummary:
     check_parameters(settings)
     if out.exists() and any(out.iterdir()):
         raise UserError("service.admin.out_not_empty", path=str(out))
@@ -168,9 +180,9 @@ def _build_site(records: Iterable[tuple[Identifier, str]], out: Path, settings: 
         try:
             db.execute(f"SET memory_limit = '{settings.memory_limit}'")
             db.execute(f"SET temp_directory = {_quote(work / 'spill')}")
-            identifiers = _evaluate(db, work, settings)
+            identifiers = _evaluate(db, work, settings, progress)
             bits = settings.prefix_bits or choose_prefix_bits(identifiers, settings.buckets_per_check)
-            files = _write_epoch(db, work, out, bits, epoch_id)
+            files = _write_epoch(db, work, out, bits, epoch_id, progress)
         finally:
             db.close()
     if settings.previous_site is not None:
@@ -251,10 +263,12 @@ def _spool_records(
     return breach_ids, count, kinds
 
 
-def _evaluate(db: duckdb.DuckDBPyConnection, work: Path, settings: BuildSettings) -> int:
+def _evaluate(db: duckdb.DuckDBPyConnection, work: Path, settings: BuildSettings, progress: Progress) -> int:
     """Dedupe by identifier, evaluate in parallel, spool (prefix32, tag, breach) rows. Returns identifiers seen."""
     source = _csv_source(work / "records.csv", "{'x': 'VARCHAR', 'b': 'INTEGER'}")
     db.execute("CREATE VIEW records AS SELECT * FROM " + source)  # noqa: S608 - see _csv_source
+    # Counted first (a pass that is fast next to the evaluation) so the progress line can show the time left.
+    total = int((db.execute("SELECT count(DISTINCT x) FROM records").fetchone() or (0,))[0])
     cursor = db.execute("SELECT x, list_sort(list(DISTINCT b)) FROM records GROUP BY x ORDER BY x")
     identifiers = 0
 
@@ -262,6 +276,7 @@ def _evaluate(db: duckdb.DuckDBPyConnection, work: Path, settings: BuildSettings
         nonlocal identifiers
         while batch := cursor.fetchmany(CHUNK):
             identifiers += len(batch)
+            progress("evaluating", identifiers, total)
             yield [(bytes.fromhex(x), tuple(b)) for x, b in batch]
 
     with (work / "outputs.csv").open("w", newline="", encoding="ascii") as out:
@@ -274,7 +289,9 @@ def _evaluate(db: duckdb.DuckDBPyConnection, work: Path, settings: BuildSettings
     return identifiers
 
 
-def _write_epoch(db: duckdb.DuckDBPyConnection, work: Path, out: Path, bits: int, epoch_id: int) -> site.EpochFiles:
+def _write_epoch(
+    db: duckdb.DuckDBPyConnection, work: Path, out: Path, bits: int, epoch_id: int, progress: Progress
+) -> site.EpochFiles:
     source = _csv_source(work / "outputs.csv", "{'p': 'UBIGINT', 't': 'VARCHAR', 'b': 'INTEGER'}")
     shift = 32 - int(bits)
     db.execute(f"CREATE TABLE outputs AS SELECT (p >> {shift})::INTEGER AS prefix, t, b FROM {source}")  # noqa: S608
@@ -291,6 +308,7 @@ def _write_epoch(db: duckdb.DuckDBPyConnection, work: Path, out: Path, bits: int
             for prefix, tag, breach in batch:
                 if prefix != current:
                     if current is not None:
+                        progress("buckets", current + 1, 1 << bits)
                         yield current, entries
                     current, entries = prefix, []
                 entries.append((bytes.fromhex(tag), breach))

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from exposurecheck.core.errors import UserError
@@ -77,6 +82,8 @@ def _register_build(actions: argparse._SubParsersAction) -> None:
     build.add_argument("--workers", type=int, default=None, help="evaluation processes (default: all cores)")
     build.add_argument("--batch-size", type=int, default=8, help="elements in every eval request (default 8)")
     build.add_argument("--buckets-per-check", type=int, default=8, help="buckets fetched per check (default 8)")
+    build.add_argument("--json", action="store_true", help="print the summary as JSON")
+    build.add_argument("--quiet", action="store_true", help="no progress on stderr (it is shown on terminals only)")
     build.set_defaults(func=run_build)
 
 
@@ -146,10 +153,16 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     from exposurecheck.core.catalog import catalog_from_json, catalog_to_json
-    from exposurecheck_server.ingest import IngestStats, identifiers_from_args
+    from exposurecheck_server.ingest import IngestStats, identifiers, options_from_args
+    from exposurecheck_server.ingest.progress import TerminalProgress
+    from exposurecheck_server.ingest.summary import BuildOutput, summary_json, summary_table
     from exposurecheck_server.keys import load_signing_key, read_passphrase
+    from exposurecheck_server.language import admin_lang
     from exposurecheck_server.service.build import BuildSettings, build_site
 
+    started = time.monotonic()
+    lang = admin_lang()
+    options = options_from_args(args)  # a bad --map, --region or --format fails here, before any work
     passphrase = read_passphrase() if args.passphrase_stdin else None
     try:
         catalog_bytes = args.catalog.read_bytes()
@@ -172,13 +185,16 @@ def run_build(args: argparse.Namespace) -> int:
         buckets_per_check=args.buckets_per_check,
     )
     stats = IngestStats()
-    identifiers = identifiers_from_args(args, stats)
-    summary = build_site(((identifier, args.breach) for identifier in identifiers), args.out, settings)
-    # Counts only (never values): how many rows were read, kept and rejected, and why.
-    sys.stdout.write(json.dumps(stats.as_dict(), sort_keys=True) + "\n")
+    progress = TerminalProgress(lang, enabled=False if args.quiet else None)
+    values = identifiers(options, stats, progress=progress.reading)
+    try:
+        with _building(args.out) as building:
+            summary = build_site(((v, args.breach) for v in values), building, settings, progress=progress.stage)
+    finally:
+        progress.finish()
     message = tr(
         "service.admin.built",
-        "en",
+        lang,
         epoch=summary.epoch_id,
         records=summary.records,
         buckets=summary.buckets,
@@ -187,9 +203,46 @@ def run_build(args: argparse.Namespace) -> int:
         sequence=summary.sequence,
         path=str(args.out),
     )
-    sys.stdout.write(message + "\n")
-    sys.stdout.write(anonymity_lines(summary.revealed_bits, summary.buckets_per_check) + "\n")
+    output = BuildOutput(
+        builder="service",
+        entries=summary.records,
+        output_line=message,
+        details={
+            "site": str(args.out),
+            "epoch": summary.epoch_id,
+            "distinct_identifiers": summary.identifiers,
+            "buckets": summary.buckets,
+            "bucket_bytes": summary.bucket_bytes,
+            "prefix_bits": summary.prefix_bits,
+            "sequence": summary.sequence,
+            "revealed_bits": summary.revealed_bits,
+        },
+    )
+    seconds = time.monotonic() - started
+    if args.json:
+        sys.stdout.write(summary_json(stats, output, seconds))
+    else:
+        sys.stdout.write(summary_table(stats, output, seconds, lang))
+        sys.stdout.write(anonymity_lines(summary.revealed_bits, summary.buckets_per_check) + "\n")
     return 0
+
+
+@contextmanager
+def _building(out: Path) -> Iterator[Path]:
+    """A folder beside `out` to build in, renamed to `out` only when the build has finished: a build that fails
+    (too few rows accepted, a full disk, Ctrl+C) leaves no site behind, not even half of one."""
+    if not out.parent.is_dir():
+        raise UserError("service.admin.no_folder", folder=str(out.parent))
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise UserError("service.admin.out_not_empty", path=str(out))
+    building = out.parent / f".{out.name}.building-{os.getpid()}"
+    try:
+        yield building
+        if out.exists():
+            out.rmdir()  # empty, checked above
+        building.rename(out)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
 
 
 def anonymity_lines(revealed_bits: int, buckets_per_check: int) -> str:

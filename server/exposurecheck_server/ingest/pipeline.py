@@ -1,0 +1,182 @@
+"""Running an ingest: check the inputs, read the header, cut the files into blocks, run the blocks, check the result.
+
+With `jobs > 1` the blocks run in a pool of worker processes that each read their own byte ranges; only block
+descriptions go out and a few byte strings per block come back. Results are taken in order with a bounded number
+of blocks in flight, so memory stays flat however big the input. At the end the share of rows that gave an
+identifier is checked: a build that accepts no rows, or fewer than `min_accepted` of them, stops with an error
+before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack
+from pathlib import Path
+from typing import BinaryIO
+
+from exposurecheck.core.errors import UserError
+from exposurecheck_server.ingest.blocks import block_size, plan_blocks
+from exposurecheck_server.ingest.encoding import Decoding, readable, resolve
+from exposurecheck_server.ingest.options import ColumnMap, IngestOptions
+from exposurecheck_server.ingest.rows import MAX_LINE, QuotedParser, Rejected, delimited_rows, iter_lines
+from exposurecheck_server.ingest.stats import IngestStats
+from exposurecheck_server.ingest.worker import BlockResult, BlockTask, Column, process_block
+
+Progress = Callable[[IngestStats], None]
+
+
+def run(
+    options: IngestOptions,
+    stats: IngestStats,
+    *,
+    salt: bytes | None = None,
+    progress: Progress | None = None,
+    scratch: Path | None = None,
+) -> Iterator[BlockResult]:
+    """Block results in file order; `stats` is kept up to date. Raises UserError for unusable input."""
+    decodings = _check_inputs(options, stats)
+    tasks = _tasks(options, decodings, salt, scratch or options.paths[0].parent, stats)
+    results = _parallel(tasks, options.jobs) if options.jobs > 1 else map(process_block, tasks)
+    for result in results:
+        stats.add(result.counts)
+        if progress is not None:
+            progress(stats)
+        yield result
+    check_accepted(stats, options.min_accepted)
+
+
+def check_accepted(stats: IngestStats, min_accepted: float) -> None:
+    """Stop a build that would silently produce little or nothing (issue 15: a signed, empty pack)."""
+    if stats.rows_accepted == 0:
+        raise UserError("ingest.nothing_accepted", rows=stats.rows_read, reasons=_top_reasons(stats))
+    if stats.accepted_share < min_accepted:
+        raise UserError(
+            "ingest.too_few_accepted",
+            accepted=stats.rows_accepted,
+            rows=stats.rows_read,
+            share=f"{stats.accepted_share:.0%}",
+            minimum=f"{min_accepted:.0%}",
+            reasons=_top_reasons(stats),
+        )
+
+
+def _top_reasons(stats: IngestStats) -> str:
+    """The three commonest reasons rows or values were rejected, as `reason count` (counts only)."""
+    reasons = stats.rows_rejected + stats.values_rejected
+    if stats.empty_values:
+        reasons["empty"] = stats.empty_values
+    return ", ".join(f"{reason} {count}" for reason, count in reasons.most_common(3)) or "-"
+
+
+def _check_inputs(options: IngestOptions, stats: IngestStats) -> list[Decoding]:
+    decodings = []
+    for path in options.paths:
+        if not path.is_file():
+            raise UserError("ingest.unreadable", file=str(path))
+        stats.bytes_total += path.stat().st_size
+        decodings.append(resolve(path, options.encoding))
+    labels = sorted({d.label for d in decodings})
+    stats.encoding = ", ".join(labels)
+    stats.encoding_detected = options.encoding is None
+    return decodings
+
+
+def _tasks(
+    options: IngestOptions, decodings: list[Decoding], salt: bytes | None, scratch: Path, stats: IngestStats
+) -> Iterator[BlockTask]:
+    size_hint = block_size(stats.bytes_total, options.jobs)
+    delimiter = {"csv": b",", "tsv": b"\t"}.get(options.fmt)
+    with ExitStack() as stack:
+        for path, decoding in zip(options.paths, decodings, strict=True):
+            source, readable_as = stack.enter_context(readable(path, decoding, scratch))
+            end = source.stat().st_size
+            start, columns, width = _layout(source, readable_as, options, delimiter)
+            # Bytes skipped here (mark, header) count as read, so progress reaches 100%.
+            stats.bytes_read += start
+            if end != path.stat().st_size:  # a transcoded spool: count its size, not the original's
+                stats.bytes_total += end - path.stat().st_size
+            for lo, hi in plan_blocks(source, start, end, delimiter, size_hint):
+                yield BlockTask(source, lo, hi, options.fmt, columns, width, readable_as.codec, options.region, salt)
+
+
+def _layout(
+    path: Path, decoding: Decoding, options: IngestOptions, delimiter: bytes | None
+) -> tuple[int, tuple[tuple[int, Column], ...], int | None]:
+    """(where the data starts, (type code, column) pairs, row width) for one file."""
+    mapping = options.mapping
+    if delimiter is None:  # JSON Lines: keys or positions, no header, no fixed width
+        return decoding.skip, tuple((kind.code, column) for kind, column in mapping), None
+    if not options.header and any(isinstance(column, str) for _, column in mapping):
+        raise UserError("ingest.names_need_header")
+    with path.open("rb") as handle:
+        if options.header:
+            line, start = _header_line(handle, decoding.skip, path)
+            cells = _split_header(line, delimiter, path)
+            names, width = _header_names(cells, decoding), len(cells)
+        else:
+            start, names = decoding.skip, []
+            rows = delimited_rows(iter_lines(handle, start, path.stat().st_size), delimiter, None, decoding.codec)
+            first = next((row for row in rows if not isinstance(row, Rejected)), None)
+            if first is None:
+                raise UserError("ingest.no_rows", file=str(path))
+            width = len(first)
+    return start, _columns(mapping, names, width, options.header), width
+
+
+def _split_header(line: bytes, delimiter: bytes, path: Path) -> list[bytes]:
+    if b'"' not in line:
+        return line.split(delimiter)
+    parsed = QuotedParser(delimiter.decode("ascii")).parse(line.decode("latin-1"))
+    if parsed is None:
+        raise UserError("ingest.bad_header", file=str(path))
+    return [cell.encode("latin-1") for cell in parsed]
+
+
+def _header_line(handle: BinaryIO, skip: int, path: Path) -> tuple[bytes, int]:
+    """The first non-blank line (without its line ending) and the position right after it."""
+    handle.seek(skip)
+    position = skip
+    while line := handle.readline(MAX_LINE):
+        position += len(line)
+        if len(line) >= MAX_LINE and not line.endswith(b"\n"):
+            raise UserError("ingest.bad_header", file=str(path))
+        body = line.rstrip(b"\r\n")
+        if body.strip():
+            return body, position
+    raise UserError("ingest.no_rows", file=str(path))
+
+
+def _header_names(first: list[bytes], decoding: Decoding) -> list[str]:
+    # Cell by cell, like the data: a header cell with a stray byte can only fail to match a --map name.
+    return [cell.decode(decoding.codec, "replace").strip().casefold() for cell in first]
+
+
+def _columns(
+    mapping: ColumnMap, names: list[str], width: int, header: bool
+) -> tuple[tuple[int, Column], ...]:
+    columns: list[tuple[int, Column]] = []
+    for kind, column in mapping:
+        if isinstance(column, str):
+            if column not in names:
+                # The header's cells are not repeated: in a file without a header they would be someone's data.
+                raise UserError("ingest.no_such_column", column=column, count=len(names))
+            columns.append((kind.code, names.index(column)))
+        else:
+            if column >= width:
+                raise UserError("ingest.map_column", column=str(column + 1))
+            columns.append((kind.code, column))
+    return tuple(columns)
+
+
+def _parallel(tasks: Iterator[BlockTask], jobs: int) -> Iterator[BlockResult]:
+    # Bounded in-flight work (ProcessPoolExecutor.map would submit every block first) and results in order.
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: deque[Future[BlockResult]] = deque()
+        for task in tasks:
+            pending.append(pool.submit(process_block, task))
+            if len(pending) >= jobs * 2:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()

@@ -1,0 +1,175 @@
+"""Both builders as an operator runs them: encodings detected, failures that leave nothing behind and name their
+cause in English and Chinese, progress on terminals only, and the same summary (counts only) as a table or JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from exposurecheck.core.identifiers import IdentifierType, normalize
+from exposurecheck.core.packs.opening import open_pack
+from tests.conftest import REPO, cli_env, run_cli
+from tests.server.service.site_helpers import Keys, make_keys
+
+PLANTED = (("13800138000", "王丽@例子.中国", "王丽"), ("+86 139 1234 5678", "Zhang.Wei@QQ.com", "张伟_88"))
+FILLER = [(f"1500000{n:04d}", f"user{n}@163.com", f"用户{n}") for n in range(60)]
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> Keys:
+    return make_keys(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Path:
+    path = tmp_path / "catalog.json"
+    path.write_bytes((REPO / "resources" / "catalog" / "breaches.json").read_bytes())
+    return path
+
+
+def _csv(path: Path, rows: list[tuple[str, ...]], encoding: str = "utf-8") -> Path:
+    text = "phone,email,username,城市\n" + "".join(",".join(row) + ",北京\n" for row in rows)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _pack(keys: Keys, catalog: Path, source: Path, out: Path, *extra: str, env: dict[str, str] | None = None
+          ) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    return run_cli("pack", "build", "--input", str(source), "--map", "phone=phone,email=email,username=username",
+                   "--breach", "demo_breach", "--catalog", str(catalog), "--signing-key", str(keys.signing_key),
+                   "--out", str(out), *extra, admin=True, env=env)  # fmt: skip
+
+
+def _service(keys: Keys, catalog: Path, source: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return run_cli("service", "build", "--input", str(source), "--map", "phone=phone,email=email,username=username",
+                   "--breach", "demo_breach", "--catalog", str(catalog), "--oprf-key", str(keys.oprf_key),
+                   "--bucketing-key", str(keys.bucketing_key), "--signing-key", str(keys.signing_key),
+                   "--out", str(out), "--sequence", "7", *extra, admin=True)  # fmt: skip
+
+
+def _never_quoted(result: subprocess.CompletedProcess[str]) -> None:
+    for row in PLANTED:
+        for value in row:
+            assert value not in result.stdout + result.stderr
+    assert "13800138000" not in result.stdout + result.stderr
+
+
+def test_pack_from_a_gbk_file_without_encoding_is_right(tmp_path: Path, keys: Keys, catalog: Path) -> None:
+    source = _csv(tmp_path / "leak.csv", list(PLANTED) + FILLER, "gbk")
+    result = _pack(keys, catalog, source, tmp_path / "leak.ecpack", "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["encoding"], summary["encoding_detected"]) == ("gb18030", True)
+    assert summary["rows_read"] == summary["rows_accepted"] == len(PLANTED) + len(FILLER)
+    assert summary["identifiers"] == {"email": 62, "phone": 62, "username": 62}
+    assert summary["values_rejected"] == {} and summary["entries"] == 186
+    _never_quoted(result)
+    with open_pack(tmp_path / "leak.ecpack", extra_keys=[keys.publisher_raw]) as reader:
+        for phone, email, username in PLANTED:
+            for kind, raw in ((IdentifierType.PHONE, phone), (IdentifierType.EMAIL, email),
+                              (IdentifierType.USERNAME, username)):  # fmt: skip
+                assert reader.lookup(normalize(kind, raw)) == ("demo_breach",), raw
+        assert reader.lookup(normalize(IdentifierType.USERNAME, "王丽x")) == ()
+
+
+def test_service_site_from_a_gbk_file_without_encoding(tmp_path: Path, keys: Keys, catalog: Path) -> None:
+    source = _csv(tmp_path / "leak.csv", list(PLANTED) + FILLER, "gbk")
+    result = _service(keys, catalog, source, tmp_path / "site", "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["builder"], summary["encoding"]) == ("service", "gb18030")
+    assert summary["distinct_identifiers"] == 186 and summary["identifiers"]["username"] == 62
+    _never_quoted(result)
+    verified = run_cli("service", "verify", "--site", str(tmp_path / "site"), "--trust", str(keys.publisher_pub),
+                       admin=True)  # fmt: skip
+    assert verified.returncode == 0, verified.stderr
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_builds_that_accept_nothing_leave_nothing_behind(tmp_path: Path, keys: Keys, catalog: Path) -> None:
+    source = _csv(tmp_path / "junk.csv", [("n/a", "none", "")] * 30)
+    pack = _pack(keys, catalog, source, tmp_path / "junk.ecpack")
+    site = _service(keys, catalog, source, tmp_path / "site")
+    for result in (pack, site):
+        assert result.returncode == 2
+        assert "No row gave a usable identifier (30 rows read" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog.json", "junk.csv"]
+
+
+def test_too_few_accepted_rows_fail_in_the_operators_language(tmp_path: Path, keys: Keys, catalog: Path) -> None:
+    source = _csv(tmp_path / "sparse.csv", FILLER[:10] + [("12", "x", "")] * 20)
+    chinese = _pack(keys, catalog, source, tmp_path / "s.ecpack", env={"LANG": "zh_CN.UTF-8"})
+    assert chinese.returncode == 2
+    assert "30 行中只有 10 行（33%）得到可用的标识符，低于 --min-accepted（50%）" in chinese.stderr
+    assert not (tmp_path / "s.ecpack").exists()
+    lower = _pack(keys, catalog, source, tmp_path / "s.ecpack", "--min-accepted", "30%", "--json")
+    assert lower.returncode == 0, lower.stderr
+    assert json.loads(lower.stdout)["rows_accepted"] == 10
+
+
+@pytest.mark.parametrize(
+    ("args", "cause"),
+    [
+        (["--out", "{tmp}/no/such/folder/x.ecpack"], "The folder {tmp}/no/such/folder does not exist"),
+        (["--encoding", "gbkk"], '--encoding: "gbkk" is not an encoding name'),
+        (["--region", "XX"], '--region: "XX" is not a region code'),
+        (["--out", "{tmp}"], "is a folder"),
+    ],
+)
+def test_errors_name_their_real_cause(tmp_path: Path, keys: Keys, catalog: Path, args: list[str], cause: str) -> None:
+    source = _csv(tmp_path / "leak.csv", FILLER)
+    extra = [arg.format(tmp=tmp_path) for arg in args]
+    out = tmp_path / "x.ecpack"
+    if "--out" in extra:
+        out = Path(extra.pop(extra.index("--out") + 1))
+        extra.remove("--out")
+    result = _pack(keys, catalog, source, out, *extra)
+    assert result.returncode == 2
+    assert cause.format(tmp=tmp_path) in result.stderr
+    assert "disk may be full" not in result.stderr
+
+
+def test_summary_table_is_the_same_for_both_builders(tmp_path: Path, keys: Keys, catalog: Path) -> None:
+    rows = list(PLANTED) + FILLER + [("1380013800", "bad@", "ok_user")]
+    source = _csv(tmp_path / "leak.csv", rows)
+    pack = _pack(keys, catalog, source, tmp_path / "t.ecpack")
+    site = _service(keys, catalog, source, tmp_path / "site")
+    for result in (pack, site):
+        assert result.returncode == 0, result.stderr
+        labels = [line.split("  ")[0] for line in result.stdout.splitlines()[:11]]
+        assert labels == ["Input", "Rows read", "Rows accepted", "Rows rejected", "Rows without an identifier",
+                          "Values accepted", "Values rejected", "Empty values",
+                          "Entries written" if result is pack else "Records written", "Output", "Time"]  # fmt: skip
+        assert "invalid email 1, invalid phone 1" in result.stdout
+        assert "encoding utf-8 (detected)" in result.stdout
+        assert result.stderr == ""  # not a terminal: no progress
+        _never_quoted(result)
+
+
+def test_progress_shows_on_a_terminal_with_stage_rate_and_time_left(tmp_path: Path, keys: Keys, catalog: Path) -> None:
+    source = _csv(tmp_path / "leak.csv", FILLER * 50)
+    leader, follower = pty.openpty()
+    command = [sys.executable, "-m", "exposurecheck_server", "pack", "build", "--input", str(source),
+               "--map", "phone=phone,username=username", "--breach", "demo_breach", "--catalog", str(catalog),
+               "--signing-key", str(keys.signing_key), "--out", str(tmp_path / "p.ecpack"), "--jobs", "1"]  # fmt: skip
+    process = subprocess.run(command, stdout=subprocess.PIPE, stderr=follower, env=cli_env(), timeout=120, check=False)
+    os.close(follower)
+    shown = b""
+    try:
+        while chunk := os.read(leader, 65536):
+            shown += chunk
+    except OSError:
+        pass  # the terminal is gone once the process has ended
+    os.close(leader)
+    assert process.returncode == 0
+    text = shown.decode()
+    assert "reading 100%" in text and "values/s" in text and "left" in text
+    assert "\r" in text and text.endswith("\n")
+    assert "13800138000" not in text and "用户" not in text
