@@ -1,8 +1,10 @@
 import json
+import re
+import unicodedata
 
 import phonenumbers
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exposurecheck.core.identifiers import IdentifierType, InvalidIdentifier, normalize
@@ -125,3 +127,69 @@ def test_any_text_gives_a_result_or_a_typed_error(text: str) -> None:
         return
     assert result.canonical.startswith("+")
     assert result.canonical[1:].isdigit()
+
+
+# --- the app takes every way of writing a number that libphonenumber takes (issue 16.1) --------------------------
+
+_PUNCTUATION_CLASS = re.compile("[" + phonenumbers.phonenumberutil._VALID_PUNCTUATION + "]")
+LIBPHONENUMBER_PUNCTUATION = sorted(
+    {chr(code) for code in range(0x10000) if _PUNCTUATION_CLASS.fullmatch(chr(code))}
+    | set(phonenumbers.phonenumberutil._PLUS_CHARS)
+)
+SCRIPT_ZEROS = sorted(  # the zero of every script with decimal digits (Arabic-Indic, Devanagari, Thai, full-width, ...)
+    chr(code) for code in range(0x110000) if unicodedata.decimal(chr(code), None) == 0
+)
+
+
+def _in_script(zero: str, digits: str) -> str:
+    return "".join(chr(ord(zero) + int(d)) for d in digits)
+
+
+@pytest.mark.parametrize("char", LIBPHONENUMBER_PUNCTUATION)
+def test_every_libphonenumber_separator_gives_its_answer(char: str) -> None:
+    # Invisible separators (U+00AD soft hyphen, U+200B, U+2060), dashes, full-width brackets, tildes, ...
+    for raw in (f"138{char}0013{char}8000", f"+86{char}138 0013 8000", f"{char}13800138000"):
+        assert _app(raw) == _pinned_library(raw, "CN"), (hex(ord(char)), raw)
+    if char not in "x~～+＋":  # x and tildes start an extension (the number is cut short); a plus only leads
+        assert _app(f"138{char}0013{char}8000") == "+8613800138000", hex(ord(char))
+
+
+@pytest.mark.parametrize("zero", SCRIPT_ZEROS)
+def test_digits_of_every_script_are_read(zero: str) -> None:
+    for digits, expected in (("13800138000", "+8613800138000"), ("008613800138000", "+8613800138000"),
+                             ("01065529988", "+861065529988")):  # fmt: skip
+        raw = _in_script(zero, digits)
+        assert _pinned_library(raw, "CN") == expected, hex(ord(zero))
+        assert _app(raw) == expected, hex(ord(zero))
+
+
+number_characters = st.sampled_from(
+    list("0123456789") * 4 + LIBPHONENUMBER_PUNCTUATION + ["٣", "८", "５", "\u200b", "\u2060", "\u00ad", "+"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(number_characters, min_size=3, max_size=24).map("".join), st.sampled_from(["", "+86", "0086", "＋８６"])
+)
+def test_whatever_libphonenumber_accepts_the_app_accepts_the_same(body: str, prefix: str) -> None:
+    raw = prefix + body
+    expected = _pinned_library(raw, "CN")
+    if expected != "invalid":
+        assert _app(raw) == expected, ascii(raw)
+
+
+@given(mobile, st.lists(st.sampled_from([*LIBPHONENUMBER_PUNCTUATION, "", ""]), min_size=2, max_size=2),
+       st.sampled_from(SCRIPT_ZEROS))  # fmt: skip
+def test_a_mobile_written_any_way_libphonenumber_reads_is_one_e164(number: str, seps: list[str], zero: str) -> None:
+    if any(sep and sep in "x~～+＋" for sep in seps):
+        return  # extension markers and plus signs are not separators: covered above
+    raw = _in_script(zero, number[:3]) + seps[0] + _in_script(zero, number[3:7]) + seps[1] + number[7:]
+    assert _app(raw) == _pinned_library(raw, "CN") == "+86" + number
+
+
+def _app(raw: str) -> str:
+    try:
+        return normalize(PHONE, raw).canonical
+    except InvalidIdentifier:
+        return "invalid"
