@@ -122,7 +122,7 @@ def main() -> int:
             print(f"{name}: wall {wall:.1f} s = {values / wall:,.0f} values/s; CPU {cpu:.1f} s (process tree) = "
                   f"{values / cpu:,.0f} values per CPU-second; scratch peak {scratch / 1e6:.1f} MB "
                   f"({scratch / pack_bytes:.2f}x the pack)")
-            print(f"   per 10^9 values: {cpu * BILLION / values / 3600:,.0f} core-hours, scratch "
+            print(f"   per 10^9 values: {cpu * BILLION / values / 3600:,.1f} core-hours, scratch "
                   f"{scratch * BILLION / values / 1e9:,.0f} GB, pack {pack_bytes * BILLION / values / 1e9:,.1f} GB")
         (local_wall, local_cpu, _s, _r), (spark_wall, spark_cpu, _s2, _r2) = figures.values()
         print(f"ratio spark / local: wall {spark_wall / local_wall:.2f}x, CPU {spark_cpu / local_cpu:.2f}x")
