@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "exposurecheck.cli.presumed_cmd",
     "exposurecheck.cli.pack_cmd",
     "exposurecheck.cli.trust_cmd",
+    "exposurecheck.cli.service_cmd",  # lookup services pinned on first use: list, forget
     "exposurecheck.cli.profile_cmd",  # NGO profile: show, check, confirm its key
     "exposurecheck.cli.history_cmd",
     "exposurecheck.cli.wipe_cmd",

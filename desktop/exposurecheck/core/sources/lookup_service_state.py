@@ -41,6 +41,15 @@ class PinStore:
             return {}
         return data["services"]
 
+    def all(self) -> dict[str, Pin]:
+        """Every readable pin, by base URL (damaged entries left out)."""
+        pins = {}
+        for url in self._read():
+            pin = self.get(url)
+            if pin is not None:
+                pins[url] = pin
+        return pins
+
     def get(self, base_url: str) -> Pin | None:
         entry = self._read().get(base_url)
         try:
