@@ -11,10 +11,8 @@
 
 from __future__ import annotations
 
-import datetime
 import gzip
 import hashlib
-import ipaddress
 import json
 import os
 import ssl
@@ -27,10 +25,6 @@ import zlib
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.http import check_url, fetch, is_insecure_url, make_session
@@ -41,6 +35,7 @@ from exposurecheck.core.sources.pwned_passwords import PwnedPasswordsSource
 from tests.conftest import PYTHONPATH
 from tests.support.drip import drip_server
 from tests.support.loopback import Reply, loopback_server
+from tests.support.tls import self_signed
 
 PASSWORD = Identifier(IdentifierType.PASSWORD, "P@ssw0rd")
 
@@ -214,26 +209,7 @@ def test_a_post_is_never_redirected() -> None:
 @pytest.fixture
 def tls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ssl.SSLContext:
     """A server context for 127.0.0.1 whose self-signed certificate the client is told to trust."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(hours=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
+    cert_path, key_path = self_signed(tmp_path, "127.0.0.1", ip="127.0.0.1")
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert_path))
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_path, key_path)

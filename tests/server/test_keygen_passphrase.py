@@ -3,58 +3,23 @@ and every command that signs asks for it the same way. Driven through a pseudo-t
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
-import select
 import subprocess
 import sys
-import termios
-import time
 from pathlib import Path
 
 from exposurecheck_server.keys import load_signing_key
 from tests.conftest import PYTHONPATH
+from tests.support.terminal import answers_in_turn, on_a_terminal
 
 PASSPHRASE = "blue lantern 42"
 
 
-def _on_a_terminal(args: list[str], answers: list[str], tmp: Path, timeout: float = 60) -> tuple[int, str]:
-    """Run the admin tool with a pty as its terminal; answer each passphrase prompt in turn. Returns (code, screen)."""
-    main, child = pty.openpty()
+def _on_a_terminal(args: list[str], answers: list[str], tmp: Path) -> tuple[int, str]:
+    """Run the admin tool at a terminal, typing each answer at the next passphrase prompt."""
     env = {**os.environ, "PYTHONPATH": PYTHONPATH, "LANG": "C.UTF-8", "EXPOSURECHECK_CONFIG_DIR": str(tmp / "cfg")}
-    def controlling_terminal() -> None:  # the pty becomes the child's /dev/tty, which getpass reads
-        os.setsid()
-        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-    process = subprocess.Popen(
-        [sys.executable, "-m", "exposurecheck_server", *args],
-        stdin=child, stdout=child, stderr=child, env=env, preexec_fn=controlling_terminal,
-    )
-    os.close(child)
-    screen = since_answer = b""
-    pending = list(answers)
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        ready, _, _ = select.select([main], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(main, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            screen += chunk
-            since_answer += chunk
-            # Answer only a fresh prompt: getpass discards anything typed ahead of it.
-            if pending and since_answer.rstrip().endswith(b":"):
-                os.write(main, pending.pop(0).encode() + b"\n")
-                since_answer = b""
-        elif process.poll() is not None:
-            break
-    process.wait(timeout=10)
-    os.close(main)
-    return process.returncode, screen.decode("utf-8", "replace")
+    argv = [sys.executable, "-m", "exposurecheck_server", *args]
+    return on_a_terminal(argv, answers_in_turn(answers), env=env)
 
 
 def test_keygen_asks_twice_without_echo_and_encrypts_the_key(tmp_path: Path) -> None:

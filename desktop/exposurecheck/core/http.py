@@ -286,22 +286,22 @@ def _send(
         )
     except BudgetSpent:
         _raise_spent(budget)
-    except requests.exceptions.SSLError as exc:
-        _raise_if_spent(budget)
-        raise UserError("http.tls_failed") from exc
-    except requests.exceptions.Timeout as exc:
-        _raise_if_spent(budget)
-        raise UserError("http.timeout") from exc
-    except requests.exceptions.ConnectionError as exc:
-        _raise_if_spent(budget)
-        # After its retries, urllib3 reports a read timeout as a connection error; tell the two apart for people.
-        if "timed out" in repr(exc.args).lower():
-            raise UserError("http.timeout") from exc
-        raise UserError("http.unreachable") from exc
     except requests.exceptions.RequestException as exc:
-        _raise_if_spent(budget)
-        raise UserError("http.failed") from exc
+        _raise_if_spent(budget)  # a socket the watchdog shut: say "too long" or "cancelled", not "unreachable"
+        raise UserError(_failure_key(exc)) from exc
     raise AssertionError("unreachable")  # for type checkers: every branch above returns or raises
+
+
+def _failure_key(exc: requests.exceptions.RequestException) -> str:
+    """The message for a request that failed before an answer came (checked from the most specific kind)."""
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "http.tls_failed"
+    if isinstance(exc, requests.exceptions.Timeout):
+        return "http.timeout"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        # After its retries, urllib3 reports a read timeout as a connection error; tell the two apart for people.
+        return "http.timeout" if "timed out" in repr(exc.args).lower() else "http.unreachable"
+    return "http.failed"
 
 
 def _read(response: requests.Response, budget: Budget, max_body: int) -> Fetched:

@@ -9,17 +9,12 @@ find the planted number and fetch exactly the same buckets as the first one.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
-import pty
 import re
-import select
 import shutil
 import subprocess
 import sys
-import termios
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +25,7 @@ import pytest
 from tests.conftest import PYTHONPATH, REPO
 from tests.server.service.site_helpers import PLANTED, filler_phones
 from tests.server.service.test_recording_proxy import Recording, recording_proxy
+from tests.support.terminal import on_a_terminal as run_on_a_terminal
 
 DOC = REPO / "docs" / "service-operations.md"
 PASSPHRASE = "runbook passphrase 7"
@@ -58,38 +54,12 @@ def runbook_blocks() -> list[tuple[str, str]]:
 
 def on_a_terminal(script: str, env: dict[str, str], cwd: Path, timeout: float = 240) -> tuple[int, str]:
     """Run `bash -c script` with a pty as its terminal, typing the passphrase at every prompt that asks for one."""
-    main, child = pty.openpty()
 
-    def controlling_terminal() -> None:  # the pty becomes /dev/tty, which getpass reads
-        os.setsid()
-        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    def answer(since: bytes) -> str | None:
+        asks = since.rstrip().endswith(b":") and b"assphrase" in since.rsplit(b"\n", 1)[-1]
+        return PASSPHRASE if asks else None
 
-    process = subprocess.Popen(
-        ["bash", "-c", script], stdin=child, stdout=child, stderr=child, env=env, cwd=cwd,
-        preexec_fn=controlling_terminal,
-    )  # fmt: skip
-    os.close(child)
-    screen = since_answer = b""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        ready, _, _ = select.select([main], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(main, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            screen += chunk
-            since_answer += chunk
-            if since_answer.rstrip().endswith(b":") and b"assphrase" in since_answer.rsplit(b"\n", 1)[-1]:
-                os.write(main, PASSPHRASE.encode() + b"\n")
-                since_answer = b""
-        elif process.poll() is not None:
-            break
-    process.wait(timeout=30)
-    os.close(main)
-    return process.returncode, screen.decode("utf-8", "replace")
+    return run_on_a_terminal(["bash", "-c", script], answer, env=env, cwd=cwd, timeout=timeout)
 
 
 @dataclass
