@@ -119,3 +119,17 @@ def test_the_real_cli_reports_the_bad_pack_and_still_checks_the_rest(stick: Path
     assert "Traceback" not in result.stderr and "RecursionError" not in result.stdout + result.stderr
     assert "42" in result.stdout  # Pwned Passwords answered
     assert "Offline pack" in result.stdout or "pack" in result.stdout.lower()
+
+
+def test_a_source_that_fails_to_set_up_becomes_a_plain_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from exposurecheck.core.errors import UserError
+    from exposurecheck.core.sources import pack
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RecursionError("deeply nested")
+
+    monkeypatch.setattr(pack.PackSource, "__init__", broken)
+    with pytest.raises(UserError) as caught:
+        build_source("pack=/media/usb/packs/ngo.ecpack")
+    assert caught.value.key == "check.source_crashed"
+    assert "other sources were not affected" in caught.value.message("en")

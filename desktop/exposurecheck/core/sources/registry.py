@@ -6,11 +6,14 @@ affects the source that needs it.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.sources.base import Source
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,18 @@ def parse_spec(spec: str) -> tuple[str, str | None]:
 
 
 def build_source(spec: str, context: SourceContext | None = None) -> Source:
-    context = context or SourceContext()
+    """The Source for one spec; `UserError` (and nothing else) when it cannot be made, so the callers that collect
+    one problem per spec (the window, the CLI) never see one bad spec stop the others."""
+    try:
+        return _build(spec, context or SourceContext())
+    except UserError:
+        raise
+    except Exception as exc:  # a bug or a damaged file met while setting a source up: that source's plain error
+        log.error("source could not be set up (%s)", type(exc).__name__)  # the type only: the text may quote input
+        raise UserError("check.source_crashed") from None
+
+
+def _build(spec: str, context: SourceContext) -> Source:
     name, arg = parse_spec(spec)
     if name == "hibp-passwords":
         from exposurecheck.core.sources.pwned_passwords import DEFAULT_BASE_URL, PwnedPasswordsSource
