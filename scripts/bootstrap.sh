@@ -14,6 +14,7 @@ APT_PACKAGES=(
   dbus gnome-keyring libsecret-tools   # the real OS keyring (Secret Service) for the vault
   poppler-utils               # pdftotext/pdftoppm: tests read back the case sheets
   nginx-light                 # the bucket-serving benchmark compares nginx with the dev server
+  systemd                     # systemd-analyze verify checks docs/exposure-check-evaluator.service
   strace                      # the frozen app is checked to open no connection at start
   openjdk-17-jre-headless     # Java for `--engine spark` (PySpark, the `spark` extra) and its local[2] test
   # The .deb (scripts/build_bundle.sh --deb) and its install test (tests/packaging/test_deb_install.py):
