@@ -25,7 +25,7 @@ from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
 
-_NEVER_LINKED = ("__editable__", "exposure_check", "distutils-precedence.pth", "__pycache__")
+_NEVER_LINKED = ("__editable__", "exposure_check", "exposurecheck", "distutils-precedence.pth", "__pycache__")
 _QT = ("pyside6", "shiboken6")
 
 
