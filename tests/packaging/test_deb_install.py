@@ -63,19 +63,38 @@ def debian_mirror() -> str:
     return "http://deb.debian.org/debian"
 
 
+def _mounts_under(path: Path) -> list[str]:
+    prefix = str(path.resolve()) + "/"
+    with open("/proc/mounts", encoding="utf-8") as mounts:
+        points = [line.split()[1].replace("\\040", " ") for line in mounts]
+    return sorted((point for point in points if point.startswith(prefix)), reverse=True)
+
+
+def remove_tree(path: Path) -> None:
+    """rm -rf that first detaches anything mounted inside (a debootstrap stopped half-way leaves /proc and /sys
+    mounted in its root) and refuses while something stays mounted, so it never deletes through a mount."""
+    if not path.exists():
+        return
+    for point in _mounts_under(path):
+        subprocess.run(["umount", "--lazy", point], check=False)
+    if _mounts_under(path):
+        raise RuntimeError(f"{path} still has file systems mounted inside; not deleting it")
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def pristine_root() -> Path:
     """A minimal Debian 12 with fresh package lists, made once (about 30 s plus the download) and reused."""
     root = CACHE / f"{SUITE}-minbase"
     if (root / ".complete").is_file():
         return root
     partial = CACHE / f"{SUITE}-minbase.partial"
-    shutil.rmtree(partial, ignore_errors=True)
+    remove_tree(partial)
     partial.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         ["debootstrap", "--variant=minbase", SUITE, str(partial), debian_mirror()],
         check=True, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
-    shutil.rmtree(root, ignore_errors=True)
+    remove_tree(root)
     partial.rename(root)
     (root / ".complete").touch()
     return root
@@ -96,10 +115,13 @@ class Chroot:
             self.mounts.append(point)
         shutil.copy("/etc/resolv.conf", self.path / "etc" / "resolv.conf")  # apt reaches the archive from inside
 
-    def unmount(self) -> None:
+    def unmount(self) -> bool:
+        """Detach /proc and /dev; True when nothing is mounted inside any more (only then may the copy be deleted:
+        deleting through a bind mount of /dev would delete the host's device nodes)."""
         for point in reversed(self.mounts):
             subprocess.run(["umount", "--lazy", str(point)], check=False)
-        self.mounts.clear()
+        self.mounts = [point for point in self.mounts if os.path.ismount(point)]
+        return not self.mounts
 
     def run(self, *command: str, timeout: float = 600, check: bool = True) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
@@ -135,7 +157,7 @@ def chroot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chroot]:
         yield box
     finally:
         box.unmount()
-        shutil.rmtree(work, ignore_errors=True)
+        remove_tree(work)
 
 
 def packaged_entries() -> list[tuple[str, bool]]:
