@@ -73,3 +73,4 @@ def test_candidate_counts_at_the_floor() -> None:
     assert privacy.rounded(12_207) == "12,000"
     assert privacy.rounded(195_313) == "200,000"
     assert privacy.rounded(42) == "42"
+    assert privacy.rounded(12_500_000) == "13,000,000"

@@ -68,5 +68,5 @@ def rounded(count: int) -> str:
     """A candidate count as people read it: two significant figures, thousands separated (24,414 -> "24,000")."""
     if count < 100:
         return f"{count:,}"
-    digits = len(str(count)) - 2
-    return f"{round(count, -digits):,}"
+    unit = 10 ** (len(str(count)) - 2)
+    return f"{(count + unit // 2) // unit * unit:,}"  # halves round up, as people expect (12.5 million -> 13)
