@@ -9,12 +9,18 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from exposurecheck.core.crypto import sodium
 from exposurecheck.core.protocol import chain
 from exposurecheck.core.protocol import manifest as m
 from exposurecheck.core.protocol.errors import ProtocolError
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
-BUCKETING = os.urandom(32)
+BUCKETING = b"\x46" * 32
+
+
+def a_point() -> bytes:
+    """A random canonical point encoding (what a fresh key's public half looks like)."""
+    return sodium.point_from_hash(os.urandom(64))
 
 
 def raw(key: Ed25519PrivateKey) -> bytes:
@@ -26,7 +32,7 @@ def manifest(
     signers: list[Ed25519PrivateKey],
     *,
     previous: bytes = b"",
-    oprf_keys: tuple[bytes, ...] = (b"\x11" * 32,),
+    oprf_keys: tuple[bytes, ...] = (b"\x12" * 32,),
     announce_signers: tuple[bytes, ...] = (),
     announce_oprf: tuple[bytes, ...] = (),
     bucketing: bytes = BUCKETING,
@@ -102,9 +108,9 @@ def test_the_same_keys_are_accepted_without_walking_the_chain() -> None:
 def test_an_unannounced_key_change_is_refused(what: str) -> None:
     first = manifest(1, [OLD])
     changed = {
-        "oprf": lambda: manifest(2, [OLD], previous=first.digest, oprf_keys=(b"\x11" * 32, b"\x33" * 32)),
+        "oprf": lambda: manifest(2, [OLD], previous=first.digest, oprf_keys=(b"\x12" * 32, b"\x34" * 32)),
         "signer": lambda: manifest(2, [NEW], previous=first.digest),
-        "bucketing": lambda: manifest(2, [OLD], previous=first.digest, bucketing=os.urandom(32)),
+        "bucketing": lambda: manifest(2, [OLD], previous=first.digest, bucketing=a_point()),
     }[what]()
     assert chain.needs_walk(pinned(first), changed)
     with pytest.raises(ProtocolError) as caught:
@@ -113,13 +119,13 @@ def test_an_unannounced_key_change_is_refused(what: str) -> None:
 
 
 def test_announced_keys_are_accepted_in_a_later_manifest() -> None:
-    first = manifest(1, [OLD], announce_signers=(raw(NEW),), announce_oprf=(b"\x33" * 32,))
-    rotated = manifest(2, [OLD, NEW], previous=first.digest, oprf_keys=(b"\x11" * 32, b"\x33" * 32))
+    first = manifest(1, [OLD], announce_signers=(raw(NEW),), announce_oprf=(b"\x34" * 32,))
+    rotated = manifest(2, [OLD, NEW], previous=first.digest, oprf_keys=(b"\x12" * 32, b"\x34" * 32))
     assert chain.follows(pinned(first), rotated).current_epoch == 2
-    only_new = manifest(3, [NEW], previous=rotated.digest, oprf_keys=(b"\x33" * 32,))
+    only_new = manifest(3, [NEW], previous=rotated.digest, oprf_keys=(b"\x34" * 32,))
     assert chain.follows(pinned(rotated), only_new).sequence == 3
     with pytest.raises(ProtocolError):
-        chain.follows(pinned(only_new), manifest(4, [OLD], previous=only_new.digest, oprf_keys=(b"\x33" * 32,)))
+        chain.follows(pinned(only_new), manifest(4, [OLD], previous=only_new.digest, oprf_keys=(b"\x34" * 32,)))
 
 
 def test_the_bucketing_key_cannot_be_announced_away() -> None:
@@ -132,14 +138,14 @@ def test_the_bucketing_key_cannot_be_announced_away() -> None:
 
 def test_a_walked_chain_accepts_an_announcement_the_client_never_saw_directly() -> None:
     first = manifest(1, [OLD])
-    announcing = manifest(2, [OLD], previous=first.digest, announce_oprf=(b"\x33" * 32,))
-    renewed = manifest(3, [OLD], previous=announcing.digest, announce_oprf=(b"\x33" * 32,))
-    rotated = manifest(4, [OLD], previous=renewed.digest, oprf_keys=(b"\x11" * 32, b"\x33" * 32))
+    announcing = manifest(2, [OLD], previous=first.digest, announce_oprf=(b"\x34" * 32,))
+    renewed = manifest(3, [OLD], previous=announcing.digest, announce_oprf=(b"\x34" * 32,))
+    rotated = manifest(4, [OLD], previous=renewed.digest, oprf_keys=(b"\x12" * 32, b"\x34" * 32))
     result = chain.verify_chain(pinned(first), [announcing, renewed, rotated])
     assert result.sequence == 4
     # The same end without the announcement in between: refused however the chain is presented.
     unannounced = manifest(2, [OLD], previous=first.digest)
-    rotated_anyway = manifest(3, [OLD], previous=unannounced.digest, oprf_keys=(b"\x11" * 32, b"\x33" * 32))
+    rotated_anyway = manifest(3, [OLD], previous=unannounced.digest, oprf_keys=(b"\x12" * 32, b"\x34" * 32))
     with pytest.raises(ProtocolError) as caught:
         chain.verify_chain(pinned(first), [unannounced, rotated_anyway])
     assert caught.value.key == "service.error.key_change"
@@ -147,7 +153,7 @@ def test_a_walked_chain_accepts_an_announcement_the_client_never_saw_directly() 
 
 def test_links_must_connect_and_sequences_must_not_repeat() -> None:
     first = manifest(5, [OLD])
-    stray = manifest(6, [OLD], previous=os.urandom(32), announce_oprf=(b"\x33" * 32,))
+    stray = manifest(6, [OLD], previous=os.urandom(32), announce_oprf=(b"\x34" * 32,))
     with pytest.raises(ProtocolError) as caught:
         chain.verify_chain(pinned(first), [stray])
     assert caught.value.key == "service.error.forked"

@@ -26,7 +26,7 @@ def payload(*signers: Ed25519PrivateKey, **changes: Any) -> dict[str, Any]:
         "service": "Test service",
         "sequence": 7,
         "previous": "",
-        "bucketing_key": "33" * 32,
+        "bucketing_key": "34" * 32,
         "publisher_keys": [k.hex() for k in keys],
         "announced": {"publisher_keys": [], "oprf_keys": []},
         "issued_at": m.format_time(NOW),
@@ -39,7 +39,7 @@ def payload(*signers: Ed25519PrivateKey, **changes: Any) -> dict[str, Any]:
                 "id": 1,
                 "suite": m.SUITE,
                 "mode": m.MODE,
-                "public_key": "11" * 32,
+                "public_key": "12" * 32,
                 "prefix_bits": 16,
                 "tag_bytes": 8,
                 "bucket_count": 65536,
@@ -65,7 +65,7 @@ def test_round_trip_with_a_trusted_key() -> None:
     opened = m.open_envelope(m.sign_envelope(payload(key), [key]), [raw(key)])
     assert opened.sequence == 7
     assert opened.epoch().prefix_bits == 16
-    assert opened.epoch().public_key == bytes.fromhex("11" * 32)
+    assert opened.epoch().public_key == bytes.fromhex("12" * 32)
     assert opened.breach_ids == ("shanghai_police_2022",)
 
 
@@ -141,10 +141,11 @@ def test_non_canonical_payload_is_refused_even_when_signed() -> None:
         {"breach_ids": [1]},
         {"epochs": []},
         {"previous": "ab"},
-        {"bucketing_key": "33"},
+        {"bucketing_key": "34"},
+        {"bucketing_key": "11" * 32},  # odd: not a canonical encoding
         {"publisher_keys": []},
-        {"announced": {"publisher_keys": ["11" * 32]}},
-        {"publisher_keys": ["11" * 32, "11" * 32]},
+        {"announced": {"publisher_keys": ["12" * 32]}},
+        {"publisher_keys": ["12" * 32, "12" * 32]},
     ],
 )
 def test_malformed_fields_are_refused_before_signing(changes: dict[str, Any]) -> None:
@@ -204,3 +205,19 @@ def test_canonical_json_rules() -> None:
     assert not is_canonical(b'{"a": 1}')
     with pytest.raises(ValueError, match="floats"):
         canonical_json({"x": 1.5})
+
+
+@pytest.mark.parametrize("field", ["bucketing_key", "epoch_key", "announced_oprf_key"])
+def test_a_public_key_in_a_second_encoding_is_refused(field: str) -> None:
+    key = Ed25519PrivateKey.generate()
+    valid = "e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76"  # the ristretto255 generator
+    high = valid[:62] + f"{int(valid[62:], 16) | 0x80:02x}"  # the same point with bit 255 set
+    assert m.parse_payload(canonical_json(payload(key, bucketing_key=valid))).bucketing_key.hex() == valid
+    changes: dict[str, Any] = {
+        "bucketing_key": {"bucketing_key": high},
+        "epoch_key": {"epochs": [dict(payload()["epochs"][0], public_key=high)]},
+        "announced_oprf_key": {"announced": {"publisher_keys": [], "oprf_keys": [high]}},
+    }[field]
+    with pytest.raises(ProtocolError) as caught:
+        m.parse_payload(canonical_json(payload(key, **changes)))
+    assert caught.value.key == "service.error.manifest_invalid"

@@ -21,6 +21,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from exposurecheck.core.crypto.sodium import is_canonical_encoding
 from exposurecheck.core.protocol.canonical import canonical_json, is_canonical
 from exposurecheck.core.protocol.errors import ProtocolError
 
@@ -245,6 +246,14 @@ def _hex(obj: dict[str, Any], name: str, size: int) -> bytes:
     return _hex_value(obj.get(name), size)
 
 
+def _point(value: object) -> bytes:
+    """A ristretto255 public key: 32 bytes in the canonical encoding (RFC 9496 4.3.1), checked without libsodium."""
+    raw = _hex_value(value, 32)
+    if not is_canonical_encoding(raw) or raw == bytes(32):
+        raise ProtocolError("service.error.manifest_invalid")
+    return raw
+
+
 def _keys(value: object, *, low: int) -> tuple[bytes, ...]:
     if not isinstance(value, list) or not low <= len(value) <= MAX_KEYS:
         raise ProtocolError("service.error.manifest_invalid")
@@ -262,7 +271,7 @@ def _epoch(obj: object) -> Epoch:
         raise ProtocolError("service.error.manifest_invalid")
     return Epoch(
         id=_int(obj, "id", 1, 2**32 - 1),
-        public_key=_hex(obj, "public_key", 32),
+        public_key=_point(obj.get("public_key")),
         prefix_bits=prefix_bits,
         tag_bytes=_int(obj, "tag_bytes", 8, 8),
         bucket_entries=_int(obj, "bucket_entries", 1, 1 << 20),
@@ -304,10 +313,10 @@ def parse_payload(body: bytes) -> Manifest:
         current_epoch=_int(obj, "current_epoch", 1, 2**32 - 1),
         batch_size=_int(obj, "batch_size", 1, MAX_BATCH),
         buckets_per_check=_int(obj, "buckets_per_check", 1, MAX_BATCH),
-        bucketing_key=_hex(obj, "bucketing_key", 32),
+        bucketing_key=_point(obj.get("bucketing_key")),
         publisher_keys=_keys(obj.get("publisher_keys"), low=1),
         announced_publisher_keys=_keys(announced.get("publisher_keys"), low=0),
-        announced_oprf_keys=_keys(announced.get("oprf_keys"), low=0),
+        announced_oprf_keys=tuple(_point(k.hex()) for k in _keys(announced.get("oprf_keys"), low=0)),
         epochs=epochs,
         breach_ids=tuple(breach_ids),
         digest=payload_digest(body),
