@@ -49,6 +49,9 @@ def application(offscreen: bool = False) -> QApplication:
     return app
 
 
+QUIT_WAIT_MS = 5000  # a cancelled check returns within its 2 s grace (core/source_threads.py); this bounds the rest
+
+
 def create_window(
     lang: str,
     *,
@@ -61,7 +64,11 @@ def create_window(
     """The app's window, ready to show. `defer_pages` builds all but the welcome page after the first paint."""
     app = application(offscreen)
     translations = QtTranslations(app)
-    window = MainWindow(lang, pool or QThreadPool.globalInstance(), source_factory, defer_pages=defer_pages)
+    pool = pool or QThreadPool.globalInstance()
+    window = MainWindow(lang, pool, source_factory, defer_pages=defer_pages)
+    # Quitting with a check running: cancel it (its sockets are shut at once) and let the check's thread end before
+    # Qt goes away, so the process exits promptly and cleanly instead of a worker emitting into a destroyed app.
+    app.aboutToQuit.connect(lambda: (window.runner.cancel(), pool.waitForDone(QUIT_WAIT_MS)))
     translations.apply(lang)
     if window.pages_built:
         link_settings(window)
