@@ -146,7 +146,7 @@ def test_a_dripping_server_fails_within_the_budget_and_the_connection_ends(heade
     assert caught.value.key == "http.deadline"
     assert "did not finish answering in time" in caught.value.message("en")
     assert "没有在规定时间内答完" in caught.value.message("zh_CN")
-    assert 1.5 < elapsed < 4.0
+    assert 1.5 < elapsed < 6.0  # the budget, plus slack for a loaded machine (it used to be hours)
 
 
 def test_cancelling_ends_a_hanging_request_at_once() -> None:
@@ -158,7 +158,7 @@ def test_cancelling_ends_a_hanging_request_at_once() -> None:
             PwnedPasswordsSource(server.url).lookup([PASSWORD], lambda *_: None, CancelToken(pressed.is_set))
         elapsed = time.monotonic() - started
         assert server.wait_closed(1, timeout=2)
-    assert elapsed < 3.0  # the read was blocked inside the socket when the button was pressed
+    assert elapsed < 4.0  # the read was blocked inside the socket when the button was pressed
 
 
 def test_a_long_retry_after_is_not_waited_past_the_budget() -> None:

@@ -217,7 +217,7 @@ def _authenticate(
 def _meta(raw: bytes, name: str, version: int) -> dict:
     try:
         meta = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # deep nesting: a publisher's bug is still "damaged"
         raise UserError("pack.error.damaged_file", file=name) from None
     ok = (
         isinstance(meta, dict)
