@@ -274,3 +274,12 @@ def test_the_flag_is_what_lets_a_non_loopback_http_source_through() -> None:
         allowed.lookup([PASSWORD], lambda *_: None, CancelToken())
         assert len(server.requests) == 1
     assert hashlib.sha1(b"P@ssw0rd").hexdigest().upper().startswith("21BD1")  # the known test prefix
+
+
+def test_nested_budgets_keep_the_earlier_deadline_and_either_cancel() -> None:
+    pressed = threading.Event()
+    with budget_scope(Budget.lasting(100, pressed.is_set)), budget_scope(Budget.lasting(1000)) as inner:
+        assert inner.deadline <= time.monotonic() + 100
+        assert inner.check() is None
+        pressed.set()  # the outer (the check's) cancel button
+        assert inner.check() == "cancelled"

@@ -139,10 +139,11 @@ def current_budget() -> Budget | None:
 
 @contextmanager
 def budget_scope(budget: Budget) -> Iterator[Budget]:
-    """Run the block's network work under `budget` (nested scopes keep the earlier deadline)."""
+    """Run the block's network work under `budget`; inside another scope, the earlier deadline holds and either
+    cancel button stops the work."""
     outer = current_budget()
-    if outer is not None and outer.deadline < budget.deadline:
-        budget = Budget(outer.deadline, _either(outer.is_cancelled, budget.is_cancelled))
+    if outer is not None:
+        budget = Budget(min(outer.deadline, budget.deadline), _either(outer.is_cancelled, budget.is_cancelled))
     _CURRENT.budget = budget
     try:
         yield budget
