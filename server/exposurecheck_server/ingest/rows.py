@@ -26,6 +26,7 @@ from typing import BinaryIO
 MAX_LINE = 1 << 20  # a "line" of 1 MiB or more is not a breach record
 MAX_CONTINUATION = 8  # physical lines a quoted field may span before the row is called broken
 PIECE = 1 << 20  # bytes read at a time
+BATCH_LINES = 1024  # lines handed to one csv reader at a time
 
 
 class Rejected:
@@ -106,38 +107,118 @@ class QuotedParser:
 
 
 def delimited_rows(lines: Iterator[Line], delimiter: bytes, width: int | None, codec: str) -> Iterator[Row]:
-    """Rows of fields; `width` is the row width continuation joins must produce (None: the first row's)."""
+    """Rows of fields; `width` is the row width continuation joins must produce (None: the first row's).
+
+    Most lines are one record each. Those are parsed in batches by one csv reader (in C, no Python per line), and
+    the reader's line count shows where a record does not fit one line: from that line on, one line is read the
+    careful way (`_one_row`: alone, or joined with the next ones only if that gives a row of the right width), and
+    batching resumes after it. Both ways give the same rows for the same lines (tests compare them).
+    """
     sep = delimiter.decode("ascii")
     parser = QuotedParser(sep)
-    lookahead: deque[Line] = deque()
+    queue: deque[Line] = deque()  # lines read ahead, or put back after a failed join
 
     def next_line() -> Line | None:
-        if lookahead:
-            return lookahead.popleft()
+        if queue:
+            return queue.popleft()
+        return next(lines, None)
+
+    while True:
+        batch: list[bytes] = []
+        while len(batch) < BATCH_LINES and (line := next_line()) is not None:
+            if isinstance(line, Rejected) or b"\r" in line:  # csv would end a record at a carriage return
+                queue.appendleft(line)
+                break
+            batch.append(line)
+        if batch:
+            texts, dirty = _decode_batch(batch, codec)
+            reader = csv.reader(texts, delimiter=sep, strict=True)
+            done = 0
+            try:
+                for row in reader:
+                    if reader.line_num != done + 1:
+                        break  # the record that starts at line `done` does not end there
+                    if width is None:
+                        width = len(row)
+                    yield [cell.encode("latin-1") for cell in row] if done in dirty else row
+                    done += 1
+            except csv.Error:
+                pass  # line `done` is not a well-formed record by itself
+            if done == len(batch):
+                continue
+            queue.extendleft(reversed(batch[done:]))
+        line = next_line()
+        if line is None:
+            return
+        row = _one_row(line, parser, sep, codec, width, next_line, queue)
+        if width is None and not isinstance(row, Rejected):
+            width = len(row)
+        yield row
+
+
+def careful_rows(lines: Iterator[Line], delimiter: bytes, width: int | None, codec: str) -> Iterator[Row]:
+    """`delimited_rows` one line at a time, without batches: the reference the tests hold the batches to."""
+    sep = delimiter.decode("ascii")
+    parser = QuotedParser(sep)
+    queue: deque[Line] = deque()
+
+    def next_line() -> Line | None:
+        if queue:
+            return queue.popleft()
         return next(lines, None)
 
     while (line := next_line()) is not None:
-        if isinstance(line, Rejected):
-            yield line
-            continue
-        try:
-            text, clean = line.decode(codec), True
-        except UnicodeDecodeError:
-            text, clean = line.decode("latin-1"), False
-        if '"' not in text:
-            row = text.split(sep)  # the common case: no quoting, so a split is exactly what csv would do
-        else:
-            parsed = parser.parse(text)
-            if parsed is None:
-                parsed = _join_continuation(line, parser, width, next_line, lookahead)
-                clean = False  # the join is parsed as Latin-1
-            if parsed is None:
-                yield Rejected("broken_quoting")
-                continue
-            row = parsed
-        if width is None:
+        row = _one_row(line, parser, sep, codec, width, next_line, queue)
+        if width is None and not isinstance(row, Rejected):
             width = len(row)
-        yield row if clean else [cell.encode("latin-1") for cell in row]
+        yield row
+
+
+def _decode_batch(batch: list[bytes], codec: str) -> tuple[list[str], set[int]]:
+    """The lines as text (one decode for the whole batch when it can), and which ones held undecodable bytes:
+    those are read as Latin-1, for their fields to be decoded one by one."""
+    try:
+        return b"\n".join(batch).decode(codec).split("\n"), set()
+    except UnicodeDecodeError:
+        pass
+    texts: list[str] = []
+    dirty: set[int] = set()
+    for index, line in enumerate(batch):
+        try:
+            texts.append(line.decode(codec))
+        except UnicodeDecodeError:
+            texts.append(line.decode("latin-1"))
+            dirty.add(index)
+    return texts, dirty
+
+
+def _one_row(
+    line: Line,
+    parser: QuotedParser,
+    sep: str,
+    codec: str,
+    width: int | None,
+    next_line: Callable[[], Line | None],
+    lookahead: deque[Line],
+) -> Row:
+    """The row that starts at `line`, read on its own (see the module docstring for the rules)."""
+    if isinstance(line, Rejected):
+        return line
+    try:
+        text, clean = line.decode(codec), True
+    except UnicodeDecodeError:
+        text, clean = line.decode("latin-1"), False
+    if '"' not in text:
+        row = text.split(sep)  # no quoting, so a split is exactly what csv would do
+    else:
+        parsed = parser.parse(text)
+        if parsed is None:
+            parsed = _join_continuation(line, parser, width, next_line, lookahead)
+            clean = False  # the join is parsed as Latin-1
+        if parsed is None:
+            return Rejected("broken_quoting")
+        row = parsed
+    return row if clean else [cell.encode("latin-1") for cell in row]
 
 
 def may_open_record(line: bytes, delimiter: bytes) -> bool:

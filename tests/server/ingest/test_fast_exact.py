@@ -263,8 +263,12 @@ def test_check_character_in_base_13_equals_the_weighted_sum(first17: str) -> Non
 # --- usernames and the dispatcher ------------------------------------------------------------------------------
 
 
+CJK_EDGES = "\u4e00\u4e01\u9fa5\u9fff\u3400\ua000\uf900\u3000\u00a0\u2f00\uff21"  # in and just outside the set
+
+
 @MANY
-@given(st.one_of(st.text(max_size=20), st.text(alphabet="aZ_09 \t\x00\x1f\x7f.", max_size=12)))
+@given(st.one_of(st.text(max_size=20), st.text(alphabet="aZ_09 \t\x00\x1f\x7f.", max_size=12),
+                 st.text(alphabet="aZ_9 \t" + CJK_EDGES + "王丽", max_size=10)))  # fmt: skip
 def test_username_fast_path_agrees(raw: str) -> None:
     _agree(USERNAME, fast_deciders("CN")[USERNAME], raw)
 
@@ -275,6 +279,13 @@ def test_longer_than_the_apps_limit_is_invalid_on_both_paths(kind: IdentifierTyp
     assert _agree(kind, fast_deciders("CN")[kind], raw)
 
 
+def test_username_fast_path_decides_chinese_names() -> None:
+    decide = fast_deciders("CN")[USERNAME]
+    for raw in ("王丽", " 张伟_88 ", "Zhang伟", "用户 12"):
+        assert _agree(USERNAME, decide, raw), raw
+    assert decide("ｕｓｅｒ") is None  # full-width: NFKC changes it, the exact path decides
+
+
 def test_value_normalizer_falls_back_to_the_exact_path_and_counts_it() -> None:
     normalizer = ValueNormalizer("CN")
     phone = normalizer.function(PHONE)
@@ -283,3 +294,12 @@ def test_value_normalizer_falls_back_to_the_exact_path_and_counts_it() -> None:
     assert phone("010-6552 9988") == "+861065529988"
     assert phone("123") is None
     assert normalizer.exact_calls == 2
+
+
+@given(st.text(alphabet=ATEXT + ".@ \"é", max_size=12))
+def test_dot_atom_check_is_the_librarys_pattern(local: str) -> None:
+    from email_validator.rfc_constants import DOT_ATOM_TEXT
+
+    from exposurecheck_server.ingest.fast.email import is_dot_atom
+
+    assert is_dot_atom(local) == bool(DOT_ATOM_TEXT.match(local))

@@ -3,6 +3,7 @@ their own byte ranges give exactly what one reader going through the whole file 
 
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
 from pathlib import Path
@@ -17,6 +18,7 @@ from exposurecheck.core.packs import format as pack_format
 from exposurecheck_server.ingest import IngestStats, iter_identifiers, parse_map
 from exposurecheck_server.ingest import blocks as blocks_module
 from exposurecheck_server.ingest.blocks import plan_blocks
+from exposurecheck_server.ingest.rows import Rejected
 from exposurecheck_server.ingest.worker import BlockTask, process_block
 
 PHONE_A, PHONE_B, PHONE_C = "+8613800138000", "+8613912345678", "+8615012345678"
@@ -259,6 +261,25 @@ def test_any_cut_of_a_csv_reads_like_one_reader(tmp_path: Path, shapes: list[str
     assert cut == whole
     assert cut_values == whole_values
     assert whole["bytes_read"] == path.stat().st_size
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from([*LINE_SHAPES, "a,\udcff\udcfe,b", '"x\ry",1,2', "1,2\r3,4", "\x00,b,c"]), max_size=80),
+       st.sampled_from([1, 2, 3, 1024]))  # fmt: skip
+def test_batches_of_lines_read_like_one_line_at_a_time(shapes: list[str], batch: int) -> None:
+    from exposurecheck_server.ingest import rows as rows_module
+
+    data = ("\n".join(shapes) + "\n").encode("utf-8", "surrogateescape")
+    lines = list(rows_module.iter_lines(io.BytesIO(data), 0, len(data)))
+    careful = list(rows_module.careful_rows(iter(lines), b",", None, "utf-8"))
+    old, rows_module.BATCH_LINES = rows_module.BATCH_LINES, batch
+    try:
+        batched = list(rows_module.delimited_rows(iter(lines), b",", None, "utf-8"))
+    finally:
+        rows_module.BATCH_LINES = old
+    assert [r.reason if isinstance(r, Rejected) else r for r in batched] == [
+        r.reason if isinstance(r, Rejected) else r for r in careful
+    ]
 
 
 def test_blocks_never_split_a_record_that_spans_lines(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from exposurecheck_server.ingest.fast.username import FastUsername
 
 Normalize = Callable[[str], str | None]
 """raw value → canonical form, or None when the app would reject it."""
+EMPTY, UNDECODABLE, INVALID = 0, 1, 2  # a field's outcome when it gives no canonical form
 
 
 def exact(kind: IdentifierType, region: str) -> Normalize:
@@ -48,6 +49,30 @@ class ValueNormalizer:
         self.region = region
         self._deciders = fast_deciders(region)
         self.exact_calls = 0
+
+    def cell_function(self, kind: IdentifierType, codec: str) -> Callable[[str | bytes], str | int]:
+        """For CSV/TSV fields (text, or bytes to decode alone): the canonical form, or EMPTY, UNDECODABLE or
+        INVALID — plain ints, so a block's outcomes can be counted with list.count in C."""
+        decide = self._deciders[kind]
+        slow = exact(kind, self.region)
+
+        def run(cell: str | bytes) -> str | int:
+            if not cell:
+                return EMPTY
+            if isinstance(cell, bytes):  # the line had undecodable bytes: this field is decoded on its own
+                try:
+                    cell = cell.decode(codec)
+                except UnicodeDecodeError:
+                    return UNDECODABLE
+            if cell.isspace():
+                return EMPTY
+            result = decide(cell)
+            if result is None:
+                self.exact_calls += 1
+                result = slow(cell)
+            return result or INVALID
+
+        return run
 
     def function(self, kind: IdentifierType) -> Normalize:
         decide = self._deciders[kind]

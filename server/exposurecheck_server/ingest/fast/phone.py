@@ -9,10 +9,10 @@ Why the answer is exact (phonenumbers 9.0.43, region CN; tests/server/ingest/tes
 1. Text. The app first NFKC-folds the value and drops invisible characters; for ASCII text that changes nothing,
    so ASCII values are read as they are and anything else is folded with the app's own `fold_width` first.
 2. Shape. The folded, stripped text is at most 40 characters of ASCII digits, spaces and `-.()`, with one `+` at
-   most, only at the start or right after a leading `(`, and it ends with a digit. libphonenumber reads such text
-   purely as its digits (all of those are its punctuation; none starts an extension, a second number or an RFC 3966
-   part), so the result depends only on D = the digits and on whether there is a plus (the app turns a leading `00`
-   into a plus before parsing).
+   most, only as its first character or right after a leading `(`. libphonenumber reads such text purely as its
+   digits: all of those characters are its punctuation, none starts an extension, a second number or an RFC 3966
+   part, punctuation before the first digit or plus is skipped and after the last digit trimmed. So the result
+   depends only on D = the digits and on whether there is a plus (the app turns a leading `00` into a plus first).
 3. Digits. With N an 11-digit national number `1[3-9]…` that does not start with 179, the app's parse gives
    country code 86 and national number N exactly when D is one of: `86`+N with a plus; N; `0`+N (the national
    prefix); `86`+N without a plus (13 digits are too long for CN, so the country code is stripped); `0086`+N (the
@@ -27,15 +27,11 @@ Why the answer is exact (phonenumbers 9.0.43, region CN; tests/server/ingest/tes
 
 from __future__ import annotations
 
-import re
-
 import phonenumbers
 
 from exposurecheck.core.identifiers.text import fold_width
 
-# ASCII only: `(` `+` optional; then digits and separators; ends with a digit. Checked with fullmatch.
-_SHAPE = re.compile(r"\(?(\+)?[0-9 ().\-]*[0-9]", re.ASCII)
-_DROP = str.maketrans("", "", " ().-+")  # the shape allows one plus, at the start
+_SEPARATORS = str.maketrans("", "", " ().-")  # what point 2 allows besides digits and one leading plus
 _MAX_TEXT = 40
 MAX_INPUT_LENGTH = 320  # the app's limit (core.identifiers.normalize): longer raw values are invalid outright
 PREFIX_DIGITS = 5  # the digits of N that decide its validity (see point 4 above)
@@ -64,15 +60,16 @@ class FastPhone:
         if len(raw) > MAX_INPUT_LENGTH:
             return ""
         text = (raw if raw.isascii() else fold_width(raw)).strip()
-        if text.isdigit() and text.isascii():  # the commonest shape: digits only, no parsing needed
-            digits, plus = text, False
-        else:
-            match = _SHAPE.fullmatch(text) if len(text) <= _MAX_TEXT else None
-            if match is None:
-                # The app refuses text with fewer than three digits whatever else it holds (its steps before that
-                # check only remove characters), so junk such as "n/a" is decided here too.
-                return "" if _digit_count(text) < 3 else None
-            digits, plus = text.translate(_DROP), match.group(1) is not None
+        # Point 2 without a regular expression (a third of the cost): drop the separators, then what is left must
+        # be ASCII digits, or a plus that was the text's first character (or came right after a leading "(").
+        digits = text.translate(_SEPARATORS)
+        plus = digits[:1] == "+" and (text[0] == "+" or text[:2] == "(+")
+        if plus:
+            digits = digits[1:]
+        if not (digits.isdigit() and digits.isascii() and len(text) <= _MAX_TEXT):
+            # The app refuses text with fewer than three digits whatever else it holds (its steps before that
+            # check only remove characters), so junk such as "n/a" is decided here too.
+            return "" if _digit_count(text) < 3 else None
         if text.startswith("00"):  # the app reads a leading 00 as +
             digits, plus = digits[2:], True
         shape = _DIGIT_SHAPES.get((plus, len(digits)))
