@@ -283,7 +283,7 @@ def _ngo_pack(material: dict[str, Path], out: Path, key_dir: str = "publisher", 
     from exposurecheck.core.identifiers import Identifier, IdentifierType
     from exposurecheck_server.pack.builder import build_pack
 
-    values = [Identifier(IdentifierType.PHONE, f"+86138001{n:05d}") for n in range(3000)]
+    values = [Identifier(IdentifierType.PHONE, f"+86138001{n:05d}") for n in range(20000)]
     # Small chunks so that a small pack can be split into several small shards.
     options = {"shard_size": shard_size, "chunk_size": 4096} if shard_size else {}
     key = load_signing_key(material["root"] / key_dir / "publisher.key")
