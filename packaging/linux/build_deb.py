@@ -46,7 +46,9 @@ from icons import Renderer, write_hicolor  # noqa: E402  (packaging/ is not a pa
 APP_ID = "org.exposurecheck.ExposureCheck"
 PACKAGE = "exposure-check"
 INSTALL_DIR = Path("usr/lib") / PACKAGE
-MAINTAINER = os.environ.get("DEB_MAINTAINER", "Exposure Check project <packaging@exposure-check.org>")
+# The project has no public contact address yet: `.invalid` (RFC 2606) says so rather than inventing one. A
+# release sets DEB_MAINTAINER to the real contact (docs/releasing.md).
+MAINTAINER = os.environ.get("DEB_MAINTAINER", "Exposure Check project <maintainers@exposure-check.invalid>")
 # Not libraries, so dpkg-shlibdeps cannot see them: a font with Chinese glyphs (without one Chinese renders as
 # boxes), and for Recommends the keyring the vault stores its key in.
 EXTRA_DEPENDS = "fonts-wqy-microhei | fonts-noto-cjk | fonts-arphic-ukai"
