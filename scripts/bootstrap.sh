@@ -21,6 +21,7 @@ APT_PACKAGES=(
   # dependencies computed from the bundle's ELF files, validators for the desktop entry, AppStream data and the
   # package, and a clean Debian root to install it into.
   dpkg-dev desktop-file-utils appstream lintian debootstrap
+  libwayland-cursor0 libwayland-egl1 libcups2   # Qt's Wayland and print plugins link to them: dpkg-shlibdeps must find them
   python3-venv
 )
 
