@@ -100,10 +100,12 @@ def iter_identifiers(
     encoding: str | None = None,
     progress: Progress | None = None,
     jobs: int = 1,
-    min_accepted: float = 0.0,
+    min_accepted: float | None = None,
     scratch: Path | None = None,
 ) -> Iterator[Identifier]:
-    """`identifiers` with the options spelled out (for tests and benchmarks); no minimum share by default."""
+    """`identifiers` with the options spelled out (tests, benchmarks, Spark executors reading one file each).
+
+    No minimum share is checked unless `min_accepted` is given (the builders always give one)."""
     options = IngestOptions(
         paths=tuple(paths),
         fmt=fmt,

@@ -32,7 +32,7 @@ class IngestOptions:
     region: str = DEFAULT_REGION
     encoding: str | None = None
     jobs: int = 1
-    min_accepted: float = DEFAULT_MIN_ACCEPTED
+    min_accepted: float | None = DEFAULT_MIN_ACCEPTED  # None: no check (library callers that check themselves)
 
 
 def parse_map(text: str) -> ColumnMap:

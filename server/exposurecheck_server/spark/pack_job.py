@@ -193,7 +193,7 @@ def build_pack_spark(
         raise UserError("pack.build.unknown_breach", breach=breach, known=", ".join(sorted(catalog)[:20]))
     for path in inputs:
         if not path.is_file():
-            raise UserError("pack.ingest.unreadable", file=str(path))
+            raise UserError("ingest.unreadable", file=str(path))
     salt = salt or os.urandom(fmt.SALT_BYTES)
     scratch = workdir or out.parent
     work = Path(tempfile.mkdtemp(prefix=".ecpack-spark-", dir=scratch))

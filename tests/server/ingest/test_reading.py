@@ -190,6 +190,8 @@ def test_a_build_that_accepts_nothing_always_stops(tmp_path: Path) -> None:
         _collect(path, spec="phone=phone", min_accepted=0.0)
     assert info.value.key == "ingest.nothing_accepted"
     assert "5" in info.value.message("zh_CN")
+    found, stats = _collect(path, spec="phone=phone")  # a library caller that checks for itself
+    assert not found and stats.rows_accepted == 0
 
 
 def test_both_builders_take_the_same_input_options() -> None:
