@@ -150,10 +150,10 @@ def delimited_rows(lines: Iterator[Line], delimiter: bytes, width: int | None, c
         line = next_line()
         if line is None:
             return
-        row = _one_row(line, parser, sep, codec, width, next_line, queue)
-        if width is None and not isinstance(row, Rejected):
-            width = len(row)
-        yield row
+        single = _one_row(line, parser, sep, codec, width, next_line, queue)
+        if width is None and not isinstance(single, Rejected):
+            width = len(single)
+        yield single
 
 
 def careful_rows(lines: Iterator[Line], delimiter: bytes, width: int | None, codec: str) -> Iterator[Row]:

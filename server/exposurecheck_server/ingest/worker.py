@@ -134,9 +134,9 @@ def _normalize_columns(good: list[list[str] | list[bytes]], plan: Plan, counts: 
     counts.rows_read += len(good)
     any_value: list[bool] = [False] * len(good)
     for _code, column, cell_normalize, out, kind in plan:
-        outcomes = list(map(cell_normalize, map(itemgetter(column), good)))  # type: ignore[arg-type]
+        outcomes = list(map(cell_normalize, map(itemgetter(column), good)))
         is_value = list(map(isinstance, outcomes, repeat(str)))
-        out.extend(compress(outcomes, is_value))  # type: ignore[arg-type]
+        out.extend(compress(outcomes, is_value))
         counts.identifiers[kind] += sum(is_value)
         counts.empty_values += outcomes.count(EMPTY)
         for outcome, reason in ((INVALID, "invalid_"), (UNDECODABLE, "undecodable_")):

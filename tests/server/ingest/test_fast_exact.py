@@ -167,6 +167,8 @@ def email_shapes(draw: st.DrawFn) -> str:
     style = draw(st.integers(0, 12))
     if style == 0:
         local = draw(st.text(max_size=6)) + local  # anything in front: Unicode, quotes, spaces, "<"
+    elif style == 4:
+        local += draw(st.sampled_from(["\u0301", "\u0338", "é", "ﬁ", "\u200b", "\u2028", "\ue000", "Ω", "\u00a0"]))
     elif style == 1:
         local = f'"{local}"'
     elif style == 2:
@@ -198,8 +200,10 @@ def test_email_fast_path_decides_the_common_shapes() -> None:
     for raw in ("someone@qq.com", "Some.One@QQ.COM", " a+b@163.com ", "mailto:X@Example.org", "user@例子.中国",
                 "USER@BÜCHER.DE", "no-at-sign", "a@localhost", "a@b"):  # fmt: skip
         assert _agree(EMAIL, decide, raw), raw
-    assert decide("用户@qq.com") is None  # a Unicode local part takes the exact path
+    for raw in ("用户@qq.com", "Ünïcode@例子.中国", "e\u0301@qq.com", "a..b@qq.com", "@qq.com", "用户@"):
+        assert _agree(EMAIL, decide, raw), raw  # Unicode local parts: the library's own local-part check
     assert decide('"quoted"@qq.com') is None
+    assert decide("Name <a@qq.com>") is None
 
 
 def test_email_real_world_cases(testdata) -> None:
