@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -45,6 +45,19 @@ def run(
             progress(stats)
         yield result
     check_accepted(stats, options.min_accepted)
+
+
+@contextmanager
+def block_tasks(
+    options: IngestOptions, stats: IngestStats, *, salt: bytes | None = None, scratch: Path | None = None
+) -> Iterator[list[BlockTask]]:
+    """Every block of the inputs as a task for another process or machine to run with `process_block` (the Spark
+    engine: spark/), planned the way `run` plans them. `stats` gets the input totals; add each result's counts to
+    it and call `check_accepted` at the end. A transcoded input's UTF-8 spool (in `scratch`) lives until the
+    context ends."""
+    decodings = _check_inputs(options, stats)
+    with ExitStack() as stack:
+        yield list(_tasks(options, decodings, salt, scratch or options.paths[0].parent, stats, stack))
 
 
 def check_accepted(stats: IngestStats, min_accepted: float | None) -> None:
@@ -87,11 +100,18 @@ def _check_inputs(options: IngestOptions, stats: IngestStats) -> list[Decoding]:
 
 
 def _tasks(
-    options: IngestOptions, decodings: list[Decoding], salt: bytes | None, scratch: Path, stats: IngestStats
+    options: IngestOptions,
+    decodings: list[Decoding],
+    salt: bytes | None,
+    scratch: Path,
+    stats: IngestStats,
+    keep: ExitStack | None = None,
 ) -> Iterator[BlockTask]:
+    """The blocks, file by file; transcoded spools live until this generator ends, or until `keep` closes."""
     size_hint = block_size(stats.bytes_total, options.jobs)
     delimiter = {"csv": b",", "tsv": b"\t"}.get(options.fmt)
-    with ExitStack() as stack:
+    with ExitStack() as own:
+        stack = keep if keep is not None else own
         for path, decoding in zip(options.paths, decodings, strict=True):
             source, readable_as = stack.enter_context(readable(path, decoding, scratch))
             end = source.stat().st_size
