@@ -67,7 +67,7 @@ def test_one_failing_source_does_not_spoil_the_others() -> None:
     report = check([PHONE], [BrokenSource(UserError("http.unreachable")), ListSource("ok", {PHONE})])
     broken, ok = report.sources
     assert broken.state is SourceState.ERROR and broken.error_key == "http.unreachable"
-    assert "offline pack" in broken.error_message("en")
+    assert "data file" in broken.error_message("en")
     assert ok.state is SourceState.OK
     assert len(report.exposures) == 1
     assert not report.all_failed

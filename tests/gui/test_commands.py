@@ -43,12 +43,16 @@ def test_screenshots_of_every_screen_in_both_languages(tmp_path):
     names = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
     for lang in ("en", "zh_CN"):
         for screen in ("01-welcome", "02-details-training", "03-consent", "04-checking", "04-checking-unreachable",
-                       "05-results", "06-sent",
-                       "07-guided", "08-questions", "09-presumed-results", "10-saved"):
+                       "05-results-1024x768", "06-sent", "07-guided", "08-questions", "09-presumed-results",
+                       "10-saved", "10-saved-empty",
+                       # issue 12: the no-data path, the unknown-publisher dialog, the wipe question, guided mode
+                       # after "Done", a focused top-bar button, an open drop-down list, "End session" said
+                       "11-no-data-results", "12-unknown-publisher", "13-wipe-confirm", "07-guided-after-done",
+                       "14-focus-top-bar", "15-combo-open", "16-session-ended"):
             assert f"{lang}-{screen}.png" in names
-    width, height = _png_size(tmp_path / "shots" / "en-01-welcome.png")
-    assert (width, height) == (1024, 768)
-    _full_w, full_h = _png_size(tmp_path / "shots" / "zh_CN-05-results-full.png")
+    for name in ("en-01-welcome.png", "zh_CN-05-results-1024x768.png", "zh_CN-12-unknown-publisher.png"):
+        assert _png_size(tmp_path / "shots" / name) == (1024, 768), name
+    _full_w, full_h = _png_size(tmp_path / "shots" / "zh_CN-05-results-1024x768-full.png")
     assert full_h > 768, "the whole results page, not just the first screen"
 
 

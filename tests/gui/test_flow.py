@@ -20,7 +20,10 @@ def test_password_check_end_to_end(qtbot, make_window, pwned):
 
     # First network use: the consent page, and nothing has been sent yet.
     assert window.current_page() is window.consent
-    assert "Pwned Passwords" in window.consent.sources_label.text()
+    # Plain words on the page; the service's own name only behind "Details" (issue 12.9).
+    assert "Online password check" in window.consent.sources_label.text()
+    assert "Pwned Passwords" not in window.consent.sources_label.text()
+    assert "Pwned Passwords" in window.consent.details.text.text()
     assert pwned.requests == []
     qtbot.mouseClick(window.consent.accept_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.current_page() is window.results, timeout=15_000)
@@ -30,7 +33,9 @@ def test_password_check_end_to_end(qtbot, make_window, pwned):
     assert report.exposures[0].count == 4321
     assert "seen 4321 times" in all_texts(window)
     assert window.results.item_cards  # a plan with items, grouped by when
-    assert window.session.plan.summary in window.results.summary.text()
+    # The summary's verdict as the page's largest line, its "Do this 1 thing today." as the heading of the list.
+    assert window.session.plan.summary.startswith(window.results.summary.text())
+    assert window.results.today.heading.text() == "Do this 1 thing today"
 
     # Exactly one range request, carrying the 5-character prefix and the padding header.
     digest = hashlib.sha1(PASSWORD.encode(), usedforsecurity=False).hexdigest().upper()

@@ -99,7 +99,8 @@ def test_done_and_skip_emit_and_move_on(qtbot, view: GuidedView) -> None:  # typ
         press(qtbot, view.done_button)
     assert done.args == ["id.p-01", True]
     assert view.index == 1
-    assert view.progress_label.text() == "1 of 4 done"
+    today = len(view.plan.today_items())  # the N of "Do these N things today" on the results page
+    assert view.progress_label.text() == f"Today: 1 of {today} done · In all: 1 of 4 done"
     with qtbot.waitSignal(view.skipped) as skipped:
         press(qtbot, view.skip_button)
     assert skipped.args == ["id.p-03"]

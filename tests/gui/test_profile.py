@@ -10,6 +10,7 @@ from PySide6.QtCore import QThreadPool
 from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.core.sources.choice import default_factory, plan_sources
 from exposurecheck.core.trust import profile as prof
+from exposurecheck.gui.dialogs import PublisherDialog
 from exposurecheck.gui.main_window import MainWindow
 from tests.gui.conftest import all_texts
 
@@ -55,14 +56,22 @@ def test_a_new_key_is_used_only_after_its_fingerprint_is_confirmed(qtbot, ngo_pr
     window, pool = _window(qtbot)
     box = window.profile_box
     assert box.isVisible() and "Safe Lines Network" in box.text.text()
-    assert box.confirm_button.isVisible() and box.fingerprint.isVisible()
+    assert box.confirm_button.isVisible()
     # Not in use yet: its hotline, advice, sources and offline default could be anyone's.
     assert window.profile is None
     assert "400-000-0000" not in all_texts(window)
     assert not window.welcome.offline_box.isChecked()
     assert window.source_factory is default_factory
 
+    # "Check who made it…" opens the same dialog as a data file from a new publisher (issue 12.4).
     box.confirm_button.click()
+    dialog = box.dialog
+    assert isinstance(dialog, PublisherDialog) and dialog.isVisible()
+    assert [g.text() for g in dialog.code.findChildren(type(dialog.claims), "publisherCodeGroup")] == (
+        box.profile.fingerprint.split())
+    assert "Safe Lines Network" in dialog.claims.text()
+    assert window.profile is None, "nothing is used before the answer"
+    dialog.trust_button.click()
     profile = window.profile
     assert profile is not None
     assert not box.confirm_button.isVisible()

@@ -48,7 +48,7 @@ def test_bad_answers(qtbot, make_window, pwned, reply, expected):
     assert window.current_page() is page
     assert page.title.text() == "Not everything could be checked"
     assert expected in page.problem.text()
-    assert page.way_forward.isVisible() and "offline data pack" in page.way_forward.text()
+    assert page.way_forward.isVisible() and "data file" in page.way_forward.text()
     # Everything failed: no "see results" (it would say nothing), but try again / questions / change details.
     assert not page.results_button.isVisible()
     assert page.retry_button.isVisible() and page.questions_button.isVisible()

@@ -31,6 +31,11 @@ def _dynamic_keys() -> set[str]:
     keys |= {"gui.consent.sends.hibp-passwords", "gui.consent.sends.service", "gui.consent.sends.other"}
     keys |= {f"gui.passphrase.{kind}{suffix}" for kind in ("create", "open") for suffix in ("", "_note")}
     keys |= {"gui.checking.title", "gui.checking.title_problem"}
+    keys |= {f"gui.source.{name}" for name in ("hibp-passwords", "pack", "demo", "service")}
+    keys |= {f"gui.glance.urgency.{level}" for level in ("urgent", "high", "medium", "low")}
+    for kind in ("data_file", "profile"):
+        keys |= {f"gui.publisher.{kind}.{part}" for part in (
+            "window_title", "heading", "how_to_compare", "means", "unsure", "details", "trust", "decline")}
     return keys
 
 

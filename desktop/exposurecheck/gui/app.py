@@ -109,7 +109,9 @@ def initial_language(requested: str | None) -> str:
 def run(lang: str | None = None) -> int:
     """Open the window and run until it is closed."""
     running = create_window(initial_language(lang), defer_pages=True)
-    running.window.resize(1000, 720)
+    screen = running.app.primaryScreen()
+    if screen is not None:
+        running.window.fit_to(screen.availableGeometry())
     running.window.show()
     QGuiApplication.processEvents()
     return int(running.app.exec())

@@ -41,7 +41,7 @@ from PySide6.QtGui import (
 
 from exposurecheck.core.advice import Plan, PlanItem
 from exposurecheck.core.advice import step_text as advice_step_text
-from exposurecheck.core.catalog import label_for_class
+from exposurecheck.core.advice.plan import distinct_class_labels
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import normalize_lang
 from exposurecheck.gui.text import plain, t
@@ -226,7 +226,7 @@ def _paint_bands(
         painter.setPen(QColor(176, 0, 32, 40))
         painter.setFont(_font(lang, 96, bold=True))
         box = QRectF(-width, -band * 3, 2 * width, band * 6)
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, "DEMO")
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, t("helpdesk.sheet.watermark", lang))
     painter.restore()
 
 
@@ -306,14 +306,20 @@ def _keep_notes_together(doc: QTextDocument, page_height: float) -> None:
         cursor.setBlockFormat(fmt)
 
 
+def has_cjk(text: str) -> bool:
+    """True when `text` holds a Chinese, Japanese or Korean character (or a full-width form)."""
+    return any("\u2e80" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\ufaff"
+               or "\uff00" <= ch <= "\uffef" for ch in text)
+
+
 def _found_classes(plan: Plan, lang: str) -> tuple[str, ...]:
     """Labels of the data classes in the breaches found, then of those that triggered advice.
 
-    Two keys may share a label (an HIBP class and its `cn_*` counterpart), so duplicates are dropped by label.
+    Each kind of data once: an HIBP class and its `cn_*` counterpart (both the ID number) are one line, not two.
     """
     keys = [c for b in plan.breaches for c in b.data_classes]
     keys += [c for item in plan.items() for c in item.triggered_by if c != _ALWAYS]
-    return tuple(dict.fromkeys(label_for_class(key, lang) for key in keys))
+    return distinct_class_labels(keys, lang)
 
 
 class _Writer:
@@ -337,10 +343,16 @@ class _Writer:
             self.cursor.insertBlock(fmt)
 
     def _char(
-        self, *, size: float = _BODY_PT, bold: bool = False, italic: bool = False, color: str = ""
+        self, *, size: float = _BODY_PT, bold: bool = False, italic: bool = False, color: str = "", text: str = ""
     ) -> QTextCharFormat:
         fmt = QTextCharFormat()
         fmt.setFont(_font(self.lang, size, bold=bold))
+        # CJK fonts have no italic: Qt would slant the glyphs synthetically, which is hard to read. So no italic on
+        # a Chinese sheet, nor for text holding a CJK character on an English one ("emergency stop (紧急止付)");
+        # that emphasis is grey instead.
+        if italic and (self.lang == "zh_CN" or has_cjk(text)):
+            italic = False
+            color = color or "#444444"
         fmt.setFontItalic(italic)
         if color:
             fmt.setForeground(QBrush(QColor(color)))
@@ -354,7 +366,7 @@ class _Writer:
         self, text: str, *, bold: bool = False, italic: bool = False, color: str = "", indent: int = 0
     ) -> None:
         self._block(indent=indent)
-        self.cursor.insertText(plain(text), self._char(bold=bold, italic=italic, color=color))
+        self.cursor.insertText(plain(text), self._char(bold=bold, italic=italic, color=color, text=text))
 
     def contact_block(self, profile: Profile) -> None:
         self._block(space_before=4, space_after=0)
@@ -389,7 +401,7 @@ class _Writer:
         cell = table.cellAt(0, 1).firstCursorPosition()
         title = t("helpdesk.sheet.item_title", lang, code=item.code, title=item.title)
         cell.insertText(plain(title, 400), self._char(size=11, bold=True))
-        minutes = t("helpdesk.sheet.item_time", lang, minutes=item.time_needed_min)
+        minutes = t("helpdesk.sheet.item_time", lang, count=item.time_needed_min)
         cell.insertText("  " + minutes, self._char(size=9, color="#444444"))
         cell.insertBlock()
         cell.insertText(plain(item.summary), self._char())
@@ -398,9 +410,8 @@ class _Writer:
             cell.insertText(plain(f"{number}. {advice_step_text(step, lang)}"), self._char(size=9.5))
         if item.done_check:
             cell.insertBlock()
-            cell.insertText(
-                plain(t("helpdesk.sheet.done_check", lang, check=item.done_check)), self._char(size=9.5, italic=True)
-            )
+            check = t("helpdesk.sheet.done_check", lang, check=item.done_check)
+            cell.insertText(plain(check), self._char(size=9.5, italic=True, text=check))
         for contact in item.help:
             parts = [contact.label, contact.phone or "", contact.url or ""]
             cell.insertBlock()

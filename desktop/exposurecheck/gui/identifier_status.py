@@ -7,14 +7,15 @@ results page can place it wherever its layout wants it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.core.report import Outcome, Reason, Report
 from exposurecheck.gui.pages.base import button, label_button
+from exposurecheck.gui.style import SPACE_S
 from exposurecheck.gui.text import t
-from exposurecheck.gui.widgets import SecureLabel, empty_layout
+from exposurecheck.gui.widgets import IconLabel, SecureLabel, empty_layout
 
 # Reasons a data file on a stick could fix, for the kinds a data file can hold (never passwords): offer to open one.
 _A_FILE_WOULD_HELP = (Reason.NO_DATA, Reason.OFFLINE_ONLY)
@@ -32,12 +33,13 @@ class IdentifierStatusList(QWidget):
         self.lines: list[SecureLabel] = []
         self._lines_layout = QVBoxLayout()
         self._lines_layout.setContentsMargins(0, 0, 0, 0)
+        self._lines_layout.setSpacing(SPACE_S)
         self.open_pack_button = button("statusOpenPackButton")
         self.open_pack_button.clicked.connect(self.open_pack_requested)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._lines_layout)
-        layout.addWidget(self.open_pack_button)
+        layout.addWidget(self.open_pack_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.hide()
 
     def show_report(self, report: Report | None, lang: str) -> None:
@@ -47,11 +49,19 @@ class IdentifierStatusList(QWidget):
         self.lines = []
         statuses = report.identifiers if report is not None else ()
         for status in statuses:
-            # The masked hint and its status stay together; a long reason wraps.
+            # The masked hint and its status stay together; a long reason wraps. The icons (the kind of detail, and
+            # found / not found / not checked) repeat what the words say, for a quicker scan.
             line = SecureLabel(status.line(lang))
             line.setObjectName(f"identifierStatus_{status.outcome.value}")
+            holder = QWidget()
+            row = QHBoxLayout(holder)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(SPACE_S)
+            row.addWidget(IconLabel(f"kind-{status.type.value}", 22), 0, Qt.AlignmentFlag.AlignTop)
+            row.addWidget(IconLabel(f"status-{status.outcome.value}", 22), 0, Qt.AlignmentFlag.AlignTop)
+            row.addWidget(line, 1)
             self.lines.append(line)
-            self._lines_layout.addWidget(line)
+            self._lines_layout.addWidget(holder)
         wanted = any(
             s.outcome is Outcome.NOT_CHECKED and s.reason in _A_FILE_WOULD_HELP and s.type in _PACK_KINDS
             for s in statuses

@@ -71,7 +71,10 @@ class KitNotice(Part):
             return
         if started.error is not None:
             self.ok_text.hide()
-            self.error.show_message(t("gui.kit.failed", lang, reason=started.error.message(lang)))
+            # A kit signed by an unknown key: said without the command line the CLI's message gives.
+            untrusted = started.error.key == "kit.untrusted"
+            reason = t("gui.kit.untrusted", lang) if untrusted else started.error.message(lang)
+            self.error.show_message(t("gui.kit.failed", lang, reason=reason))
             self.setAccessibleName(t("gui.kit.failed_short", lang))
         else:
             self.error.show_message("")

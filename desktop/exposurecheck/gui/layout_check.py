@@ -1,9 +1,18 @@
-"""Finds text that does not fit: labels shorter than their wrapped text, buttons and boxes narrower than their
-label. Used by the stretch-pseudolocale test and the self-test (at 1024×768, or 200% scaling)."""
+"""Finds text that does not fit: labels shorter than their wrapped text, buttons narrower than their label, drop-down
+boxes narrower than the choice they show. Used by the stretch-pseudolocale test and the self-test (at 1024×768,
+or 200% scaling)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractButton, QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QLabel,
+    QScrollArea,
+    QStyle,
+    QStyleOptionComboBox,
+    QWidget,
+)
 
 
 def clipped_widgets(root: QWidget) -> list[str]:
@@ -26,9 +35,18 @@ def clipped_widgets(root: QWidget) -> list[str]:
                 found.append(_name(widget))
         elif (
             isinstance(widget, QAbstractButton) and widget.text() and widget.sizeHint().width() > widget.width() + 1
-        ):
+        ) or (isinstance(widget, QComboBox) and widget.currentText() and _combo_cuts_text(widget)):
             found.append(_name(widget))
     return found
+
+
+def _combo_cuts_text(box: QComboBox) -> bool:
+    """True when the box's text field is narrower than its current text (the text is then elided)."""
+    option = QStyleOptionComboBox()
+    box.initStyleOption(option)
+    field = box.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                       QStyle.SubControl.SC_ComboBoxEditField, box)
+    return box.fontMetrics().horizontalAdvance(box.currentText()) > field.width() + 1
 
 
 def _name(widget: QWidget) -> str:

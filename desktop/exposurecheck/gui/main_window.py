@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QThreadPool, QTimer
+from PySide6.QtCore import QRect, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from exposurecheck.core.session import Session
 from exposurecheck.core.sources.choice import SourceFactory, default_factory, factory_for, plan_sources
@@ -39,6 +39,9 @@ if TYPE_CHECKING:
     from exposurecheck.core.trust.profile import Profile
 
 MIN_WIDTH, MIN_HEIGHT = 800, 600  # fits 1024×768 with room for the desktop's panels
+START_WIDTH, START_HEIGHT = 1024, 768  # the size the results page is designed to fit without scrolling
+# The window manager's title bar and borders, not known before the window is shown: height, and width (two borders).
+FRAME_ALLOWANCE, FRAME_SIDES = 48, 16
 
 
 class MainWindow(QMainWindow):
@@ -82,8 +85,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
         self.setStyleSheet(stylesheet("app"))
+        self._showing_page = False
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._keep_focus_in_view)
         self.top.language_requested.connect(self.set_language)
-        self.top.end_session_requested.connect(self.end_session)
+        self.top.end_session_requested.connect(self.end_session_and_say)
         self.welcome.offline_changed.connect(self._set_offline)
         self._retranslate_shell(lang)
         self.show_page(self.welcome)
@@ -91,6 +98,18 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.build_pages)
         else:
             self.build_pages()
+
+    def fit_to(self, available: QRect) -> None:
+        """Open at the designed size, but never larger than the screen's free area (`QScreen.availableGeometry`,
+        in logical pixels): at 200% scaling a 1920×1080 screen offers only 960×540, less its panels, so even the
+        usual minimum size gives way. Centred in that area."""
+        room_w = max(1, available.width() - FRAME_SIDES)
+        room_h = max(1, available.height() - FRAME_ALLOWANCE)
+        self.setMinimumSize(min(MIN_WIDTH, room_w), min(MIN_HEIGHT, room_h))
+        self.resize(min(START_WIDTH, room_w), min(START_HEIGHT, room_h))
+        x = available.x() + max(0, (available.width() - self.width() - FRAME_SIDES) // 2)
+        y = available.y() + max(0, (available.height() - self.height() - FRAME_ALLOWANCE) // 2)
+        self.move(x, y)  # the frame's top-left corner
 
     def build_pages(self) -> None:
         """Create every page but the welcome page, and wire the flow between them."""
@@ -100,6 +119,7 @@ class MainWindow(QMainWindow):
         from exposurecheck.gui.kit_link import KitNotice
         from exposurecheck.gui.pages import checking, consent, details, guided, questionnaire, results, saved, sent
         from exposurecheck.gui.profile_link import ProfileBox, find_profile
+        from exposurecheck.gui.publisher_link import PublisherLink
         from exposurecheck.gui.vault_link import VaultLink
 
         self.details = details.DetailsPage()
@@ -114,6 +134,7 @@ class MainWindow(QMainWindow):
                      self.guided, self.saved):
             self.add_page(page)
         self.vault_link = VaultLink(self.session, self.pool, self.welcome, self.results, self.saved)
+        self.publishers = PublisherLink()  # asks before a data file from an unknown publisher is used
         self.help_desk = HelpDeskLink(self.session, self.results, self.guided)
         # The welcome page's notices, in screen order: the USB kit's check, then the NGO profile.
         self.kit_notice = KitNotice()
@@ -167,6 +188,7 @@ class MainWindow(QMainWindow):
         self.vault_link.page_wanted.connect(self.show_page)
         self.vault_link.check_opened.connect(self.show_saved_report)
         self.vault_link.wiped.connect(self._wiped)
+        self.publishers.decided.connect(self.start_check)
 
     def _use_profile(self, profile: Profile) -> None:
         """Put a confirmed NGO profile to use: its contacts on the results page, its sources, keys, advice and
@@ -189,8 +211,29 @@ class MainWindow(QMainWindow):
         wrapper = self._wrappers[page]
         self.stack.setCurrentWidget(wrapper)
         wrapper.verticalScrollBar().setValue(0)
-        page.setFocus()
-        self.focusNextChild()  # land on the page's first control, so Tab-only use starts in the right place
+        self._showing_page = True  # the page starts at its top (see _keep_focus_in_view)
+        try:
+            # Land on the page's first control in Tab order, so Tab-only use starts in the right place (the
+            # window's next control after the page could be one far down it).
+            page.setFocus()
+            control = page.nextInFocusChain()
+            while control is not None and control is not page:
+                if page.isAncestorOf(control) and control.focusPolicy() & Qt.FocusPolicy.TabFocus and (
+                        control.isVisible() and control.isEnabled()):
+                    control.setFocus(Qt.FocusReason.OtherFocusReason)
+                    break
+                control = control.nextInFocusChain()
+        finally:
+            self._showing_page = False
+
+    def _keep_focus_in_view(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """WCAG 2.4.11: a control that gets the focus is scrolled into view, however it got it. (A scroll area does
+        this itself only for Tab pressed inside it, not for the focus arriving from the top bar.)"""
+        wrapper = self.stack.currentWidget()
+        if self._showing_page or new is None or not isinstance(wrapper, QScrollArea):
+            return  # a page just shown starts at its top, where its first control is (its layout may not be final)
+        if wrapper.isAncestorOf(new):
+            wrapper.ensureWidgetVisible(new, 16, 16)
 
     def current_page(self) -> QWidget | None:
         wrapper = self.stack.currentWidget()
@@ -258,10 +301,17 @@ class MainWindow(QMainWindow):
                               profile=self.profile)
         # Only sources that take one of the typed kinds run: a password service is not asked (nor consent sought
         # for it) when no password was typed.
+        # A data file from a publisher this app does not know: ask (a dialog), then check again; one turned down
+        # is left out, and the results say so.
+        keys = self.profile.trusted_keys if self.profile is not None else ()
+        review = self.publishers.review(chosen.sources, chosen.problems, self.session.lang, keys)
+        if review.ask is not None:
+            self.publishers.ask(review.ask, self.session.lang, self)
+            return
         types = {i.type for i in identifiers}
-        relevant = tuple(s for s in chosen.sources if s.accepts & types)
+        relevant = tuple(s for s in review.sources if s.accepts & types)
         self._pending = (identifiers, relevant, dict(chosen.held_back))
-        self.results.set_source_problems(chosen.problems)
+        self.results.set_source_problems(review.problems)
         if any(s.uses_network for s in relevant) and not self.session.online_consent:
             self.consent.ask(tuple(s for s in relevant if s.uses_network))
             self.show_page(self.consent)
@@ -401,16 +451,50 @@ class MainWindow(QMainWindow):
         self.session.clipboard_texts.append(text)
         QGuiApplication.clipboard().setText(text)
 
-    def end_session(self) -> None:
-        """Forget everything about the person and go back to the welcome page, ready for the next one."""
+    def end_session_and_say(self) -> None:
+        """The top bar's "End session": end it, and say on the welcome page what was cleared."""
+        cleared = self.end_session()
+        lang = self.session.lang
+        if cleared:
+            from exposurecheck.core.advice.plan import join_words
+
+            self.welcome.show_status(t("gui.session.ended", lang, things=join_words(cleared, lang)))
+        else:
+            self.welcome.show_status(t("gui.session.ended_nothing", lang))
+
+    def _what_is_held(self) -> list[str]:
+        """What the session holds about the person, in words, for "End session" to say what it cleared."""
+        lang, session = self.session.lang, self.session
+        held = []
+        if any(f.edit.text() for f in self.details.fields.values()):
+            held.append(t("gui.session.cleared.details", lang))
+        if any(row.yes.isChecked() or row.no.isChecked() for row in self.questions.rows):
+            held.append(t("gui.session.cleared.answers", lang))
+        if session.plan is not None or session.report is not None:
+            held.append(t("gui.session.cleared.results", lang))
+        if session.done_items:
+            held.append(t("gui.session.cleared.done", lang, count=len(session.done_items)))
+        if session.pack_files:
+            held.append(t("gui.session.cleared.files", lang, count=len(session.pack_files)))
+        if self.vault_link.vault is not None:
+            held.append(t("gui.session.cleared.vault", lang))
+        if session.training:
+            held.append(t("gui.session.cleared.training", lang))
+        return held
+
+    def end_session(self) -> list[str]:
+        """Forget everything about the person and go back to the welcome page, ready for the next one. Returns
+        what was cleared, in words (empty when there was nothing)."""
         if not self.pages_built:
-            return
+            return []
+        cleared = self._what_is_held()
         self.cancel_check(show_details=False)
         clipboard = QGuiApplication.clipboard()
         typed = {f.edit.text() for f in self.details.fields.values() if f.edit.text()}
         current = clipboard.text()
         if current and (current in self.session.clipboard_texts or current in typed):
             clipboard.clear()
+            cleared.append(t("gui.session.cleared.clipboard", self.session.lang))
         self.details.clear()
         self.questions.clear()
         self.results.clear()
@@ -418,8 +502,11 @@ class MainWindow(QMainWindow):
         self.checking.reset()
         self.guided.clear()
         self.vault_link.end_session()
+        self.publishers.end_session()
         self.session.forget()
         self.set_training(False)
         self.welcome.set_offline(self.session.offline_only)
+        self.welcome.show_status("")
         self._update_demo()
         self.show_page(self.welcome)
+        return cleared

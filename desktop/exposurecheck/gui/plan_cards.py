@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QCheckBox, QFrame, QVBoxLayout
 
 from exposurecheck.core.advice import LeakedBreach, PlanItem
 from exposurecheck.core.advice import step_text as advice_step_text
-from exposurecheck.core.catalog import label_for_class
+from exposurecheck.core.advice.plan import distinct_class_labels
+from exposurecheck.gui.style import SPACE_L, SPACE_M, SPACE_S
 from exposurecheck.gui.text import t
 from exposurecheck.gui.widgets import SecureLabel, Title
 
@@ -22,7 +23,8 @@ def _card(name: str) -> tuple[QFrame, QVBoxLayout]:
     frame.setObjectName(name)
     frame.setFrameShape(QFrame.Shape.StyledPanel)
     layout = QVBoxLayout(frame)
-    layout.setSpacing(6)
+    layout.setSpacing(SPACE_S)
+    layout.setContentsMargins(SPACE_L + 4, SPACE_M, SPACE_L, SPACE_M)  # + the coloured edge on the left
     return frame, layout
 
 
@@ -39,13 +41,14 @@ def item_card(item: PlanItem, lang: str, done: bool, on_done: Callable[[str, boo
     frame, layout = _card("planItem")
     frame.setProperty("severity", item.severity)
     frame.setProperty("code", item.code)
-    title = Title(t("gui.results.item_title", lang, code=item.code, title=item.title))
+    title_text = t("outcome.item_presumed", lang, title=item.title) if item.presumed else item.title
+    title = Title(t("gui.results.item_title", lang, code=item.code, title=title_text))
     layout.addWidget(title)
     _line(layout, item.summary)
     _line(layout, t("gui.results.why", lang, why=item.why))
     steps = "\n".join(f"{n}. {advice_step_text(step, lang)}" for n, step in enumerate(item.steps, start=1))
     _line(layout, steps, "steps")
-    _line(layout, t("gui.results.time_needed", lang, minutes=item.time_needed_min))
+    _line(layout, t("gui.results.time_needed", lang, count=item.time_needed_min))
     if item.done_check:
         _line(layout, t("gui.results.done_check", lang, check=item.done_check))
     for contact in item.help:
@@ -72,6 +75,7 @@ def breach_card(breach: LeakedBreach, lang: str) -> QFrame:
         _line(layout, breach.description)
     if breach.data_classes:
         sep = "、" if lang == "zh_CN" else ", "
-        classes = sep.join(label_for_class(c, lang) for c in breach.data_classes)
-        _line(layout, t("gui.results.breach_classes", lang, classes=classes))
+        # Each piece of data once: an HIBP class and its cn_* counterpart for the same thing are one.
+        classes = sep.join(distinct_class_labels(breach.data_classes, lang))
+        _line(layout, t("gui.results.breach_classes", lang, classes=classes), "breachClasses")
     return frame

@@ -2,9 +2,11 @@
 details in the welcome page's notices slot, and once it is in use its advice in the plan, its sources and offline
 default, its keys for its packs, and its contact block on the results page and the case sheet.
 
-Anyone can sign a profile, so on first use of its key the box shows the fingerprint to compare and a button to say
-it matches; until then the profile is not used at all (its hotline, advice and sources could be anyone's:
-docs/helpdesk.md). The box says when a profile is in use with its `in_use` signal; the window puts it to use.
+Anyone can sign a profile, so on first use of its key the box offers to check who made it: the same dialog as for
+a data file from a new publisher (`gui/dialogs.PublisherDialog`: the key's fingerprint in groups to read aloud,
+what trusting means, "Trust this organisation" / "Don't use it"). Until then the profile is not used at all (its
+hotline, advice and sources could be anyone's: docs/helpdesk.md). The box says when a profile is in use with its
+`in_use` signal; the window puts it to use.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from exposurecheck.core.errors import UserError
+from exposurecheck.gui.dialogs import PublisherDialog
 from exposurecheck.gui.pages.base import Part, button, label_button
 from exposurecheck.gui.text import t
 from exposurecheck.gui.widgets import ErrorLabel, SecureLabel
@@ -57,14 +60,15 @@ class ProfileBox(Part):
         self.unconfirmed = False
         self.text = SecureLabel()
         self.text.setObjectName("profileText")
-        self.fingerprint = SecureLabel()
         self.error = ErrorLabel()
-        self.confirm_button = button("confirmProfileButton")
+        self.confirm_button = button("confirmProfileButton")  # opens the dialog that asks
+        self.dialog: PublisherDialog | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.text, self.fingerprint, self.confirm_button, self.error):
-            layout.addWidget(widget)
-        self.confirm_button.clicked.connect(self._confirm)
+        layout.addWidget(self.text)
+        layout.addWidget(self.confirm_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.error)
+        self.confirm_button.clicked.connect(self.ask)
         self.hide()
 
     def set_profile(self, profile: Profile | None, problem: UserError | None) -> None:
@@ -83,6 +87,21 @@ class ProfileBox(Part):
         self.problem = problem
         self.retranslate(self.lang)
 
+    def ask(self) -> PublisherDialog | None:
+        """Open the dialog: who signed the profile, the fingerprint to compare, "Trust this organisation"."""
+        if self.profile is None:
+            return None
+        if self.dialog is not None:
+            self.dialog.close()
+        dialog = PublisherDialog(self.lang, "profile", self.profile.name(self.lang), self.profile.fingerprint,
+                                 parent=self.window())
+        dialog.accepted.connect(self._confirm)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
     def _confirm(self) -> None:
         from exposurecheck.core.trust import profile as prof
 
@@ -97,11 +116,9 @@ class ProfileBox(Part):
         super().retranslate(lang)
         profile = self.profile
         self.text.setVisible(profile is not None)
-        self.fingerprint.setVisible(profile is not None and self.unconfirmed)
         self.confirm_button.setVisible(profile is not None and self.unconfirmed)
         if profile is not None and self.unconfirmed:
             self.text.setText(t("gui.profile.found", lang, name=profile.name(lang)))
-            self.fingerprint.setText(t("gui.profile.fingerprint", lang, fingerprint=profile.fingerprint))
             label_button(self.confirm_button, t("gui.profile.confirm", lang))
         elif profile is not None:
             contact = "\n".join(profile.contact_lines(lang)[1:])

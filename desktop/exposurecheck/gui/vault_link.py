@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.session import Session
+from exposurecheck.gui.dialogs import ConfirmDialog
 from exposurecheck.gui.pages.results import ResultsPage
 from exposurecheck.gui.pages.saved import SavedChecksPage
 from exposurecheck.gui.pages.welcome import WelcomePage
@@ -27,6 +28,7 @@ from exposurecheck.gui.workers import Task
 if TYPE_CHECKING:
     from exposurecheck.core.vault.keystore import KeyringKeyStore
     from exposurecheck.core.vault.store import Vault
+    from exposurecheck.core.wipe import WipeReport
 
 # Vault errors after which a passphrase of the person's own is a way to keep (or open) saved checks.
 PASSPHRASE_WAYS = frozenset({"vault.keyring.none", "vault.keyring.locked", "vault.keyring.refused",
@@ -58,7 +60,8 @@ class VaultLink(QObject):
         results.keep_requested.connect(self.keep)
         welcome.open_saved_requested.connect(self.open_saved)
         saved.open_requested.connect(self.load_saved)
-        saved.wipe_requested.connect(self.wipe)
+        saved.wipe_requested.connect(self.ask_wipe)
+        self.wipe_dialog: ConfirmDialog | None = None
 
     def refresh_saved_button(self) -> None:
         from exposurecheck.core.vault.store import vault_exists
@@ -193,13 +196,38 @@ class VaultLink(QObject):
         self.kept_id = saved.id
         self.check_opened.emit(saved.report, set(saved.done))
 
+    def ask_wipe(self) -> ConfirmDialog:
+        """Ask first, naming what will be lost: how many saved checks (known when the vault is open, as on the
+        saved-checks page), their key, the settings, the trusted publishers. "Keep everything" has the focus."""
+        return self.confirm_wipe(len(self.saved.checks) if self.vault is not None else None)
+
+    def confirm_wipe(self, count: int | None) -> ConfirmDialog:
+        """The question for `count` saved checks (None: there may be some, but they could not be counted)."""
+        lang = self.session.lang
+        if count is None:
+            what = t("gui.wipe.confirm_text_unknown", lang)
+        elif count == 0:
+            what = t("gui.wipe.confirm_text_none", lang)
+        else:
+            what = t("gui.wipe.confirm_text", lang, count=count)
+        dialog = ConfirmDialog(t("gui.wipe.confirm_title", lang), t("gui.wipe.confirm_heading", lang), what,
+                               t("gui.wipe.confirm_button", lang), t("gui.wipe.cancel_button", lang),
+                               parent=self.saved.window())
+        dialog.accepted.connect(self.wipe)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda _result: setattr(self, "wipe_dialog", None))
+        self.wipe_dialog = dialog
+        dialog.open()
+        return dialog
+
     def wipe(self) -> None:
         from exposurecheck.core.wipe import wipe_everything
 
+        known = len(self.saved.checks) if self.vault is not None else None
         report = wipe_everything(self.keystore)
         self.vault = None
         self.kept_id = None
-        self.wiped.emit("\n".join(report.lines(self.session.lang)))
+        self.wiped.emit("\n".join(wipe_lines(report, known, self.session.lang)))
 
     def end_session(self) -> None:
         self.generation += 1
@@ -209,3 +237,23 @@ class VaultLink(QObject):
         self.kept_id = None
         self.saved.show_checks([], "")
         self.refresh_saved_button()
+
+
+def wipe_lines(report: WipeReport, saved_checks: int | None, lang: str) -> list[str]:
+    """What "Wipe everything" did, in plain words and without file paths (a path means nothing to most people and
+    may name the person's account); `saved_checks` is how many were deleted, when that was known."""
+    lines = []
+    if report.removed and saved_checks:
+        lines.append(t("gui.wipe.done_checks", lang, count=saved_checks))
+    elif report.removed:
+        lines.append(t("gui.wipe.done", lang))
+    else:
+        lines.append(t("gui.wipe.nothing", lang))
+    if report.keyring == "removed":
+        lines.append(t("gui.wipe.key_removed", lang))
+    elif report.keyring not in ("absent", "none"):  # locked, refused, damaged: the message says what to do
+        lines.append(t(f"vault.wipe.keyring.{report.keyring}", lang))
+    left = len(report.failed) + len(report.skipped)
+    if left:
+        lines.append(t("gui.wipe.left_behind", lang, count=left))
+    return lines

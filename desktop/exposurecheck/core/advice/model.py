@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 WHEN_ORDER = ("now", "today", "this_week", "ongoing")
+TODAY_WHENS = ("now", "today")  # the groups "Do these N things today" counts, on every screen and the sheet
 SEVERITY_ORDER = ("urgent", "high", "medium", "low")
 PLATFORMS = ("ios", "android", "wechat", "alipay", "carrier")
 
@@ -103,6 +104,11 @@ class Plan:
     def items(self) -> tuple[PlanItem, ...]:
         """Every item, in the order shown (group by group)."""
         return tuple(item for group in self.groups for item in group.items)
+
+    def today_items(self) -> tuple[PlanItem, ...]:
+        """The things to do today (the "now" and "today" groups): the N of "Do these N things today", the same in
+        the summary, on the results page and in guided mode."""
+        return tuple(item for group in self.groups if group.when in TODAY_WHENS for item in group.items)
 
     def find(self, code: str) -> PlanItem | None:
         """The item with help-desk reference `code` (case-insensitive), or None."""

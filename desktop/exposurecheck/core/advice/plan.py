@@ -12,12 +12,13 @@ from collections.abc import Collection, Iterable, Sequence
 from exposurecheck.core.advice.content import ALWAYS, Entry
 from exposurecheck.core.advice.model import (
     SEVERITY_ORDER,
+    TODAY_WHENS,
     WHEN_ORDER,
     LeakedBreach,
     PlanGroup,
     PlanItem,
 )
-from exposurecheck.core.catalog import Catalog, label_for_class
+from exposurecheck.core.catalog import Catalog, known_classes, label_for_class
 from exposurecheck.core.i18n import tr
 
 # What each identifier type or data class is called in the summary sentence, in the order it is named there.
@@ -126,8 +127,23 @@ def class_kinds(classes: Iterable[str]) -> set[str]:
     return {_CLASS_ITEMS[c] for c in classes if c in _CLASS_ITEMS}
 
 
+# Catalog classes that name the same data: listed once, by the first one's label.
+_SAME_DATA = {"cn_resident_id": "Government issued IDs"}
+
+
+def distinct_class_labels(classes: Iterable[str], lang: str) -> tuple[str, ...]:
+    """Labels for data classes (catalog keys, or labels already in `lang`), each piece of data once: the HIBP
+    class and its `cn_*` counterpart for the same thing (the ID number) give one label, not two."""
+    by_label = {label_for_class(key, lang): key for key in known_classes()}
+    seen: dict[str, str] = {}  # the data named -> its label
+    for data_class in classes:
+        key = by_label.get(data_class, data_class)
+        seen.setdefault(_SAME_DATA.get(key, key), label_for_class(key, lang))
+    return tuple(dict.fromkeys(seen.values()))
+
+
 def todo_sentence(groups: Sequence[PlanGroup], lang: str) -> str:
-    count = sum(len(g.items) for g in groups if g.when in ("now", "today"))
+    count = sum(len(g.items) for g in groups if g.when in TODAY_WHENS)  # = Plan.today_items()
     if count == 0:
         return tr("advice.summary.todo.none", lang)
     return tr("advice.summary.todo", lang, count=count)

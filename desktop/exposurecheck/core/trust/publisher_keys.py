@@ -174,7 +174,14 @@ def _write_store(keys: tuple[bytes, ...]) -> None:
 
 def add_trusted(path: Path | str) -> bytes:
     """Add the key in the `.pub` file at `path` to the trust store; returns the raw key (show its fingerprint)."""
-    raw = read_public_key(path)
+    return add_trusted_key(read_public_key(path))
+
+
+def add_trusted_key(raw: bytes) -> bytes:
+    """Add a raw key to the trust store, exactly as `trust add` does with a `.pub` file (the window's "Trust this
+    publisher" gives the key a pack carries, after the person compared its fingerprint)."""
+    _check_raw(raw)
+    raw = bytes(raw)
     keys = trusted_keys()
     if raw not in keys:
         _write_store((*keys, raw))

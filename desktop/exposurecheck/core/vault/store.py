@@ -113,6 +113,7 @@ class SavedCheckSummary:
     checked_types: tuple[IdentifierType, ...]
     has_identifiers: bool
     done_count: int
+    demo: bool = False  # a practice check: any result in it came from demo data
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,8 @@ class Vault:
                 checked_types=tuple(IdentifierType(t) for t in entry["report"]["checked_types"]),
                 has_identifiers="identifiers" in entry,
                 done_count=len(entry["done"]),
+                demo=any(item.get("demo") is True for part in ("exposures", "sources")
+                         for item in entry["report"].get(part, ()) if isinstance(item, dict)),
             )
             for entry in self._checks
         ]

@@ -3,11 +3,13 @@ feature puts into one of a page's slots (a notice on the welcome page, a passphr
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from exposurecheck.core.i18n import DEFAULT_LANGUAGE
+from exposurecheck.gui.style import SPACE_L, SPACE_M, SPACE_XL, column_width
 
-SPACING = 12  # between the widgets of a page, and of the parts in one of its slots
+SPACING = SPACE_M  # between the widgets of a page, and of the parts in one of its slots
 
 
 class Part(QWidget):
@@ -32,9 +34,19 @@ class Page(QWidget):
         self.lang = DEFAULT_LANGUAGE
         self.body = QVBoxLayout(self)
         self.body.setSpacing(SPACING)
+        self.body.setContentsMargins(SPACE_XL, SPACE_L, SPACE_XL, SPACE_L)
 
     def retranslate(self, lang: str) -> None:
         self.lang = lang
+
+    def event(self, event: QEvent) -> bool:  # Qt's name
+        # The page is a centred column (widgets.scrollable), never narrower than what its content needs: a page
+        # squeezed below its minimum width would cut its text off.
+        if event.type() == QEvent.Type.LayoutRequest:
+            wanted = max(column_width(), self.body.minimumSize().width())
+            if self.maximumWidth() != wanted:
+                self.setMaximumWidth(wanted)
+        return super().event(event)
 
 
 class Slot(QVBoxLayout):
@@ -60,6 +72,12 @@ def button(name: str) -> QPushButton:
     widget = QPushButton()
     widget.setObjectName(name)
     widget.setAutoDefault(True)  # Enter on a focused button presses it, as Space does
+    return widget
+
+
+def primary(widget: QPushButton) -> QPushButton:
+    """Mark `widget` as its page's main action (filled; the stylesheet keys on the property, see app.qss)."""
+    widget.setProperty("primary", True)
     return widget
 
 

@@ -20,12 +20,14 @@ from exposurecheck.gui.widgets import ErrorLabel, Heading, SecureLabel
 
 
 def source_label(name: str, lang: str) -> str:
-    """A person-friendly source name ("Pwned Passwords (Have I Been Pwned)"); unknown names show as they are."""
-    key = f"source.{name}"
-    if key in catalog("en"):
-        return t(key, lang)
+    """A source's name in plain words ("Online password check"), for the main text: the window's own labels
+    (`gui.source.*`) name no service brands; the "What left this computer" page, which is the details, uses the
+    core's (`source.*`, "Pwned Passwords (Have I Been Pwned)"). Unknown names show as they are."""
     base = name.split(":", 1)[0].split("=", 1)[0]
-    return t(f"source.{base}", lang) if f"source.{base}" in catalog("en") else name
+    for key in (f"gui.source.{name}", f"gui.source.{base}", f"source.{name}", f"source.{base}"):
+        if key in catalog("en"):
+            return t(key, lang)
+    return name
 
 
 @dataclass

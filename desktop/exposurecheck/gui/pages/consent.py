@@ -8,10 +8,10 @@ from PySide6.QtWidgets import QWidget
 
 from exposurecheck.core.sources.base import Source
 from exposurecheck.gui.flow_layout import FlowLayout
-from exposurecheck.gui.pages.base import Page, button, label_button
+from exposurecheck.gui.pages.base import Page, button, label_button, primary
 from exposurecheck.gui.pages.checking import source_label
 from exposurecheck.gui.text import t
-from exposurecheck.gui.widgets import Heading, SecureLabel
+from exposurecheck.gui.widgets import Details, Heading, SecureLabel
 
 
 class ConsentPage(Page):
@@ -26,11 +26,11 @@ class ConsentPage(Page):
         self.sources_label = SecureLabel()
         self.sources_label.setObjectName("consentSources")
         self.promise = SecureLabel()
+        self.details = Details("consentDetails")  # who gets what, by name, behind "Details"
         self.back_button = button("consentBackButton")
         self.offline_button = button("consentOfflineButton")
-        self.accept_button = button("consentAcceptButton")
-        self.accept_button.setDefault(True)
-        for widget in (self.title, self.intro, self.sources_label, self.promise):
+        self.accept_button = primary(button("consentAcceptButton"))
+        for widget in (self.title, self.intro, self.sources_label, self.details, self.promise):
             self.body.addWidget(widget)
         row = FlowLayout()
         row.addWidget(self.back_button)
@@ -58,6 +58,7 @@ class ConsentPage(Page):
                  for s in self.network_sources]
         self.sources_label.setText("\n".join(lines))
         self.promise.setText(t("gui.consent.promise", lang))
+        self.details.set_texts(t("gui.common.details", lang), t("gui.consent.details", lang))
         label_button(self.back_button, t("gui.common.back", lang))
         label_button(self.offline_button, t("gui.consent.offline", lang))
         label_button(self.accept_button, t("gui.consent.accept", lang))

@@ -17,9 +17,9 @@ from exposurecheck.core.identifiers import Identifier, IdentifierType, InvalidId
 from exposurecheck.core.identifiers.phone import DEFAULT_REGION
 from exposurecheck.core.training import DemoIdentity
 from exposurecheck.gui.flow_layout import FlowLayout
-from exposurecheck.gui.pages.base import Page, button, label_button
+from exposurecheck.gui.pages.base import Page, button, label_button, primary
 from exposurecheck.gui.text import t
-from exposurecheck.gui.widgets import ErrorLabel, Heading, SecureLabel
+from exposurecheck.gui.widgets import ChoiceBox, Details, ErrorLabel, Heading, SecureLabel
 
 # Countries offered first in the phone box; the default is China. Names come from gui.region.<code>.
 REGIONS = ("CN", "HK", "MO", "TW", "SG", "MY", "US", "CA", "GB", "AU", "JP", "KR", "DE", "FR")
@@ -56,18 +56,19 @@ class DetailsPage(Page):
         self.body.addWidget(self.intro)
 
         self.demo_label = SecureLabel()
-        self.demo_box = QComboBox()
+        self.demo_box = ChoiceBox()
         self.demo_box.setObjectName("demoIdentity")
         self.demo_identities: tuple[DemoIdentity, ...] = ()
         demo_row = QHBoxLayout()
         demo_row.addWidget(self.demo_label, 1)
         demo_row.addWidget(self.demo_box, 2)
+        self.demo_label.setBuddy(self.demo_box)  # how a screen reader on Linux learns the box's name (issue 18)
         self.body.addLayout(demo_row)
         self.demo_box.activated.connect(self._fill_demo)
 
         grid = QGridLayout()
         grid.setColumnStretch(1, 1)
-        self.region_box = QComboBox()
+        self.region_box = ChoiceBox()
         self.region_box.setObjectName("regionBox")
         # Sized for "China mainland (+86)", not for the longest translation, so the number field keeps its room.
         self.region_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -98,10 +99,14 @@ class DetailsPage(Page):
             row += 1
             edit.textChanged.connect(lambda _text, f=field: self._validate(f, live=True))
             edit.editingFinished.connect(lambda f=field: self._touch(f))
+            # Enter in any field runs the check, as in a web form (a page is not a dialog, so Qt does not do it).
+            edit.returnPressed.connect(self._on_check)
         self.fields[IdentifierType.PASSWORD].edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_note = SecureLabel()
         self.password_note.setObjectName("passwordNote")
         grid.addWidget(self.password_note, row, 0, 1, 2)
+        self.password_details = Details("passwordDetails")  # the service's name and SHA-1, behind "Details"
+        grid.addWidget(self.password_details, row + 1, 0, 1, 2)
         self.body.addLayout(grid)
         self.region_box.currentIndexChanged.connect(lambda _i: self._validate(self.fields[IdentifierType.PHONE]))
 
@@ -109,8 +114,7 @@ class DetailsPage(Page):
         self.body.addWidget(self.nothing_label)
         buttons = FlowLayout()
         self.back_button = button("backButton")
-        self.check_button = button("checkButton")
-        self.check_button.setDefault(True)
+        self.check_button = primary(button("checkButton"))
         buttons.addWidget(self.back_button)
         buttons.addWidget(self.check_button)
         self.body.addLayout(buttons)
@@ -140,6 +144,7 @@ class DetailsPage(Page):
             field.edit.setPlaceholderText(t(f"gui.details.placeholder.{field.kind.value}", lang))
             self._validate(field)
         self.password_note.setText(t("gui.details.password_note", lang))
+        self.password_details.set_texts(t("gui.common.details", lang), t("gui.details.password_details", lang))
         label_button(self.back_button, t("gui.common.back", lang))
         label_button(self.check_button, t("gui.details.check", lang))
         if self.nothing_label.isVisible():

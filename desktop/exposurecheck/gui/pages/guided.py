@@ -3,14 +3,18 @@ the full results.
 
 Signals: `back_requested`, and `done_changed(item_id, done)` when a step is marked done or not done in the view (the
 same ids the results page keeps in `Session.done_items`). Slots: `show_plan`, `clear`.
+
+Escape leaves guided mode (back to the full results), and every new step starts scrolled to its top, so its title
+is what is seen first after "Next" or "Done".
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QWidget
 
 from exposurecheck.core.advice import Plan
 from exposurecheck.gui.pages.base import Page, button, label_button
@@ -31,6 +35,9 @@ class GuidedPage(Page):
         row.addStretch(1)
         self.body.addLayout(row)
         self.back_button.clicked.connect(self.back_requested)
+        leave = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        leave.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        leave.activated.connect(self.back_requested)
 
     def show_plan(self, plan: Plan, done_items: Iterable[str]) -> None:
         """Show `plan` in its own language. A view already open stays on its step: the same plan rebuilt in another
@@ -38,6 +45,7 @@ class GuidedPage(Page):
         index = self.view.index if self.view is not None else 0
         view = GuidedView(plan, plan.lang, done_items=tuple(done_items))
         view.doneChanged.connect(self.done_changed)
+        view.currentChanged.connect(lambda _index, _code: self.scroll_to_top())
         if index:
             view.go_to(index)
         self._set_view(view)
@@ -45,9 +53,20 @@ class GuidedPage(Page):
     def clear(self) -> None:
         self._set_view(None)
 
+    def scroll_to_top(self) -> None:
+        """Show the top of the page (the step's title) in the scroll area the window put the page in."""
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None:
+            parent.verticalScrollBar().setValue(0)
+
     def _set_view(self, view: GuidedView | None) -> None:
         if self.view is not None:
             self.body.removeWidget(self.view)
+            # Detached now, not only deleted later: until then its controls would still be on the page, and the
+            # focus could land on one that is about to go.
+            self.view.setParent(None)
             self.view.deleteLater()
         self.view = view
         if view is not None:

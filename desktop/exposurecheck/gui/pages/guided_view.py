@@ -29,7 +29,7 @@ from exposurecheck.core.advice import Plan, PlanItem, Step
 from exposurecheck.core.advice import step_text as advice_step_text
 from exposurecheck.gui.style import HEADING_SCALE, scaled_font
 from exposurecheck.gui.text import t
-from exposurecheck.gui.widgets import SecureLabel
+from exposurecheck.gui.widgets import ChoiceBox, SecureLabel
 
 PHONE_TYPES = ("any", "ios", "android")
 # Steps for one phone platform are hidden for the other; steps for apps (WeChat, Alipay) and carriers stay.
@@ -186,13 +186,13 @@ class GuidedView(QWidget):
         phone_row, goto_row = QHBoxLayout(), QHBoxLayout()
         phone_label = QLabel(t("helpdesk.guided.phone_label", lang))
         phone_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.phone_box = QComboBox()
+        self.phone_box = ChoiceBox()
         self.phone_box.setObjectName("phoneType")
         for phone in PHONE_TYPES:
             self.phone_box.addItem(t(f"helpdesk.guided.phone.{phone}", lang), phone)
         self.phone_box.setAccessibleName(t("helpdesk.guided.phone_label", lang))
-        self.phone_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.phone_box.setMinimumContentsLength(14)
+        # As wide as its longest choice, in any language: "Any phone (show all steps)" must never be cut off.
+        self.phone_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         phone_label.setBuddy(self.phone_box)
         self.phone_box.currentIndexChanged.connect(self._phone_changed)
         phone_row.addWidget(phone_label)
@@ -223,6 +223,10 @@ class GuidedView(QWidget):
         self.position_label.setObjectName("guidedPosition")
         self.position_label.setFont(scaled_font(self.position_label, HEADING_SCALE))
         outer.addWidget(self.position_label)
+        # Right under the step's title, so it is in view on every step: how far today's things have come.
+        self.progress_label = SecureLabel("")
+        self.progress_label.setObjectName("guidedProgress")
+        outer.addWidget(self.progress_label)
         self.state_label = SecureLabel("")
         self.state_label.setObjectName("guidedState")
         outer.addWidget(self.state_label)
@@ -238,9 +242,6 @@ class GuidedView(QWidget):
             outer.addWidget(label)
         outer.addStretch(1)
 
-        self.progress_label = SecureLabel("")
-        self.progress_label.setObjectName("guidedProgress")
-        outer.addWidget(self.progress_label)
         actions, buttons = QHBoxLayout(), QHBoxLayout()
         self.back_button = self._button("guidedBack", t("helpdesk.guided.back", lang), self.back)
         self.skip_button = self._button("guidedSkip", t("helpdesk.guided.skip", lang), self.skip)
@@ -325,7 +326,11 @@ class GuidedView(QWidget):
         for label in self._content_labels():
             label.setVisible(bool(label.text()))
         done_count = sum(1 for s in self._state.values() if s == DONE)
-        self.progress_label.setText(t("helpdesk.guided.progress", lang, done=done_count, total=total))
+        # "Today" counts the same items as the results page's "Do these N things today" (Plan.today_items).
+        today = self.plan.today_items()
+        done_today = sum(1 for i in today if self._state.get(i.id) == DONE)
+        self.progress_label.setText(t("helpdesk.guided.progress", lang, done=done_count, total=total, today=len(today),
+                                      done_today=done_today))
         self.progress_label.setVisible(True)
         self.back_button.setEnabled(self._index > 0)
         self.next_button.setEnabled(self._index < total - 1)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QRadioButton, QVBoxLayo
 
 from exposurecheck.core.presumed import Question, load_questions
 from exposurecheck.gui.flow_layout import FlowLayout
-from exposurecheck.gui.pages.base import Page, button, label_button
+from exposurecheck.gui.pages.base import Page, button, label_button, primary
 from exposurecheck.gui.text import t
 from exposurecheck.gui.widgets import Heading, SecureLabel
 
@@ -66,8 +66,7 @@ class QuestionnairePage(Page):
             self.body.addWidget(row)
         buttons = FlowLayout()
         self.back_button = button("questionsBackButton")
-        self.show_button = button("showPlanButton")
-        self.show_button.setDefault(True)
+        self.show_button = primary(button("showPlanButton"))
         buttons.addWidget(self.back_button)
         buttons.addWidget(self.show_button)
         self.body.addLayout(buttons)

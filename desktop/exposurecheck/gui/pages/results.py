@@ -1,11 +1,18 @@
-"""Results: the one-sentence summary first, then the plan by when to act, then what was found and what leaked.
+"""Results: at a glance first, then the full plan, then what was found and what leaked (issue 12.3).
+
+What fits on a 1024×768 screen without scrolling, in both languages: the verdict in one sentence (the largest text
+in the window), how urgent it is (words, icon, colour), one answer per typed detail (found / not found / not
+checked and why), each leak that matched with the kinds of the person's data it held, and "Do these N things
+today" with the way into guided mode. Under it the other actions, then the full plan: the groups due today open,
+later ones collapsed behind a button that says how many steps they hold (when nothing is due today, the first
+group is open).
 
 The page is rebuilt from the plan whenever the plan changes (a new check, or the language switched, which
 recomputes the plan in the new language). "Mark as done" ticks survive the rebuild because they are kept by
 item id in the session, not in the widgets.
 
-Signals: one `*_requested` per action in the actions row, and `done_changed(item_id, done)` when a "Mark as done"
-box is ticked. Slots for other features: `show_status` (the line under the actions, saying how an action went),
+Signals: one `*_requested` per action, and `done_changed(item_id, done)` when a "Mark as done" box is ticked.
+Slots for other features: `show_status` (the line under the actions, saying how an action went),
 `add_prompt(part)` (under that line: e.g. the vault's passphrase prompt), `set_contact_lines` (an NGO profile's
 "who can help"), `set_source_problems` (sources that could not even be opened).
 """
@@ -17,24 +24,66 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
-from exposurecheck.core.advice import Plan
+from exposurecheck.core.advice import Plan, PlanGroup
+from exposurecheck.core.advice.model import TODAY_WHENS
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.core.report import Outcome, Report, SourceState
 from exposurecheck.gui.flow_layout import FlowLayout
+from exposurecheck.gui.glance import LeakList, TodayBox, Verdict
 from exposurecheck.gui.identifier_status import IdentifierStatusList
 from exposurecheck.gui.pages.base import Page, Part, Slot, button, label_button
 from exposurecheck.gui.pages.checking import source_label
 from exposurecheck.gui.plan_cards import breach_card, item_card
+from exposurecheck.gui.style import SPACE_S, icon
 from exposurecheck.gui.text import t
-from exposurecheck.gui.widgets import ErrorLabel, Heading, SecureLabel, Title, empty_layout
+from exposurecheck.gui.widgets import ErrorLabel, Section, SecureLabel, empty_layout
+
+
+class PlanSection(QWidget):
+    """One group of the plan ("This week"): a button that opens and closes it, saying how many steps it holds,
+    and its cards. Groups due today start open; later ones start closed, so the page stays short."""
+
+    def __init__(self, group: PlanGroup, lang: str, cards: list[QWidget], *, open_: bool) -> None:
+        super().__init__()
+        self.setObjectName(f"planSection_{group.when}")
+        self.group, self.lang = group, lang
+        self.toggle = button(f"planSectionToggle_{group.when}")
+        self.toggle.setProperty("disclosure", True)
+        self.toggle.setCheckable(True)
+        # The cards sit in this widget's own layout (no inner container): one level less of nesting for the
+        # page's height to settle through when it is rebuilt.
+        self.cards = cards
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(SPACE_S)
+        layout.addWidget(self.toggle)
+        for card in cards:
+            layout.addWidget(card)
+        self.toggle.toggled.connect(self._set_open)
+        self.toggle.setChecked(open_)
+        self._set_open(open_)
+
+    def _set_open(self, open_: bool) -> None:
+        for card in self.cards:
+            card.setVisible(open_)
+        self.toggle.setIcon(icon("chevron-open" if open_ else "chevron-right"))
+        text = t("gui.results.section", self.lang, title=self.group.title, count=len(self.group.items))
+        label_button(self.toggle, text)
+        state = t("gui.results.section_open" if open_ else "gui.results.section_closed", self.lang)
+        self.toggle.setAccessibleDescription(state)
+
+    @property
+    def is_open(self) -> bool:
+        return self.toggle.isChecked()
 
 
 class ResultsPage(Page):
-    # The actions row. Adding an action: a signal here, a button in __init__ (its place in the row is its place on
-    # screen), its label in retranslate; then connect the signal in main_window._connect to what does the work.
+    # The actions. Adding one: a signal here, a button in __init__ (its place in the row is its place on screen),
+    # its label in retranslate; then connect the signal in main_window._connect to what does the work.
     guided_requested = Signal()
     case_sheet_requested = Signal()
+    print_requested = Signal()
     keep_requested = Signal()
     sent_requested = Signal()
     new_check_requested = Signal()
@@ -43,47 +92,53 @@ class ResultsPage(Page):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.summary = Title()
-        self.summary.setObjectName("planSummary")
+        # At a glance.
+        self.verdict = Verdict()
+        self.summary = self.verdict.text  # the verdict sentence (the name other code and tests know it by)
         self.notes = SecureLabel()
         self.notes.setObjectName("planNotes")
-        self.problems = ErrorLabel()
         self.statuses = IdentifierStatusList()  # one answer per typed detail: found, not found, not checked
         self.statuses.open_pack_requested.connect(self.open_pack_requested)
-        self.content = QWidget()
-        self.content_layout = QVBoxLayout(self.content)
-        self.content_layout.setContentsMargins(0, 0, 0, 0)
+        self.problems = ErrorLabel()
+        self.leaks = LeakList()
+        self.today = TodayBox()
+        self.guided_button = self.today.guided_button
+        # The other actions, then how they went.
+        self.case_sheet_button = button("caseSheetButton")
+        self.print_button = button("printButton")
+        self.keep_button = button("keepButton")
+        self.sent_button = button("sentButton")
+        self.new_check_button = button("newCheckButton")
+        self.status = SecureLabel()  # outcome of saving a case sheet or keeping the check
+        self.status.setObjectName("resultsStatus")
+        self.status.hide()
+        self.prompts = Slot()
         self.contact = SecureLabel()  # an NGO profile's "who can help" block, when there is one
         self.contact.setObjectName("resultsContact")
         self.contact.hide()
         self.contact_lines: Callable[[str], tuple[str, ...]] = lambda _lang: ()
-        self.status = SecureLabel()  # outcome of saving a case sheet or keeping the check
-        self.status.setObjectName("resultsStatus")
-        self.prompts = Slot()
-        self.sent_button = button("sentButton")
-        self.guided_button = button("guidedButton")
-        self.case_sheet_button = button("caseSheetButton")
-        self.keep_button = button("keepButton")
-        self.new_check_button = button("newCheckButton")
-        self.body.addWidget(self.summary)
-        self.body.addWidget(self.notes)
-        self.body.addWidget(self.statuses)
-        self.body.addWidget(self.problems)
-        self.body.addWidget(self.contact)
+        # The full plan, what was found, what leaked.
+        self.content = QWidget()
+        self.content_layout = QVBoxLayout(self.content)
+        self.content_layout.setContentsMargins(0, 0, 0, 0)
+
+        for widget in (self.verdict, self.notes, self.statuses, self.problems, self.leaks, self.today):
+            self.body.addWidget(widget)
         actions = FlowLayout()
-        for widget in (
-            self.guided_button, self.case_sheet_button, self.keep_button, self.sent_button, self.new_check_button
-        ):
-            actions.addWidget(widget)
+        for action in (self.case_sheet_button, self.print_button, self.keep_button, self.sent_button,
+                       self.new_check_button):
+            actions.addWidget(action)
         self.body.addLayout(actions)
         self.body.addWidget(self.status)
         self.body.addLayout(self.prompts)
+        self.body.addWidget(self.contact)
         self.body.addWidget(self.content)
         self.body.addStretch(1)
-        self.sent_button.clicked.connect(self.sent_requested)
-        self.guided_button.clicked.connect(self.guided_requested)
+        self.today.guided_requested.connect(self.guided_requested)
         self.case_sheet_button.clicked.connect(self.case_sheet_requested)
+        self.print_button.clicked.connect(self.print_requested)
         self.keep_button.clicked.connect(self.keep_requested)
+        self.sent_button.clicked.connect(self.sent_requested)
         self.new_check_button.clicked.connect(self.new_check_requested)
         self.plan: Plan | None = None
         self.report: Report | None = None
@@ -91,16 +146,20 @@ class ResultsPage(Page):
         self.source_problems: tuple[UserError, ...] = ()  # sources that could not even be opened (a damaged pack)
         self.item_cards: list[QWidget] = []
         self.breach_cards: list[QWidget] = []
+        self.sections: list[PlanSection] = []
+        self.leaks.hide()
+        self.today.hide()
 
     def show_plan(self, plan: Plan, report: Report | None, done: set[str]) -> None:
         self.plan, self.report, self.done = plan, report, done
-        self.status.setText("")
+        self.show_status("")
         self.retranslate(plan.lang)
 
     # --- slots ------------------------------------------------------------------------------------------------
 
     def show_status(self, text: str) -> None:
         self.status.setText(text)
+        self.status.setVisible(bool(text))
 
     def add_prompt(self, part: Part) -> None:
         """Show `part` under the status line (hidden until its feature shows it); it is re-labelled with the page."""
@@ -121,24 +180,29 @@ class ResultsPage(Page):
         self._clear_content()
         self.summary.setText("")
         self.notes.setText("")
-        self.status.setText("")
+        self.show_status("")
         self.problems.show_message("")
         self.statuses.show_report(None, self.lang)
+        self.leaks.show_leaks((), None, self.lang, False)
+        empty_layout(self.today.list)
+        self.today.lines = []
+        self.today.hide()
 
     def _clear_content(self) -> None:
         empty_layout(self.content_layout)
-        self.item_cards, self.breach_cards = [], []
+        self.item_cards, self.breach_cards, self.sections = [], [], []
 
     def _add(self, widget: QWidget) -> None:
         self.content_layout.addWidget(widget)
 
     def retranslate(self, lang: str) -> None:
         super().retranslate(lang)
-        label_button(self.sent_button, t("gui.results.sent", lang))
-        label_button(self.guided_button, t("gui.results.guided", lang))
         label_button(self.case_sheet_button, t("gui.results.case_sheet", lang))
+        label_button(self.print_button, t("gui.results.print", lang))
         label_button(self.keep_button, t("gui.results.keep", lang))
+        label_button(self.sent_button, t("gui.results.sent", lang))
         label_button(self.new_check_button, t("gui.results.new_check", lang))
+        label_button(self.guided_button, t("gui.results.guided", lang))
         self.prompts.retranslate(lang)
         self.sent_button.setVisible(self.report is not None)
         self.keep_button.setVisible(self.report is not None)  # a questionnaire plan holds nothing to keep
@@ -149,7 +213,7 @@ class ResultsPage(Page):
             return
         plan = self.plan
         self._clear_content()
-        self.summary.setText(plan.summary)
+        self.verdict.show_plan(plan)
         notes = []
         if plan.demo or (self.report is not None and any(s.demo for s in self.report.sources)):
             notes.append(t("gui.results.demo_note", lang))
@@ -161,16 +225,26 @@ class ResultsPage(Page):
         self.notes.setVisible(bool(notes))
         self.statuses.show_report(self.report, lang)
         self._show_problems(lang)
-        # The order people need: what to do (by when) first, then what was found and what leaked.
+        self.leaks.show_leaks(plan.breaches, self.report, lang, plan.estimate)
+        self.today.show_plan(plan, self.done)
+        self.today.setVisible(True)
+        # The full plan: groups due today open, later ones closed.
+        if plan.groups:
+            self._add(Section(t("gui.results.full_plan", lang)))
+        # Open: the groups due today, or the first group when nothing is due today.
+        opened = {g.when for g in plan.groups if g.when in TODAY_WHENS} or {g.when for g in plan.groups[:1]}
         for group in plan.groups:
-            self._add(Heading(group.title))
+            cards: list[QWidget] = []
             for item in group.items:
                 card = item_card(item, lang, item.id in self.done, self.done_changed.emit)
                 self.item_cards.append(card)
-                self._add(card)
+                cards.append(card)
+            section = PlanSection(group, lang, cards, open_=group.when in opened)
+            self.sections.append(section)
+            self._add(section)
         self._show_findings(lang)
         if plan.breaches:
-            self._add(Heading(t("gui.results.what_leaked", lang)))
+            self._add(Section(t("gui.results.what_leaked", lang)))
             for breach in plan.breaches:
                 card = breach_card(breach, lang)
                 self.breach_cards.append(card)
@@ -189,7 +263,7 @@ class ResultsPage(Page):
         """What was found, identifier by identifier, always masked; "found nothing" is said as plainly."""
         if self.report is None:
             return
-        self._add(Heading(t("gui.results.found_title", lang)))
+        self._add(Section(t("gui.results.found_title", lang)))
         if not self.report.exposures:
             # "Nothing found" only where every detail was really checked (or for a check saved before each
             # detail had its own answer); otherwise the answers above say what was and was not checked.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QDateTime, QLocale, Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from exposurecheck.core.vault.store import SavedCheckSummary
@@ -29,13 +29,17 @@ class SavedChecksPage(Page):
         self.intro = SecureLabel()
         self.list = QListWidget()
         self.list.setObjectName("savedList")
+        self.list.setWordWrap(True)  # a long line wraps rather than hiding its end behind a sideways scroll bar
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.empty = SecureLabel()  # said in words when nothing is saved, instead of an empty box
+        self.empty.setObjectName("savedEmpty")
         self.status = ErrorLabel()
         self.back_button = button("savedBackButton")
         self.open_button = button("savedOpenButton")
         self.wipe_button = button("wipeButton")
         self.wipe_note = SecureLabel()
         self.prompts = Slot()
-        for widget in (self.title, self.intro, self.list, self.status):
+        for widget in (self.title, self.intro, self.empty, self.list, self.status):
             self.body.addWidget(widget)
         self.body.addLayout(self.prompts)
         row = FlowLayout()
@@ -80,10 +84,15 @@ class SavedChecksPage(Page):
         row = self.list.currentRow()
         self.list.clear()
         for check in self.checks:
-            text = t("gui.saved.item", lang, when=check.saved_at.replace("T", " ").rstrip("Z"),
+            text = t("gui.saved.item", lang, when=saved_when(check.saved_at, lang),
                      findings=t("gui.saved.findings", lang, count=check.exposure_count),
                      steps=t("gui.saved.steps_done", lang, count=check.done_count), id=check.id)
+            if check.demo:  # practice checks say so, as everything from demo data does
+                text = t("gui.saved.demo_item", lang, text=text)
             self.list.addItem(QListWidgetItem(text))
+        self.empty.setText(t("gui.saved.empty", lang))
+        self.empty.setVisible(not self.checks)
+        self.list.setVisible(bool(self.checks))
         if self.checks:
             self.list.setCurrentRow(max(0, row))
         self.open_button.setEnabled(bool(self.checks))
@@ -92,3 +101,14 @@ class SavedChecksPage(Page):
         label_button(self.wipe_button, t("gui.saved.wipe", lang))
         self.wipe_note.setText(t("gui.saved.wipe_note", lang))
         self.prompts.retranslate(lang)
+
+
+def saved_when(saved_at: str, lang: str) -> str:
+    """When a check was saved, as a date and time in this computer's time zone, written the language's way
+    ("4 December 2026, 14:05" / "2026年12月4日 14:05"). The vault keeps UTC in ISO 8601."""
+    moment = QDateTime.fromString(saved_at, Qt.DateFormat.ISODate)
+    if not moment.isValid():
+        return saved_at  # shown as stored rather than not at all
+    locale = QLocale(QLocale.Language.Chinese, QLocale.Country.China) if lang == "zh_CN" else QLocale(
+        QLocale.Language.English, QLocale.Country.UnitedKingdom)
+    return locale.toString(moment.toLocalTime(), t("gui.saved.date_format", lang))

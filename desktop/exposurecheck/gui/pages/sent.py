@@ -9,9 +9,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from exposurecheck.core.i18n import source_label  # the details page: services by their own names
 from exposurecheck.core.report import Report, SourceState
 from exposurecheck.gui.pages.base import Page, button, label_button
-from exposurecheck.gui.pages.checking import source_label
 from exposurecheck.gui.text import t
 from exposurecheck.gui.widgets import Heading, SecureLabel, Title, empty_layout
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QWidget
 
 from exposurecheck.gui.flow_layout import FlowLayout
-from exposurecheck.gui.pages.base import Page, Part, Slot, button, label_button
+from exposurecheck.gui.pages.base import Page, Part, Slot, button, label_button, primary
 from exposurecheck.gui.text import t
 from exposurecheck.gui.widgets import Heading, SecureLabel
 
@@ -28,7 +28,7 @@ class WelcomePage(Page):
         self.title = Heading()
         self.intro = SecureLabel()
         self.intro.setObjectName("welcomeIntro")
-        self.start_button = button("startButton")
+        self.start_button = primary(button("startButton"))
         self.questions_button = button("questionsButton")
         self.questions_note = SecureLabel()
         self.demo_button = button("demoButton")
@@ -39,9 +39,11 @@ class WelcomePage(Page):
         self.offline_note = SecureLabel()
         self.training_box = QCheckBox()
         self.training_box.setObjectName("trainingMode")
-        self.status = SecureLabel()  # e.g. what "Wipe everything" removed
+        self.status = SecureLabel()  # what "End session" cleared, or what "Wipe everything" removed
         self.status.setObjectName("welcomeStatus")
+        self.status.hide()
 
+        self.body.addWidget(self.status)  # first, where the next person (or the same one) sees it
         self.body.addWidget(self.title)
         self.body.addWidget(self.intro)
         self.notices = Slot()
@@ -58,7 +60,6 @@ class WelcomePage(Page):
         self.body.addWidget(self.offline_box)
         self.body.addWidget(self.offline_note)
         self.body.addWidget(self.training_box)
-        self.body.addWidget(self.status)
         self.body.addStretch(1)
 
         self.start_button.clicked.connect(self.start_requested)
@@ -80,8 +81,9 @@ class WelcomePage(Page):
         self.open_saved_button.setVisible(available)
 
     def show_status(self, text: str) -> None:
-        """A line at the foot of the page, e.g. what "Wipe everything" removed."""
+        """A note at the top of the page: what "End session" cleared or "Wipe everything" removed ("" hides it)."""
         self.status.setText(text)
+        self.status.setVisible(bool(text))
 
     def set_offline(self, on: bool) -> None:
         """Tick or untick "Offline only" as the person would (offline_changed follows when it changes)."""
