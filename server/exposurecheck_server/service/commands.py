@@ -186,7 +186,8 @@ def run_build(args: argparse.Namespace) -> int:
     )
     stats = IngestStats()
     progress = TerminalProgress(lang, enabled=False if args.quiet else None)
-    values = identifiers(options, stats, progress=progress.reading)
+    # A UTF-16 input's UTF-8 spool goes beside the site, not beside the input (which may be read-only).
+    values = identifiers(options, stats, progress=progress.reading, scratch=args.out.parent)
     try:
         with _building(args.out) as building:
             summary = build_site(((v, args.breach) for v in values), building, settings, progress=progress.stage)
