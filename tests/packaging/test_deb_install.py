@@ -152,8 +152,9 @@ def chroot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chroot]:
         box.mount()
         (work / "packages").mkdir()
         shutil.copy(DEB, work / "packages" / DEB.name)
-        box.run("apt-get", "update", "-qq")
-        box.run("apt-get", "install", "-y", "-qq", "--no-install-recommends", f"/packages/{DEB.name}")
+        retries = "-oAcquire::Retries=3"  # a dropped connection to the archive is not a packaging failure
+        box.run("apt-get", retries, "update", "-qq")
+        box.run("apt-get", retries, "install", "-y", "-qq", "--no-install-recommends", f"/packages/{DEB.name}")
         yield box
     finally:
         box.unmount()
