@@ -310,7 +310,11 @@ def write_notices(
     tracer.finish()
     owner = {name: component for component in tracer.components.values() for name in component.files}
     for dest, target in links:
-        component = owner.get(posixpath.normpath(posixpath.join(posixpath.dirname(dest), target)))
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(dest), target))
+        # A link to a file, or (macOS frameworks: Versions/Current -> A) to a folder of one component's files.
+        component = owner.get(resolved) or next(
+            (owned for name, owned in sorted(owner.items()) if name.startswith(resolved + "/")), None
+        )
         if component is None:
             tracer.untraced.add(dest)
         else:

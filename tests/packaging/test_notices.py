@@ -88,3 +88,17 @@ def test_output_is_the_same_bytes_every_time(notices, tmp_path):
     _w, _i, first = _write(notices, tmp_path / "a", entries)
     _w, _i, second = _write(notices, tmp_path / "b", entries)
     assert first == second
+
+
+def test_a_link_to_a_folder_belongs_to_the_files_inside(notices, tmp_path):
+    """macOS frameworks link Versions/Current to Versions/A: the link is Qt's like the files it leads to."""
+    qt_core = next(_pyside6_folder().glob("Qt/lib/libQt6Core.so*"), None) or next(_pyside6_folder().glob("QtCore.*"))
+    entries = [
+        ("QtCore.framework/Versions/A/QtCore", str(qt_core), "BINARY"),
+        ("QtCore.framework/Versions/Current", "A", "SYMLINK"),
+    ]
+    _w, inventory, _text = _write(notices, tmp_path, entries)
+    assert inventory["untraced"] == []
+    assert _owner(inventory, "QtCore.framework/Versions/Current") == _owner(
+        inventory, "QtCore.framework/Versions/A/QtCore"
+    )
