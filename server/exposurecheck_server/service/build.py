@@ -1,10 +1,14 @@
 """`service build`: from (identifier, breach id) records to a signed static site.
 
-Pipeline, each step bounded in memory so it scales past RAM:
-1. records are spooled to a temporary CSV (identifier bytes as hex, breach index);
-2. DuckDB groups them by identifier (dedupe: one OPRF evaluation per identifier, however many breaches);
-3. the evaluation runs as a parallel map over chunks (`evaluate.py`) and is spooled to a second CSV;
-4. DuckDB sorts the outputs by prefix and tag, and the buckets are written in one streaming pass (`site.py`).
+Pipeline, each step bounded in memory so it scales past RAM (spool.py), temporary disk at most about 1.3x the
+finished site (issue 16.3, measured in bench/bench_service_build.py):
+1. records are spooled in hash partitions of compressed (encoded identifier, breach index) records;
+2. each partition is deduplicated in memory (one OPRF evaluation per identifier, however many breaches and copies);
+3. the evaluation runs as a parallel map over batches (`evaluate.py`); its entries (bucketing prefix, tag, breach
+   index: 14 bytes) are spooled by prefix range, counted per bucket as they come;
+4. the ranges are read back in order, sorted in memory, and written as buckets in one streaming pass (`site.py`).
+Each scratch file is deleted once read. The Spark engine (spark/service_job.py) runs steps 1-3 on a cluster and
+shares step 4 and everything after it with this one (`plan_epoch`, `write_epoch`, `finish_site`).
 
 The bucket count follows the data: about TARGET_PER_BUCKET entries per bucket, never fewer buckets than one check
 fetches, never more than 2^20 (the client's floor). A 1,000-row site is one block of 8 small buckets.
@@ -12,7 +16,6 @@ fetches, never more than 2^20 (the client's floor). A 1,000-row site is one bloc
 
 from __future__ import annotations
 
-import csv
 import math
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -21,7 +24,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import duckdb
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from exposurecheck.core.crypto import oprf
@@ -30,11 +32,12 @@ from exposurecheck.core.identifiers import Identifier, encode
 from exposurecheck.core.protocol import manifest as manifests
 from exposurecheck.core.protocol import privacy
 from exposurecheck_server.service import site
-from exposurecheck_server.service.evaluate import Row, evaluate_all
+from exposurecheck_server.service.evaluate import evaluate_stream
+from exposurecheck_server.service.spool import MAX_BREACHES, EntrySpool, Partition, RecordSpool
 
 MAX_BITS = privacy.MAX_PREFIX_BITS
 TARGET_PER_BUCKET = 1000  # ~10 KiB buckets: the size/anonymity balance in PROTOCOL-NOTES.md
-CHUNK = 2000
+CHUNK = 2000  # identifiers per evaluation task (about 0.25 s of work: small next to a task's overhead)
 MAX_EPOCHS = 16  # what a manifest may list; more old epochs than that are dropped, oldest first
 
 
@@ -55,7 +58,7 @@ class BuildSettings:
     batch_size: int = privacy.MIN_BATCH_SIZE
     buckets_per_check: int = privacy.MIN_BUCKETS_PER_CHECK
     workers: int | None = None
-    memory_limit: str = "1GB"
+    workdir: Path | None = None  # where the scratch folder goes (default: the system's temporary folder)
 
 
 @dataclass(frozen=True)
@@ -136,22 +139,33 @@ def build_site(
 ) -> BuildSummary:
     """Build the whole site into `out` (which must be empty or absent).
 
-    Database and file-system failures become UserErrors without their text: a DuckDB message can quote a row,
-    and a row here is an identifier.
+    File-system failures become UserErrors that name the folder, never a record: a record is an identifier.
     """
     try:
         return _build_site(records, out, settings, progress)
-    except duckdb.Error as exc:
-        raise UserError("service.admin.build_failed", reason=type(exc).__name__) from None
     except OSError as exc:
         raise UserError(
             "service.admin.write_failed", path=str(out), reason=exc.strerror or type(exc).__name__
         ) from None
 
 
-def _build_site(
-    records: Iterable[tuple[Identifier, str]], out: Path, settings: BuildSettings, progress: Progress
-) -> BuildSummary:
+@dataclass(frozen=True)
+class EpochPlan:
+    """What is settled before any work: the history this build continues and the new epoch's number."""
+
+    previous: manifests.Manifest | None
+    sequence: int
+    epoch_id: int
+    old_epochs: list[manifests.Epoch]
+
+    @property
+    def breach_ids(self) -> list[str]:
+        # Old buckets store indices into the old breach list, so the new list starts with it unchanged.
+        return list(self.previous.breach_ids) if self.previous else []
+
+
+def plan_epoch(out: Path, settings: BuildSettings) -> EpochPlan:
+    """Every check that can fail before hours of work: parameters, output folder, continuity, sequence, epoch."""
     check_parameters(settings)
     if out.exists() and any(out.iterdir()):
         raise UserError("service.admin.out_not_empty", path=str(out))
@@ -165,42 +179,86 @@ def _build_site(
     epoch_id = settings.epoch_id or max((e.id for e in old_epochs), default=0) + 1
     if any(e.id == epoch_id for e in old_epochs):
         raise UserError("service.admin.epoch_exists", epoch=epoch_id)
-    with tempfile.TemporaryDirectory(prefix="ec-service-build-") as work_dir:
+    return EpochPlan(previous, sequence, epoch_id, old_epochs)
+
+
+def check_breaches(breach_ids: Sequence[str], catalog: Any) -> None:
+    known = _catalog_ids(catalog)
+    for breach in breach_ids:
+        if breach not in known:
+            raise UserError("service.admin.unknown_breach", breach=breach)
+
+
+def breach_index(breach_ids: list[str], index: dict[str, int], breach: str) -> int:
+    """`breach`'s position in `breach_ids`, appended (and indexed) the first time it is seen."""
+    position = index.get(breach)
+    if position is None:
+        if len(breach_ids) >= MAX_BREACHES:
+            raise UserError("service.admin.too_many_breaches")
+        position = index[breach] = len(breach_ids)
+        breach_ids.append(breach)
+    return position
+
+
+def _build_site(
+    records: Iterable[tuple[Identifier, str]], out: Path, settings: BuildSettings, progress: Progress
+) -> BuildSummary:
+    plan = plan_epoch(out, settings)
+    with tempfile.TemporaryDirectory(prefix=".ec-service-build-", dir=settings.workdir) as work_dir:
         work = Path(work_dir)
-        # Old buckets store indices into the old breach list, so the new list starts with it unchanged.
-        initial = list(previous.breach_ids) if previous else []
-        breach_ids, spooled, kinds = _spool_records(records, work / "records.csv", initial)
-        if spooled == 0:
+        spool = RecordSpool(work / "records")
+        breach_ids, kinds = _spool_records(records, spool, plan.breach_ids)
+        if spool.records == 0:
             raise UserError("service.admin.no_records")
-        known = _catalog_ids(settings.catalog)
-        for breach in breach_ids:
-            if breach not in known:
-                raise UserError("service.admin.unknown_breach", breach=breach)
-        db = duckdb.connect(str(work / "build.duckdb"))
-        try:
-            db.execute(f"SET memory_limit = '{settings.memory_limit}'")
-            db.execute(f"SET temp_directory = {_quote(work / 'spill')}")
-            identifiers = _evaluate(db, work, settings, progress)
-            bits = settings.prefix_bits or choose_prefix_bits(identifiers, settings.buckets_per_check)
-            files = _write_epoch(db, work, out, bits, epoch_id, progress)
-        finally:
-            db.close()
+        check_breaches(breach_ids, settings.catalog)
+        entries = EntrySpool(work / "entries")
+        identifiers = _evaluate(spool, entries, settings, progress)
+        files = write_epoch(entries, out, plan.epoch_id, identifiers, settings, progress)
+    return finish_site(out, settings, plan, files, identifiers=identifiers, breach_ids=breach_ids, kinds=kinds)
+
+
+def write_epoch(
+    entries: EntrySpool, out: Path, epoch_id: int, identifiers: int, settings: BuildSettings, progress: Progress
+) -> site.EpochFiles:
+    """The epoch's buckets from the evaluated entries, sized to the data unless --prefix-bits says otherwise."""
+    bits = settings.prefix_bits or choose_prefix_bits(identifiers, settings.buckets_per_check)
+    capacity = max(1, entries.capacity(bits))
+
+    def groups_read(done: int, total: int) -> None:
+        progress("buckets", done * (1 << bits) // total, 1 << bits)
+
+    grouped = entries.buckets(bits, groups_read)
+    return site.write_buckets(out, epoch_id, bits, capacity, grouped, entries.entries)
+
+
+def finish_site(
+    out: Path,
+    settings: BuildSettings,
+    plan: EpochPlan,
+    files: site.EpochFiles,
+    *,
+    identifiers: int,
+    breach_ids: Sequence[str],
+    kinds: Iterable[str],
+) -> BuildSummary:
+    """Carry the earlier epochs and history over, then sign and publish the manifest (on this machine only)."""
     if settings.previous_site is not None:
-        for old in old_epochs:
+        for old in plan.old_epochs:
             site.copy_epoch(settings.previous_site, out, old.id)
         site.copy_history(settings.previous_site, out)
+    previous = plan.previous
     publisher_keys = [key.public_key().public_bytes_raw() for key in settings.signing_keys]
-    epochs = [site.epoch_entry(files, settings.oprf_key.public)] + [site.epoch_entry_from(e) for e in old_epochs]
-    in_use = set(publisher_keys) | {settings.oprf_key.public} | {e.public_key for e in old_epochs}
+    epochs = [site.epoch_entry(files, settings.oprf_key.public)] + [site.epoch_entry_from(e) for e in plan.old_epochs]
+    in_use = set(publisher_keys) | {settings.oprf_key.public} | {e.public_key for e in plan.old_epochs}
     announced_publishers, announced_oprf = still_announced(previous, in_use) if previous else ([], [])
     payload = site.manifest_payload(
         service_name=settings.service_name,
-        sequence=sequence,
+        sequence=plan.sequence,
         previous=previous.digest if previous else b"",
         issued_at=datetime.now(UTC).replace(microsecond=0),
         valid_for=timedelta(days=settings.valid_days),
         epochs=epochs,
-        current_epoch=epoch_id,
+        current_epoch=plan.epoch_id,
         breach_ids=breach_ids,
         catalog=settings.catalog,
         batch_size=settings.batch_size,
@@ -209,30 +267,19 @@ def _build_site(
         publisher_keys=publisher_keys,
         announced_publisher_keys=announced_publishers,
         announced_oprf_keys=announced_oprf,
-        types=sorted(kinds),
+        types=sorted(set(kinds)),
     )
     site.publish(out, manifests.sign_envelope(payload, settings.signing_keys))
     return BuildSummary(
-        epoch_id=epoch_id,
+        epoch_id=plan.epoch_id,
         records=files.record_count,
         identifiers=identifiers,
-        buckets=1 << bits,
+        buckets=1 << files.prefix_bits,
         bucket_bytes=files.bucket_bytes,
-        prefix_bits=bits,
-        sequence=sequence,
+        prefix_bits=files.prefix_bits,
+        sequence=plan.sequence,
         buckets_per_check=settings.buckets_per_check,
     )
-
-
-def _quote(path: Path) -> str:
-    """A SQL string literal for a path we created ourselves (DDL statements cannot take parameters)."""
-    return "'" + str(path).replace("'", "''") + "'"
-
-
-def _csv_source(path: Path, columns: str) -> str:
-    """`read_csv(...)` over a spool file this process wrote; the only values in it are our own path and constants,
-    which is why the S608 warnings on its uses are silenced."""
-    return f"read_csv({_quote(path)}, header=false, columns={columns})"
 
 
 def _catalog_ids(catalog: Any) -> set[str]:
@@ -241,78 +288,39 @@ def _catalog_ids(catalog: Any) -> set[str]:
 
 
 def _spool_records(
-    records: Iterable[tuple[Identifier, str]], path: Path, initial: Sequence[str]
-) -> tuple[list[str], int, set[str]]:
-    """Write the records for DuckDB; returns the breach list, the record count and the identifier kinds seen (the
-    manifest's `types`: what the app may call "not found")."""
+    records: Iterable[tuple[Identifier, str]], spool: RecordSpool, initial: Sequence[str]
+) -> tuple[list[str], set[str]]:
+    """Spool the records; returns the breach list and the identifier kinds seen (the manifest's `types`: what the
+    app may call "not found")."""
     breach_ids: list[str] = list(initial)
     index = {breach: position for position, breach in enumerate(breach_ids)}
-    count = 0
     kinds: set[str] = set()
-    with path.open("w", newline="", encoding="ascii") as out:
-        writer = csv.writer(out)
-        for identifier, breach in records:
-            if breach not in index:
-                if len(breach_ids) >= 0xFFFE:  # 0xFFFF marks padding in buckets
-                    raise UserError("service.admin.too_many_breaches")
-                index[breach] = len(breach_ids)
-                breach_ids.append(breach)
-            writer.writerow((encode(identifier).hex(), index[breach]))
-            kinds.add(identifier.type.value)
-            count += 1
-    return breach_ids, count, kinds
+    add = spool.add
+    for identifier, breach in records:
+        add(encode(identifier), breach_index(breach_ids, index, breach))
+        kinds.add(identifier.type.value)
+    return breach_ids, kinds
 
 
-def _evaluate(db: duckdb.DuckDBPyConnection, work: Path, settings: BuildSettings, progress: Progress) -> int:
-    """Dedupe by identifier, evaluate in parallel, spool (prefix32, tag, breach) rows. Returns identifiers seen."""
-    source = _csv_source(work / "records.csv", "{'x': 'VARCHAR', 'b': 'INTEGER'}")
-    db.execute("CREATE VIEW records AS SELECT * FROM " + source)  # noqa: S608 - see _csv_source
-    # Counted first (a pass that is fast next to the evaluation) so the progress line can show the time left.
-    total = int((db.execute("SELECT count(DISTINCT x) FROM records").fetchone() or (0,))[0])
-    cursor = db.execute("SELECT x, list_sort(list(DISTINCT b)) FROM records GROUP BY x ORDER BY x")
-    identifiers = 0
+def _evaluate(spool: RecordSpool, entries: EntrySpool, settings: BuildSettings, progress: Progress) -> int:
+    """Deduplicate each partition, evaluate its identifiers in parallel, spool the entries. Returns how many
+    distinct identifiers there were."""
+    secrets = (settings.oprf_key.secret, settings.bucketing_key.secret)
 
-    def chunks() -> Iterator[list[Row]]:
-        nonlocal identifiers
-        while batch := cursor.fetchmany(CHUNK):
-            identifiers += len(batch)
-            progress("evaluating", identifiers, total)
-            yield [(bytes.fromhex(x), tuple(b)) for x, b in batch]
+    def batches() -> Iterator[tuple[tuple[Partition, bool], list[bytes]]]:
+        for partition in spool.partitions():
+            found = partition.identifiers
+            for start in range(0, len(found), CHUNK):
+                yield (partition, start + CHUNK >= len(found)), found[start : start + CHUNK]
 
-    with (work / "outputs.csv").open("w", newline="", encoding="ascii") as out:
-        writer = csv.writer(out)
-        secrets = (settings.oprf_key.secret, settings.bucketing_key.secret)
-        for results in evaluate_all(secrets, chunks(), settings.workers):
-            for prefix32, tag, breaches in results:
-                for breach in breaches:
-                    writer.writerow((prefix32, tag.hex(), breach))
+    identifiers = records = 0
+    evaluated = bytearray()
+    for (partition, last), result in evaluate_stream(secrets, batches(), settings.workers):
+        evaluated += result
+        if last:
+            entries.add(partition.entries(bytes(evaluated)))
+            evaluated.clear()
+            identifiers += len(partition.identifiers)
+            records += partition.records
+            progress("evaluating", records, spool.records)
     return identifiers
-
-
-def _write_epoch(
-    db: duckdb.DuckDBPyConnection, work: Path, out: Path, bits: int, epoch_id: int, progress: Progress
-) -> site.EpochFiles:
-    source = _csv_source(work / "outputs.csv", "{'p': 'UBIGINT', 't': 'VARCHAR', 'b': 'INTEGER'}")
-    shift = 32 - int(bits)
-    db.execute(f"CREATE TABLE outputs AS SELECT (p >> {shift})::INTEGER AS prefix, t, b FROM {source}")  # noqa: S608
-    total, largest = db.execute(
-        "SELECT coalesce(sum(n), 0), coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM outputs GROUP BY prefix)"
-    ).fetchone() or (0, 0)
-    capacity = max(1, int(largest))
-    cursor = db.execute("SELECT prefix, t, b FROM outputs ORDER BY prefix, t, b")
-
-    def grouped() -> Iterator[tuple[int, list[tuple[bytes, int]]]]:
-        current: int | None = None
-        entries: list[tuple[bytes, int]] = []
-        while batch := cursor.fetchmany(CHUNK * 10):
-            for prefix, tag, breach in batch:
-                if prefix != current:
-                    if current is not None:
-                        progress("buckets", current + 1, 1 << bits)
-                        yield current, entries
-                    current, entries = prefix, []
-                entries.append((bytes.fromhex(tag), breach))
-        if current is not None:
-            yield current, entries
-
-    return site.write_buckets(out, epoch_id, bits, capacity, grouped(), int(total))

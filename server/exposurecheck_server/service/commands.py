@@ -80,6 +80,7 @@ def _register_build(actions: argparse._SubParsersAction) -> None:
     build.add_argument("--valid-days", type=int, default=30)
     build.add_argument("--name", default="Exposure Check lookup service", help="service name shown to users")
     build.add_argument("--workers", type=int, default=None, help="evaluation processes (default: all cores)")
+    build.add_argument("--workdir", type=Path, default=None, help="folder for temporary files (default: next to --out)")
     build.add_argument("--batch-size", type=int, default=8, help="elements in every eval request (default 8)")
     build.add_argument("--buckets-per-check", type=int, default=8, help="buckets fetched per check (default 8)")
     build.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -181,9 +182,12 @@ def run_build(args: argparse.Namespace) -> int:
         sequence=args.sequence,
         valid_days=args.valid_days,
         workers=args.workers,
+        workdir=args.workdir or args.out.parent,
         batch_size=args.batch_size,
         buckets_per_check=args.buckets_per_check,
     )
+    if args.workdir is not None and not args.workdir.is_dir():
+        raise UserError("service.admin.no_folder", folder=str(args.workdir))
     stats = IngestStats()
     progress = TerminalProgress(lang, enabled=False if args.quiet else None)
     # A UTF-16 input's UTF-8 spool goes beside the site, not beside the input (which may be read-only).

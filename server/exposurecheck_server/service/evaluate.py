@@ -1,14 +1,19 @@
-"""The builder's OPRF evaluation as a parallel map: each record's input bytes → (32-bit bucketing prefix, 8-byte tag).
+"""The builder's OPRF evaluation as a parallel map: each identifier's bytes → (32-bit bucketing prefix, 8-byte tag).
 
-A pure function over independent chunks, so the same `evaluate_chunk` runs unchanged in a multiprocessing pool here
-or as a Spark `mapPartitions` / Ray `map_batches` task on a cluster (docs/protocol.md, "Building at scale").
+Pure functions over independent batches, so the same `evaluate_batch` runs unchanged in a process pool here
+(`evaluate_stream`, used by build.py) and in a Spark task on a cluster (spark/service_job.py). A batch's results
+travel back as one byte string of 12 bytes per identifier (prefix big-endian, then the tag), never as an object per
+identifier. `evaluate_chunk`/`evaluate_all` are the row-at-a-time form (kept for bench_oprf.py and its test).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TypeVar
 
 from exposurecheck.core.crypto import oprf
 from exposurecheck.core.protocol import bucket as buckets
@@ -16,6 +21,8 @@ from exposurecheck.core.protocol import bucket as buckets
 Row = tuple[bytes, Sequence[int]]  # encoded identifier, breach indices
 Result = tuple[int, bytes, Sequence[int]]  # first 32 bits of the bucketing output, tag, breach indices
 Secrets = tuple[bytes, bytes]  # (matching key of the epoch, the service's bucketing key)
+RESULT_BYTES = 4 + buckets.TAG_BYTES  # one identifier's evaluate_batch result: prefix32 (big-endian) || tag
+T = TypeVar("T")
 
 # The worker's copy of the secret scalars, set once by the pool initializer so they are not pickled with every chunk.
 _worker_secrets: Secrets = (b"", b"")
@@ -30,6 +37,17 @@ def evaluate_chunk(secrets: Secrets, rows: Sequence[Row]) -> list[Result]:
     return results
 
 
+def evaluate_batch(secrets: Secrets, identifiers: Sequence[bytes]) -> bytes:
+    """Both VOPRF outputs of each encoded identifier, as RESULT_BYTES per identifier back to back, in order."""
+    evaluate = oprf.evaluate_with_keys
+    out = bytearray()
+    for data in identifiers:
+        matching, bucketing = evaluate(secrets, data)
+        out += bucketing[:4]
+        out += matching[: buckets.TAG_BYTES]
+    return bytes(out)
+
+
 def _init_worker(secrets: Secrets) -> None:
     global _worker_secrets
     _worker_secrets = secrets
@@ -37,6 +55,37 @@ def _init_worker(secrets: Secrets) -> None:
 
 def _pool_task(rows: Sequence[Row]) -> list[Result]:
     return evaluate_chunk(_worker_secrets, rows)
+
+
+def _pool_batch(identifiers: Sequence[bytes]) -> bytes:
+    return evaluate_batch(_worker_secrets, identifiers)
+
+
+def evaluate_stream(
+    secrets: Secrets, batches: Iterable[tuple[T, Sequence[bytes]]], workers: int | None = None
+) -> Iterator[tuple[T, bytes]]:
+    """(label, evaluate_batch result) for every (label, batch), in order, on `workers` processes (default: every
+    core). At most two batches per worker are in flight, so `batches` is read only as fast as they are evaluated:
+    memory stays flat however many identifiers there are."""
+    workers = workers or os.cpu_count() or 1
+    try:
+        context = multiprocessing.get_context("fork")  # see evaluate_all
+    except ValueError:
+        workers = 1
+    if workers == 1:
+        for label, batch in batches:
+            yield label, evaluate_batch(secrets, batch)
+        return
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(secrets,)) as pool:
+        pending: deque[tuple[T, Future[bytes]]] = deque()
+        for label, batch in batches:
+            pending.append((label, pool.submit(_pool_batch, batch)))
+            if len(pending) >= workers * 2:
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()
 
 
 def evaluate_all(

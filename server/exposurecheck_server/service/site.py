@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.protocol import bucket as buckets
@@ -41,50 +42,54 @@ class EpochFiles:
     record_count: int
 
 
+# A bucket entry as the body stores it (big-endian tag, then breach index: 10 bytes, docs/protocol.md section 5).
+BODY_ENTRY = np.dtype([("tag", ">u8"), ("breach", ">u2")])
+
+
 def write_buckets(
     site: Path,
     epoch_id: int,
     prefix_bits: int,
     capacity: int,
-    grouped: Iterable[tuple[int, Sequence[tuple[bytes, int]]]],
+    grouped: Iterable[tuple[int, np.ndarray]],
     record_count: int,
 ) -> EpochFiles:
     """Write every bucket of the epoch (empty ones too), each with its Merkle proof.
 
-    `grouped` yields (prefix, entries) in increasing prefix order, skipping empty prefixes. Bodies are spooled to
-    one scratch file (they all have the same size) while the leaves are hashed, and each bucket file is written
-    once the whole tree is known: memory stays at one bucket plus the tree, and every file is opened only once.
+    `grouped` yields (prefix, entries) in increasing prefix order, skipping empty prefixes; entries are a numpy
+    array with fields `tag` (u8) and `breach` (u2), in any order. Each body goes straight into its bucket file
+    while the leaves are hashed, and the proofs are appended once the whole tree is known: memory stays at one
+    bucket plus the tree, and no scratch copy of the buckets is ever made (the site is all the disk it takes).
     """
     folder = site / paths.epoch_folder(epoch_id) / "buckets"
     folder.mkdir(parents=True, exist_ok=True)
-    size = buckets.body_size(capacity)
+    base = os.fspath(folder) + os.sep
     leaves: list[bytes] = []
     pending = iter(grouped)
     upcoming = next(pending, None)
-    with tempfile.TemporaryFile(dir=site) as spool:
-        for prefix in range(1 << prefix_bits):
-            entries: Sequence[tuple[bytes, int]] = ()
-            if upcoming is not None and upcoming[0] == prefix:
-                entries = upcoming[1]
-                upcoming = next(pending, None)
-            pad = os.urandom((capacity - len(entries)) * buckets.TAG_BYTES)
-            body = buckets.encode_body(epoch_id, prefix, prefix_bits, entries, capacity, pad)
-            spool.write(body)
-            leaves.append(merkle.leaf_hash(body))
-        if upcoming is not None:
-            raise ValueError("bucket groups out of order")
-        levels = merkle.build_levels(leaves)
-        spool.seek(0)
-        base = os.fspath(folder) + os.sep
-        for prefix in range(1 << prefix_bits):
-            body = spool.read(size)
-            handle = os.open(
-                base + buckets.bucket_name(prefix, prefix_bits), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644
-            )
-            try:
-                _write_all(handle, body + merkle.proof_for(levels, prefix))
-            finally:
-                os.close(handle)
+    empty = np.empty(0, BODY_ENTRY)
+    for prefix in range(1 << prefix_bits):
+        entries: np.ndarray = empty
+        if upcoming is not None and upcoming[0] == prefix:
+            entries = upcoming[1]
+            upcoming = next(pending, None)
+        pad = os.urandom((capacity - len(entries)) * buckets.TAG_BYTES)
+        body = bucket_body(epoch_id, prefix, prefix_bits, entries, capacity, pad)
+        handle = os.open(base + buckets.bucket_name(prefix, prefix_bits), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            _write_all(handle, body)
+        finally:
+            os.close(handle)
+        leaves.append(merkle.leaf_hash(body))
+    if upcoming is not None:
+        raise ValueError("bucket groups out of order")
+    levels = merkle.build_levels(leaves)
+    for prefix in range(1 << prefix_bits):
+        handle = os.open(base + buckets.bucket_name(prefix, prefix_bits), os.O_WRONLY | os.O_APPEND)
+        try:
+            _write_all(handle, merkle.proof_for(levels, prefix))
+        finally:
+            os.close(handle)
     return EpochFiles(
         epoch_id=epoch_id,
         prefix_bits=prefix_bits,
@@ -93,6 +98,24 @@ def write_buckets(
         merkle_root=levels[-1][0],
         record_count=record_count,
     )
+
+
+def bucket_body(epoch_id: int, prefix: int, prefix_bits: int, entries: np.ndarray, capacity: int, pad: bytes) -> bytes:
+    """`bucket.encode_body` for a numpy array of entries (fields `tag`, `breach`): the same bytes, without a
+    Python object per entry. `pad` holds one random tag per padding entry."""
+    count = len(entries)
+    if count > capacity:
+        raise ValueError("more entries than the bucket capacity")
+    if len(pad) != (capacity - count) * buckets.TAG_BYTES:
+        raise ValueError("need exactly one random tag per padding entry")
+    rows = np.empty(capacity, BODY_ENTRY)
+    rows["tag"][:count] = entries["tag"]
+    rows["breach"][:count] = entries["breach"]
+    rows["tag"][count:] = np.frombuffer(pad, ">u8")
+    rows["breach"][count:] = buckets.PADDING
+    # Sorted by tag, then breach index: big-endian tags compare as numbers exactly as their bytes compare.
+    order = np.lexsort((rows["breach"].astype(np.uint16), rows["tag"].astype(np.uint64)))
+    return buckets.encode_header(epoch_id, prefix, prefix_bits, capacity) + rows[order].tobytes()
 
 
 def _write_all(handle: int, data: bytes) -> None:

@@ -56,6 +56,11 @@ bucket_name = paths.bucket_name
 bucket_path = paths.bucket_path
 
 
+def encode_header(epoch_id: int, prefix: int, prefix_bits: int, capacity: int) -> bytes:
+    """The fixed header of a bucket body (the site builder adds entries it has encoded itself, with numpy)."""
+    return _HEADER.pack(MAGIC, VERSION, prefix_bits, TAG_BYTES, 0, epoch_id, prefix, capacity)
+
+
 def encode_body(
     epoch_id: int, prefix: int, prefix_bits: int, entries: Sequence[tuple[bytes, int]], capacity: int, pad: bytes
 ) -> bytes:
@@ -68,7 +73,7 @@ def encode_body(
     rows = [(tag, index) for tag, index in entries]
     rows += [(pad[i * TAG_BYTES : (i + 1) * TAG_BYTES], PADDING) for i in range(missing)]
     rows.sort()
-    header = _HEADER.pack(MAGIC, VERSION, prefix_bits, TAG_BYTES, 0, epoch_id, prefix, capacity)
+    header = encode_header(epoch_id, prefix, prefix_bits, capacity)
     return header + b"".join(tag + index.to_bytes(2, "big") for tag, index in rows)
 
 
