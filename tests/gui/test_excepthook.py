@@ -88,3 +88,20 @@ def test_an_error_inside_a_qt_slot_reaches_the_hook(qtbot, make_window, monkeypa
     assert PHONE_CANONICAL not in hook.dialog.text() + hook.last_diagnostic
     assert "builtins.ValueError" in hook.last_diagnostic
     hook.dialog.close()
+
+
+def test_an_error_in_a_pool_thread_is_shown_on_the_gui_thread(qtbot, make_window):
+    """A bug in a lookup thread reaches the hook on that thread; a widget made there would abort the whole app, so
+    the dialog is made on the GUI thread instead."""
+    import threading
+
+    window = make_window()
+    hook = ExceptionHook(lambda: window, lambda: "en", window.remember_clipboard)
+    worker = threading.Thread(target=lambda: hook(*_caught()))
+    worker.start()
+    worker.join()
+    assert hook.dialog is None  # nothing was made on the worker thread
+    qtbot.waitUntil(lambda: hook.dialog is not None and hook.dialog.isVisible())
+    assert hook.dialog.thread() is QGuiApplication.instance().thread()
+    assert "builtins.ValueError" in hook.last_diagnostic
+    hook.dialog.close()

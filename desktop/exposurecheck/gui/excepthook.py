@@ -7,13 +7,14 @@ exception's message or any local variable, because those could quote what the pe
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from collections.abc import Callable
 from types import TracebackType
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from exposurecheck import __version__
@@ -53,8 +54,24 @@ def _module_name(filename: str) -> str:
     return parts[-1]
 
 
+class _ToGuiThread(QObject):
+    """Carries a call made on another thread to the thread this object was made in (the GUI thread)."""
+
+    requested = Signal()
+
+    def __init__(self, call: Callable[[], None]) -> None:
+        super().__init__()
+        self._call = call
+        self.requested.connect(self._run, Qt.ConnectionType.QueuedConnection)
+
+    @Slot()
+    def _run(self) -> None:
+        self._call()
+
+
 class ExceptionHook:
-    """Installed as `sys.excepthook`; shows one dialog at a time (a burst of errors does not stack dialogs)."""
+    """Installed as `sys.excepthook`; shows one dialog at a time (a burst of errors does not stack dialogs).
+    Make it on the GUI thread: an error raised in a pool thread is shown there, where widgets may be made."""
 
     def __init__(self, parent: Callable[[], QWidget | None], lang: Callable[[], str],
                  copy: Callable[[str], None]) -> None:
@@ -63,6 +80,7 @@ class ExceptionHook:
         self._copy = copy
         self.dialog: QMessageBox | None = None
         self.last_diagnostic = ""
+        self._relay = _ToGuiThread(self._show)
 
     def install(self) -> None:
         sys.excepthook = self
@@ -73,6 +91,18 @@ class ExceptionHook:
             return
         self.last_diagnostic = diagnostic(exc_type, tb)
         log.error("unexpected error: %s", self.last_diagnostic.replace("\n", " | "))
+        app = QCoreApplication.instance()
+        if app is None:
+            return  # the app has shut down: nothing is left to show a message in (the log has it)
+        if QThread.currentThread() is not app.thread():
+            # Raised in a pool thread: a widget made there would abort the app. The GUI thread shows the message,
+            # if its event loop still runs (not once the window has closed).
+            with contextlib.suppress(RuntimeError):  # the relay may have gone with the application
+                self._relay.requested.emit()
+            return
+        self._show()
+
+    def _show(self) -> None:
         if self.dialog is not None and self.dialog.isVisible():
             return
         lang = self._lang()
