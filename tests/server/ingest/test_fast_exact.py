@@ -113,6 +113,8 @@ def test_phone_fast_path_decides_the_common_shapes_and_agrees() -> None:
         assert _agree(PHONE, decide, raw), raw
     assert decide("010-6552 9988") is None  # landlines take the exact path
     assert decide("17912345678") is None  # 179: a carrier-code prefix
+    for raw in ("1380013800", "+86 138 0013 80001", "16800138", "0086 1380013"):  # other lengths of N: decided
+        assert _agree(PHONE, decide, raw), raw
 
 
 def test_phone_fast_path_is_off_for_other_regions() -> None:
@@ -127,7 +129,8 @@ def test_phone_real_world_cases(testdata) -> None:
 
 
 def test_validity_of_cn_mobiles_depends_only_on_the_first_five_digits() -> None:
-    """Point 4 of fast/phone.py, checked on every five-digit prefix 13000-19999 with the pinned metadata.
+    """Point 4 of fast/phone.py, checked on every five-digit prefix 13000-19999 and every length with the pinned
+    metadata.
 
     The argument reads the CN patterns of phonenumbers 9.0.43; a new version must be checked again (and this test,
     with its suffixes at both ends of the range and random ones between, run against it).
@@ -145,6 +148,18 @@ def test_validity_of_cn_mobiles_depends_only_on_the_first_five_digits() -> None:
             answers.add(phonenumbers.is_valid_number(number))
         assert len(answers) == 1, head
         assert fast.decide(head + "000000") == ("+86" + head + "000000" if answers.pop() else "")
+        # Other lengths (7-12 digits): one random number per prefix and length, both ends for the premium range.
+        for length in (7, 8, 9, 10, 12):
+            rest = length - 5
+            suffixes = [f"{rng.randrange(10**rest):0{rest}d}"]
+            if head.startswith("16"):
+                suffixes += ["0" * rest, "9" * rest]
+            verdicts = set()
+            for suffix in suffixes:
+                number = phonenumbers.PhoneNumber(country_code=86, national_number=int(head + suffix))
+                verdicts.add(phonenumbers.is_valid_number(number))
+                assert fast.decide(head + suffix) == ("+86" + head + suffix if verdicts == {True} else ""), head
+            assert len(verdicts) == 1, (head, length)
     assert PREFIX_DIGITS == 5
 
 

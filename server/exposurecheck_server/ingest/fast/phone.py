@@ -13,16 +13,18 @@ Why the answer is exact (phonenumbers 9.0.43, region CN; tests/server/ingest/tes
    digits: all of those characters are its punctuation, none starts an extension, a second number or an RFC 3966
    part, punctuation before the first digit or plus is skipped and after the last digit trimmed. So the result
    depends only on D = the digits and on whether there is a plus (the app turns a leading `00` into a plus first).
-3. Digits. With N an 11-digit national number `1[3-9]…` that does not start with 179, the app's parse gives
-   country code 86 and national number N exactly when D is one of: `86`+N with a plus; N; `0`+N (the national
-   prefix); `86`+N without a plus (13 digits are too long for CN, so the country code is stripped); `0086`+N (the
-   IDD). 179 is excluded because `179xx` is a CN carrier-code prefix and `179xx00` an IDD, which libphonenumber may
-   strip. Every other digit string is not decided here.
-4. Validity. For such N, `is_valid_number` depends on the first five digits only: N always matches the general
-   pattern (`1\\d{10}`), no CN number type other than mobile has an 11-digit pattern starting 1[3-9], and the
-   mobile pattern constrains at most five digits. So validity is cached per five-digit prefix, and each entry is
-   computed by libphonenumber's own `is_valid_number` (at most 70,000 entries, filled on first use).
-   The canonical form of a valid number is then `+86` + N, as the app's E.164 formatting gives.
+3. Digits. With N a national number `1[3-9]…` of 7 to 12 digits that does not start with 179, the app's parse
+   gives country code 86 and national number N exactly when D is: `86`+N with a plus; N itself; `0`+N (the
+   national prefix: no CN pattern starts with 0, so it is always stripped); `0086`+N (the IDD); or, for an
+   11-digit N only, `86`+N without a plus (13 digits are too long for CN, so the country code is stripped). 179 is
+   excluded because `179xx` is a CN carrier-code prefix and `179xx00` an IDD, which libphonenumber may strip; 11x
+   and 12x are carrier-code prefixes too, and `1[3-9]` leaves them out. Every other digit string is not decided.
+4. Validity. For such N, `is_valid_number` depends only on N's length and first five digits: of the CN patterns,
+   only the general one (by length and first digit), mobile (11 digits, constraining at most five) and premium
+   rate (8 digits, `16[08]`) can match a number starting 1[3-9]; fixed-line, toll-free and shared-cost numbers
+   start otherwise. So validity is cached per length and five-digit prefix, each entry computed by libphonenumber's
+   own `is_valid_number` (at most a few hundred thousand entries, filled on first use). The canonical form of a
+   valid number is then `+86` + N, as the app's E.164 formatting gives.
 """
 
 from __future__ import annotations
@@ -34,15 +36,8 @@ from exposurecheck.core.identifiers.text import fold_width
 _SEPARATORS = str.maketrans("", "", " ().-")  # what point 2 allows besides digits and one leading plus
 _MAX_TEXT = 40
 MAX_INPUT_LENGTH = 320  # the app's limit (core.identifiers.normalize): longer raw values are invalid outright
-PREFIX_DIGITS = 5  # the digits of N that decide its validity (see point 4 above)
-# Point 3: (plus?, number of digits) → (what the digits start with, where N starts).
-_DIGIT_SHAPES = {
-    (True, 13): ("86", 2),
-    (False, 11): ("", 0),
-    (False, 12): ("0", 1),
-    (False, 13): ("86", 2),
-    (False, 15): ("0086", 4),
-}
+PREFIX_DIGITS = 5  # the digits of N that, with its length, decide its validity (see point 4 above)
+SHORTEST, LONGEST = 7, 12  # the lengths of N decided here
 _UNDECIDED, _INVALID, _VALID = 0, 1, 2
 
 
@@ -51,7 +46,7 @@ class FastPhone:
 
     def __init__(self, region: str) -> None:
         self.enabled = region.upper() == "CN"
-        self._prefixes: dict[str, int] = {}
+        self._prefixes: dict[str | tuple[int, str], int] = {}
 
     def decide(self, raw: str) -> str | None:
         """The app's canonical form of `raw`, "" if the app rejects it, or None if this shape is not decided here."""
@@ -72,21 +67,41 @@ class FastPhone:
             return "" if _digit_count(text) < 3 else None
         if text.startswith("00"):  # the app reads a leading 00 as +
             digits, plus = digits[2:], True
-        shape = _DIGIT_SHAPES.get((plus, len(digits)))
-        if shape is None or not digits.startswith(shape[0]):
-            return "" if len(digits) < 3 else None
-        national = digits[shape[1] :]
-        verdict = self._prefixes.get(national[:PREFIX_DIGITS])
+        if len(digits) < 3:
+            return ""  # the app's digit count, taken after the same 00 rule
+        national = _national(digits, plus)
+        if national is None:
+            return None
+        # The usual 11 digits are keyed by their prefix alone; other lengths carry theirs in the key.
+        key = national[:PREFIX_DIGITS] if len(national) == 11 else (len(national), national[:PREFIX_DIGITS])
+        verdict = self._prefixes.get(key)
         if verdict is None:
-            verdict = self._prefixes[national[:PREFIX_DIGITS]] = _verdict(national)
+            verdict = self._prefixes[key] = _verdict(national)
         if verdict == _VALID:
             return "+86" + national
         return "" if verdict == _INVALID else None
 
 
+def _national(digits: str, plus: bool) -> str | None:
+    """Point 3: N for the digit strings it lists (N itself is checked by `_verdict`), else None."""
+    if plus:
+        return digits[2:] if digits.startswith("86") else None
+    if digits[:1] == "1":
+        return digits
+    if digits.startswith("0086"):
+        return digits[4:]
+    if digits[:1] == "0":
+        return digits[1:]
+    if len(digits) == 13 and digits.startswith("86"):
+        return digits[2:]
+    return None
+
+
 def _verdict(national: str) -> int:
-    """Point 3 and 4: undecided unless N is 1[3-9]… but not 179…; then libphonenumber's own validity."""
-    if national[0] != "1" or national[1] not in "3456789" or national.startswith("179"):
+    """Points 3 and 4: undecided unless N is 1[3-9]… of 7-12 digits but not 179…; then libphonenumber's validity."""
+    if not SHORTEST <= len(national) <= LONGEST or national[0] != "1" or national[1] not in "3456789":
+        return _UNDECIDED
+    if national.startswith("179"):
         return _UNDECIDED
     number = phonenumbers.PhoneNumber(country_code=86, national_number=int(national))
     return _VALID if phonenumbers.is_valid_number(number) else _INVALID
