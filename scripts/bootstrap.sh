@@ -23,6 +23,9 @@ APT_PACKAGES=(
   dpkg-dev desktop-file-utils appstream lintian debootstrap
   libwayland-cursor0 libwayland-egl1 libcups2   # Qt's Wayland and print plugins link to them: dpkg-shlibdeps must find them
   python3-venv
+  # The screen-reader test (tests/gui/test_screen_reader.py): the real app under Xvfb, read through the AT-SPI bus
+  # with Debian's pyatspi (the system python3, not the venv), keys pressed with xdotool.
+  xvfb at-spi2-core python3-pyatspi python3-gi gir1.2-atspi-2.0 xdotool
 )
 
 missing=()

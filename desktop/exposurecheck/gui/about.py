@@ -97,6 +97,10 @@ class AboutDialog(QDialog):
         self.licence_view = _text_view(licence or t("about.licence_missing", lang), "aboutLicence")
         self.notices_view = _text_view(notices or t("about.notices_missing", lang), "aboutNotices")
         self.tabs = QTabWidget()
+        # The tab bar takes the focus; the tab widget around it is not a Tab stop of its own (a screen reader would
+        # meet an unnamed, focusable container before the tabs). Qt passes the policy on to the tab bar: set back.
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.tabs.addTab(self.licence_view, t("about.tab.licence", lang))
         self.tabs.addTab(self.notices_view, t("about.tab.notices", lang))
         for view in (self.licence_view, self.notices_view):

@@ -15,6 +15,7 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from exposurecheck.core.sources.choice import SourceFactory, default_factory
+from exposurecheck.gui import accessibility
 from exposurecheck.gui.excepthook import ExceptionHook
 from exposurecheck.gui.main_window import MainWindow
 from exposurecheck.gui.settings_link import link_settings, save_language
@@ -46,6 +47,10 @@ def application(offscreen: bool = False) -> QApplication:
     app.setDesktopFileName("org.exposurecheck.ExposureCheck")
     app.setWindowIcon(QIcon(str(resource_path("gui", "icons", "exposure-check.png"))))
     apply_base_font(app)
+    # Screen readers: Qt's scroll areas crash a client that asks for a child index that is gone (issue 18.0);
+    # our accessibility factory answers for them. Our palette, unless the desktop asks for high contrast.
+    accessibility.install(app)
+    accessibility.apply_palette(app)
     return app
 
 

@@ -14,15 +14,15 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QRect, QThreadPool, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from exposurecheck.core.session import Session
 from exposurecheck.core.sources.choice import SourceFactory, default_factory, factory_for, plan_sources
+from exposurecheck.gui import accessibility
 from exposurecheck.gui.pages.base import Page
 from exposurecheck.gui.pages.welcome import WelcomePage
-from exposurecheck.gui.style import stylesheet
 from exposurecheck.gui.text import t
 from exposurecheck.gui.topbar import TopBar
 from exposurecheck.gui.widgets import scrollable
@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
-        self.setStyleSheet(stylesheet("app"))
+        self.setStyleSheet(accessibility.window_stylesheet())  # ours, or the palette's own with high contrast
         self._showing_page = False
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -213,16 +213,9 @@ class MainWindow(QMainWindow):
         wrapper.verticalScrollBar().setValue(0)
         self._showing_page = True  # the page starts at its top (see _keep_focus_in_view)
         try:
-            # Land on the page's first control in Tab order, so Tab-only use starts in the right place (the
-            # window's next control after the page could be one far down it).
-            page.setFocus()
-            control = page.nextInFocusChain()
-            while control is not None and control is not page:
-                if page.isAncestorOf(control) and control.focusPolicy() & Qt.FocusPolicy.TabFocus and (
-                        control.isVisible() and control.isEnabled()):
-                    control.setFocus(Qt.FocusReason.OtherFocusReason)
-                    break
-                control = control.nextInFocusChain()
+            # Focus on the page's first control (Tab-only use starts in the right place, nothing stays focused on
+            # the page just hidden) and its heading said to a screen reader.
+            accessibility.page_shown(page)
         finally:
             self._showing_page = False
 
@@ -257,6 +250,7 @@ class MainWindow(QMainWindow):
             if self.guided.view is not None:  # rebuilt in the new language on the same step
                 self.guided.show_plan(self.session.plan, self.session.done_items)
         self._update_demo()
+        accessibility.page_renamed(self.current_page())
 
     def _retranslate_shell(self, lang: str) -> None:
         self.setWindowTitle(t("gui.app.title", lang))

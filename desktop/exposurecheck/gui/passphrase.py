@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
+from exposurecheck.gui import accessibility
 from exposurecheck.gui.pages.base import Part, button, label_button
 from exposurecheck.gui.text import t
 from exposurecheck.gui.widgets import SecureLabel
@@ -57,6 +58,7 @@ class PassphraseBox(Part):
     def show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.setVisible(bool(text))
+        accessibility.announce(self, text, assertive=True)  # the focus stays in the field
 
     def _submit(self) -> None:
         first = self.first.text()

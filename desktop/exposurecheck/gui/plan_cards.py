@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QFrame, QVBoxLayout
 from exposurecheck.core.advice import LeakedBreach, PlanItem
 from exposurecheck.core.advice import step_text as advice_step_text
 from exposurecheck.core.advice.plan import distinct_class_labels
+from exposurecheck.gui import accessibility
 from exposurecheck.gui.style import SPACE_L, SPACE_M, SPACE_S
 from exposurecheck.gui.text import t
 from exposurecheck.gui.widgets import SecureLabel, Title
@@ -61,6 +62,9 @@ def item_card(item: PlanItem, lang: str, done: bool, on_done: Callable[[str, boo
     box.setChecked(done)
     box.toggled.connect(lambda checked, item_id=item.id: on_done(item_id, checked))
     layout.addWidget(box)
+    # One unit for a screen reader: the card is a group named by its code and title, and "Mark as done" carries
+    # the item's text, so it is heard with its item (issue 18.2).
+    accessibility.read_as_one(frame, box)
     return frame
 
 
@@ -78,4 +82,5 @@ def breach_card(breach: LeakedBreach, lang: str) -> QFrame:
         # Each piece of data once: an HIBP class and its cn_* counterpart for the same thing are one.
         classes = sep.join(distinct_class_labels(breach.data_classes, lang))
         _line(layout, t("gui.results.breach_classes", lang, classes=classes), "breachClasses")
+    accessibility.read_as_one(frame)
     return frame

@@ -44,7 +44,9 @@ class SecureLabel(QLabel):
 
     def setText(self, text: str) -> None:
         super().setText(plain(text))
-        self.setAccessibleName(plain(text)[:200])
+        # The whole text: a screen reader has no other way to read a label (a plan step cut at 200 characters was
+        # lost to it). `plain` already bounds the length.
+        self.setAccessibleName(self.text())
 
 
 class Heading(SecureLabel):

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QProgressBar, QWidget
 from exposurecheck.core.i18n import catalog
 from exposurecheck.core.report import Report, SourceState, SourceStatus
 from exposurecheck.core.sources.base import Source
+from exposurecheck.gui import accessibility
 from exposurecheck.gui.flow_layout import FlowLayout
 from exposurecheck.gui.pages.base import Page, button, label_button
 from exposurecheck.gui.text import t
@@ -95,6 +96,7 @@ class CheckingPage(Page):
         self.offline_button.clicked.connect(self.offline_requested)
         self.pack_button.clicked.connect(self.pack_requested)
         self.report: Report | None = None
+        self.said_problems = False
         self._set_running(False)
 
     def _escape(self) -> None:
@@ -129,6 +131,7 @@ class CheckingPage(Page):
             self.grid.addWidget(state, index, 2)
             self.rows[source.name] = _Row(source.name, label, bar, state)
         self.problem.show_message("")
+        self.said_problems = False
         self.way_forward.hide()
         self._set_running(True)
         self.retranslate(self.lang)
@@ -144,10 +147,15 @@ class CheckingPage(Page):
         row = self.rows.get(status.name)
         if row is None:
             return
+        first_answer = row.status is None
         row.status = status
         if status.state is SourceState.OK:
             row.bar.setValue(100)
         self._label_row(row)
+        if first_answer and status.state is not SourceState.ERROR:
+            # Said where the focus is (on Stop): "Online password check: done". A failure is said with its reason
+            # once the check is over (_show_problems).
+            accessibility.announce(self, f"{row.label.text()}: {row.state.text()}")
 
     def finish(self, report: Report) -> None:
         """The check is over: go on by itself when every source answered, otherwise explain and offer ways on."""
@@ -168,6 +176,7 @@ class CheckingPage(Page):
         self._title()
         self.way_forward.setText(t("gui.checking.way_forward", self.lang))
         self.way_forward.show()
+        accessibility.announce(self, f"{self.title.text()}\n{self.problem.text()}", assertive=True)
         self.retry_button.setFocus()
 
     def _show_problems(self, errors: list[SourceStatus]) -> None:
@@ -182,6 +191,9 @@ class CheckingPage(Page):
             for s in errors
         ]
         self.problem.show_message("\n".join(lines))
+        if not self.said_problems:  # once per check, not again when the language changes
+            self.said_problems = True
+            accessibility.announce(self, "\n".join(lines), assertive=True)
         # Network tips only when a source that uses the network failed: a refused data file is not helped by
         # another network.
         network = any(s.name in self.network_names for s in errors)
@@ -201,6 +213,7 @@ class CheckingPage(Page):
         self.title.setText(t(f"gui.checking.{key}", self.lang))
         self.note.setText(t("gui.checking.note", self.lang) if running else "")
         self.note.setVisible(running)
+        accessibility.page_renamed(self)  # the page's name for a screen reader is its title
 
     def _set_running(self, running: bool) -> None:
         self.cancel_button.setVisible(running)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLineEdit, QW
 from exposurecheck.core.identifiers import Identifier, IdentifierType, InvalidIdentifier, normalize
 from exposurecheck.core.identifiers.phone import DEFAULT_REGION
 from exposurecheck.core.training import DemoIdentity
+from exposurecheck.gui import accessibility
 from exposurecheck.gui.flow_layout import FlowLayout
 from exposurecheck.gui.pages.base import Page, button, label_button, primary
 from exposurecheck.gui.text import t
@@ -58,6 +59,7 @@ class DetailsPage(Page):
         self.demo_label = SecureLabel()
         self.demo_box = ChoiceBox()
         self.demo_box.setObjectName("demoIdentity")
+        self.demo_label.setBuddy(self.demo_box)  # the label names the list (screen readers, Alt+letter)
         self.demo_identities: tuple[DemoIdentity, ...] = ()
         demo_row = QHBoxLayout()
         demo_row.addWidget(self.demo_label, 1)
@@ -108,6 +110,7 @@ class DetailsPage(Page):
         self.password_details = Details("passwordDetails")  # the service's name and SHA-1, behind "Details"
         grid.addWidget(self.password_details, row + 1, 0, 1, 2)
         self.body.addLayout(grid)
+        self.region_label = accessibility.screen_reader_label(self.region_box)  # "Country of the phone number"
         self.region_box.currentIndexChanged.connect(lambda _i: self._validate(self.fields[IdentifierType.PHONE]))
 
         self.nothing_label = ErrorLabel()
@@ -137,6 +140,7 @@ class DetailsPage(Page):
             self.region_box.setItemText(index, t("gui.details.region_item", lang, name=t(f"gui.region.{code}", lang),
                                                  code=calling))
         self.region_box.setAccessibleName(t("gui.details.region", lang))
+        self.region_label.setText(t("gui.details.region", lang))
         for field in self.fields.values():
             name = t(f"gui.details.field.{field.kind.value}", lang)
             field.label.setText(name)
@@ -229,6 +233,7 @@ class DetailsPage(Page):
             return
         if not self.identifiers():
             self.nothing_label.show_message(t("check.no_identifiers", self.lang))
+            accessibility.announce(self, self.nothing_label.text())
             self.fields[IdentifierType.PHONE].edit.setFocus()
             return
         self.check_requested.emit()
@@ -236,6 +241,7 @@ class DetailsPage(Page):
     def show_note(self, text: str) -> None:
         """A short message above the buttons (for example "The check was stopped")."""
         self.nothing_label.show_message(text)
+        accessibility.announce(self, text)
 
     def clear(self) -> None:
         """Forget everything typed (End session)."""

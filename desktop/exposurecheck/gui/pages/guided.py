@@ -17,6 +17,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QWidget
 
 from exposurecheck.core.advice import Plan
+from exposurecheck.gui import accessibility
 from exposurecheck.gui.pages.base import Page, button, label_button
 from exposurecheck.gui.pages.guided_view import GuidedView
 from exposurecheck.gui.text import t
@@ -45,6 +46,8 @@ class GuidedPage(Page):
         index = self.view.index if self.view is not None else 0
         view = GuidedView(plan, plan.lang, done_items=tuple(done_items))
         view.doneChanged.connect(self.done_changed)
+        view.currentChanged.connect(lambda _index, _code, v=view: self._say_step(v))
+        view.doneChanged.connect(self._say_done)
         view.currentChanged.connect(lambda _index, _code: self.scroll_to_top())
         if index:
             view.go_to(index)
@@ -71,6 +74,20 @@ class GuidedPage(Page):
         self.view = view
         if view is not None:
             self.body.insertWidget(0, view, 1)
+            # Tab order as on screen: the view's controls, then "Back to all results" under them (the button was
+            # made first, so Qt would put it first).
+            QWidget.setTabOrder(view.next_button, self.back_button)
+
+    def _say_step(self, view: GuidedView) -> None:
+        """A new step is shown: a screen reader says "Step 2 of 7 · P-01 · …", whether it is done, and how far today's
+        things have come, while the focus stays where it was (on Next, say)."""
+        accessibility.page_renamed(self)
+        lines = [view.position_label.text(), view.state_label.text(), view.progress_label.text()]
+        accessibility.announce(self, "\n".join(line for line in lines if line))
+
+    def _say_done(self, _item_id: str, done: bool) -> None:
+        if done:
+            accessibility.announce(self, t("helpdesk.guided.state.done", self.lang))
 
     def retranslate(self, lang: str) -> None:
         super().retranslate(lang)

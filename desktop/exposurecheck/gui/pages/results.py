@@ -29,6 +29,7 @@ from exposurecheck.core.advice.model import TODAY_WHENS
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.core.report import Outcome, Report, SourceState
+from exposurecheck.gui import accessibility
 from exposurecheck.gui.flow_layout import FlowLayout
 from exposurecheck.gui.glance import LeakList, TodayBox, Verdict
 from exposurecheck.gui.identifier_status import IdentifierStatusList
@@ -160,6 +161,7 @@ class ResultsPage(Page):
     def show_status(self, text: str) -> None:
         self.status.setText(text)
         self.status.setVisible(bool(text))
+        accessibility.announce(self, text)  # "Kept", "Saved to …": heard without the focus moving
 
     def add_prompt(self, part: Part) -> None:
         """Show `part` under the status line (hidden until its feature shows it); it is re-labelled with the page."""

@@ -12,6 +12,7 @@ from PySide6.QtCore import QDateTime, QLocale, Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from exposurecheck.core.vault.store import SavedCheckSummary
+from exposurecheck.gui import accessibility
 from exposurecheck.gui.flow_layout import FlowLayout
 from exposurecheck.gui.pages.base import Page, Part, Slot, button, label_button
 from exposurecheck.gui.text import t
@@ -65,6 +66,7 @@ class SavedChecksPage(Page):
 
     def show_status(self, text: str) -> None:
         self.status.show_message(text)
+        accessibility.announce(self, text)
 
     def add_prompt(self, part: Part) -> None:
         """Show `part` under the status line (hidden until its feature shows it); it is re-labelled with the page."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QWidget
 
+from exposurecheck.gui import accessibility
 from exposurecheck.gui.flow_layout import FlowLayout
 from exposurecheck.gui.pages.base import Page, Part, Slot, button, label_button, primary
 from exposurecheck.gui.text import t
@@ -84,6 +85,7 @@ class WelcomePage(Page):
         """A note at the top of the page: what "End session" cleared or "Wipe everything" removed ("" hides it)."""
         self.status.setText(text)
         self.status.setVisible(bool(text))
+        accessibility.announce(self, text)
 
     def set_offline(self, on: bool) -> None:
         """Tick or untick "Offline only" as the person would (offline_changed follows when it changes)."""
