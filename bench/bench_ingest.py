@@ -98,6 +98,7 @@ class Report:
     runs: list[Run]
     wc_seconds: float
     csv_seconds: float
+    cores_available: float  # cores that perfectly parallel work got during the runs (csv readers, one per core)
 
     @property
     def values(self) -> int:
@@ -123,6 +124,8 @@ class Report:
             f"  runs: {', '.join(f'{run.seconds:.2f} s' for run in self.runs)}",
             f"  CPU time of the CLI and its workers, median: {self.cpu:.2f} s = {values / self.cpu:,.0f} values per "
             f"CPU-second (at most {values / self.cpu * cores:,.0f} values/s on {cores} idle cores)",
+            f"  during the runs this machine gave perfectly parallel work (one csv reader per core) "
+            f"{self.cores_available:.2f} of its {cores} cores; the build used {self.cpu / self.wall:.2f} on average",
             f"  baseline wc -l: {self.wc_seconds:.3f} s (pack build {self.wall / self.wc_seconds:,.0f}x); baseline csv "
             f"module reading the 4 fields in one process: {self.csv_seconds:.2f} s = "
             f"{values / self.csv_seconds:,.0f} values/s (pack build {self.wall / self.csv_seconds:.2f}x)",
@@ -140,10 +143,31 @@ def measure(rows: int, runs: int, jobs: int | None = None, workdir: Path | None 
         source = work / "messy.csv"
         size = write_messy(source, rows, seed=11)
         write_signing_key(work / "key")
-        timed = [cli_build(source, work, work / "key" / "publisher.key", jobs) for _ in range(runs)]
+        timed = []
+        cores = []
+        for _ in range(runs):  # interleaved, so each build has a measure of the machine beside it
+            timed.append(cli_build(source, work, work / "key" / "publisher.key", jobs))
+            wall, cpu = parallel_readers(source, os.cpu_count() or 1)
+            cores.append(cpu / wall)
         wc = statistics.median(wc_lines(source) for _ in range(runs))
         reader = statistics.median(csv_module_read(source) for _ in range(runs))
-    return Report(rows, size, timed, wc, reader)
+    return Report(rows, size, timed, wc, reader, statistics.median(cores))
+
+
+def parallel_readers(source: Path, count: int) -> tuple[float, float]:
+    """`count` csv-module readers as separate processes at once: (wall seconds, their CPU seconds). Perfectly
+    parallel work, so CPU / wall is how many cores this machine gives such work right now."""
+    code = ("import csv,sys\n"
+            "with open(sys.argv[1], encoding='utf-8', errors='surrogateescape', newline='') as h:\n"
+            "    sum(len(r) for r in csv.reader(h))\n")  # fmt: skip
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    processes = [subprocess.Popen([sys.executable, "-c", code, str(source)]) for _ in range(count)]
+    for process in processes:
+        process.wait()
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> int:
