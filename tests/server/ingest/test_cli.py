@@ -136,6 +136,14 @@ def test_errors_name_their_real_cause(tmp_path: Path, keys: Keys, catalog: Path,
     assert "disk may be full" not in result.stderr
 
 
+def test_service_build_names_a_missing_folder(tmp_path: Path, keys: Keys, catalog: Path) -> None:
+    source = _csv(tmp_path / "leak.csv", FILLER)
+    result = _service(keys, catalog, source, tmp_path / "no" / "site")
+    assert result.returncode == 2
+    assert f"The folder {tmp_path / 'no'} does not exist" in result.stderr
+    assert not (tmp_path / "no").exists()
+
+
 def test_summary_table_is_the_same_for_both_builders(tmp_path: Path, keys: Keys, catalog: Path) -> None:
     rows = list(PLANTED) + FILLER + [("1380013800", "bad@", "ok_user")]
     source = _csv(tmp_path / "leak.csv", rows)
