@@ -138,3 +138,25 @@ def test_building_the_results_never_flashes_a_window(qtbot, make_window):
     shown = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not window]
     assert shown == []
     assert QApplication.activeWindow() is window
+
+
+class EmailOnly(ListSource):
+    """An offline source that holds email addresses only: a phone number typed beside one cannot be checked."""
+
+    accepts = frozenset({IdentifierType.EMAIL})
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_the_verdict_stays_one_sentence_when_part_could_not_be_checked(qtbot, make_window, lang):
+    window = make_window(lambda _t: [EmailOnly({EMAIL: ("huazhu_2018",)})], lang=lang)
+    window.show_page(window.details)
+    window.details.fields[IdentifierType.PHONE].edit.setText(PHONE_RAW)
+    window.details.fields[IdentifierType.EMAIL].edit.setText(EMAIL)
+    window.details.check_button.click()
+    qtbot.waitUntil(lambda: window.current_page() is window.results, timeout=10_000)
+    verdict = window.results.verdict.text.text()
+    assert verdict.count("." if lang == "en" else "。") == 1, verdict
+    assert EMAIL_WORDS[lang] in verdict
+    # The sentence about the phone number moved under it, beside the answer for each detail.
+    notes = window.results.notes.text()
+    assert PHONE_WORDS[lang] in notes and notes.split("\n")[0] in window.session.plan.summary

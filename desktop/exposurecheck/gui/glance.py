@@ -15,9 +15,10 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWi
 
 from exposurecheck.core.advice import LeakedBreach, Plan, PlanItem
 from exposurecheck.core.advice.plan import distinct_class_labels, item_words, join_words, todo_sentence
-from exposurecheck.core.advice.unchecked import KIND_CLASSES
+from exposurecheck.core.advice.unchecked import KIND_CLASSES, unchecked_sentence
 from exposurecheck.core.catalog import label_for_class
 from exposurecheck.core.i18n import tr
+from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.core.report import Report
 from exposurecheck.gui.pages.base import button, label_button, primary
 from exposurecheck.gui.style import SPACE_M, SPACE_S, VERDICT_SCALE, scaled_font
@@ -41,9 +42,13 @@ def urgency_of(plan: Plan) -> str:
     return "low"
 
 
-def verdict_of(plan: Plan) -> str:
-    """The plan's summary without what the page says right under it: the closing "Do these N things today." (the
-    box below says it, with the list) and, for an estimate, "This is an estimate, not a check." (the note says it)."""
+def verdict_of(plan: Plan) -> tuple[str, str]:
+    """The verdict, in one sentence where the summary has more, and the sentence moved out of it ("" if none).
+
+    Left out, because the page says it right under the verdict: the closing "Do these N things today." (the box
+    below, with the list), for an estimate "This is an estimate, not a check." (the note), and, when something was
+    found, "We could not check your phone number, so …" (returned, for the note; the answers per detail say it
+    too). With nothing found, that sentence is the verdict itself."""
     summary = plan.summary.strip()
     endings = [todo_sentence(plan.groups, plan.lang)]
     if plan.estimate:
@@ -51,7 +56,13 @@ def verdict_of(plan: Plan) -> str:
     for ending in endings:
         if ending and summary.endswith(ending) and summary != ending:
             summary = summary[: -len(ending)].rstrip()
-    return summary
+    moved = ""
+    if plan.unchecked:
+        sentence = unchecked_sentence([IdentifierType(kind) for kind in plan.unchecked], plan.lang)
+        rest = summary.replace(sentence, "").strip()
+        if sentence in summary and rest:
+            summary, moved = rest, sentence
+    return summary, moved
 
 
 def item_title(item: PlanItem, lang: str) -> str:
@@ -129,8 +140,10 @@ class Verdict(QWidget):
         layout.addLayout(urgency_row)
         self.level = "low"
 
-    def show_plan(self, plan: Plan) -> None:
-        self.text.setText(verdict_of(plan))
+    def show_plan(self, plan: Plan) -> str:
+        """Show the verdict and urgency of `plan`; returns the sentence moved out of the verdict, for the notes."""
+        verdict, moved = verdict_of(plan)
+        self.text.setText(verdict)
         self.level = urgency_of(plan)
         self.urgency.setProperty("level", self.level)
         self.urgency.style().unpolish(self.urgency)
@@ -142,6 +155,7 @@ class Verdict(QWidget):
         words = t(f"gui.glance.urgency.{self.level}", plan.lang)
         self.urgency_text.setText(words)
         self.urgency.setAccessibleName(words)
+        return moved
 
 
 class LeakList(QFrame):

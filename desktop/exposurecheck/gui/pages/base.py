@@ -4,7 +4,7 @@ feature puts into one of a page's slots (a notice on the welcome page, a passphr
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QPushButton, QVBoxLayout, QWidget
 
 from exposurecheck.core.i18n import DEFAULT_LANGUAGE
 from exposurecheck.gui.style import SPACE_L, SPACE_M, SPACE_XL, column_width
@@ -46,6 +46,9 @@ class Page(QWidget):
             wanted = max(column_width(), self.body.minimumSize().width())
             if self.maximumWidth() != wanted:
                 self.setMaximumWidth(wanted)
+                # The scroll area sizes the page when it sees the page's layout request, before this handler
+                # runs: one more request has it size the page again, with the new maximum.
+                QApplication.postEvent(self, QEvent(QEvent.Type.LayoutRequest))
         return super().event(event)
 
 

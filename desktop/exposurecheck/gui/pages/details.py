@@ -59,7 +59,6 @@ class DetailsPage(Page):
         self.demo_label = SecureLabel()
         self.demo_box = ChoiceBox()
         self.demo_box.setObjectName("demoIdentity")
-        self.demo_label.setBuddy(self.demo_box)  # the label names the list (screen readers, Alt+letter)
         self.demo_identities: tuple[DemoIdentity, ...] = ()
         demo_row = QHBoxLayout()
         demo_row.addWidget(self.demo_label, 1)

@@ -215,8 +215,8 @@ class ResultsPage(Page):
             return
         plan = self.plan
         self._clear_content()
-        self.verdict.show_plan(plan)
-        notes = []
+        moved = self.verdict.show_plan(plan)
+        notes = [moved] if moved else []
         if plan.demo or (self.report is not None and any(s.demo for s in self.report.sources)):
             notes.append(t("gui.results.demo_note", lang))
         if plan.estimate:
@@ -284,9 +284,10 @@ class ResultsPage(Page):
                     exposure.source, lang))
             if exposure.demo:
                 text = t("gui.results.demo_prefix", lang, text=text)
-            # The masked hint stays on one line: "+86 138 **** 8000" broken in two is hard to recognise.
-            grid.addWidget(SecureLabel(t("gui.results.found_hint", lang, type=kind, hint=exposure.hint), wrap=False),
-                           row, 0)
+            # The masked hint stays on one line ("+86 138 **** 8000" broken in two is hard to recognise): its spaces
+            # do not break, while the line may still wrap before it, so a long translation never widens the page.
+            hint = exposure.hint.replace(" ", "\u00a0")
+            grid.addWidget(SecureLabel(t("gui.results.found_hint", lang, type=kind, hint=hint)), row, 0)
             grid.addWidget(SecureLabel(text), row, 1)
         grid.setColumnStretch(1, 1)
         self._add(holder)

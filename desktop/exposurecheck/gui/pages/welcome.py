@@ -69,6 +69,9 @@ class WelcomePage(Page):
         self.open_saved_button.clicked.connect(self.open_saved_requested)
         self.offline_box.toggled.connect(self.offline_changed)
         self.training_box.toggled.connect(self.training_changed)
+        # The note about the last session is for whoever ends it; the next person's first step clears it.
+        for way_in in (self.start_requested, self.questions_requested, self.demo_requested, self.open_saved_requested):
+            way_in.connect(lambda: self.show_status(""))
 
     # --- slots ------------------------------------------------------------------------------------------------
 
