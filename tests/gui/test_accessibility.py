@@ -105,6 +105,28 @@ def test_every_plan_item_reads_in_full_and_mark_as_done_carries_it(qtbot, lang):
     assert long_texts > 5  # each of these was cut at 200 characters before
 
 
+def test_a_dialog_text_is_no_tab_stop_and_still_scrolls_from_the_keyboard(qtbot):
+    from PySide6.QtTest import QTest
+
+    from exposurecheck.gui.dialogs import ConfirmDialog
+
+    dialog = ConfirmDialog("Title", "Delete everything?", "A long explanation. " * 200, "Delete", "Keep")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.resize(520, 300)
+    qtbot.waitExposed(dialog)
+    dialog.windowHandle().requestActivate()  # as the window manager does for a new dialog: its shortcuts work
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5_000)
+    assert dialog.text_area.focusPolicy() == Qt.FocusPolicy.NoFocus
+    dialog.cancel_button.setFocus()
+    bar = dialog.text_area.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0
+    QTest.keyClick(dialog.cancel_button, Qt.Key.Key_PageDown)
+    assert bar.value() > 0
+    QTest.keyClick(dialog.cancel_button, Qt.Key.Key_PageUp)
+    assert bar.value() == 0
+
+
 # --- 18.3: focus after a page change ------------------------------------------------------------------------------
 
 

@@ -74,6 +74,24 @@ MISSING = _missing()
 pytestmark = pytest.mark.skipif(bool(MISSING), reason=f"screen-reader test needs the AT-SPI stack: {MISSING}")
 
 
+def _unknown_publisher_pack(folder: Path) -> None:
+    """A real data file the app finds by itself, signed by a key this computer has never seen: the first check asks
+    about its publisher in a dialog."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from exposurecheck.core.catalog import Breach, Catalog
+    from exposurecheck.core.identifiers import Identifier, IdentifierType
+    from exposurecheck_server.pack.builder import build_pack
+
+    folder.mkdir(parents=True)
+    catalog = Catalog([Breach(id="a11y_sample", title_en="Sample leak", title_zh="样本泄露", date="2024-03-01",
+                              pwn_count=300, data_classes=("Phone numbers",), description_en="Made-up data.",
+                              description_zh="虚构数据。")])
+    phones = [Identifier(IdentifierType.PHONE, f"+86135{i:08d}") for i in range(300)]
+    build_pack(phones, out=folder / "ngo.ecpack", catalog=catalog, breach="a11y_sample",
+               signing_key=Ed25519PrivateKey.generate(), title="Sample NGO data")
+
+
 @pytest.fixture(scope="module")
 def tours() -> Iterator[dict[str, dict[str, Any]]]:
     """Both languages' tours, run at the same time (each with its own X server, session bus and AT-SPI bus)."""
@@ -81,6 +99,8 @@ def tours() -> Iterator[dict[str, dict[str, Any]]]:
     app = [str(Path(sys.executable).parent / "exposure-check"), "gui", "--lang"]
     running: dict[str, subprocess.Popen[bytes]] = {}
     try:
+        packs = root / "stick"
+        _unknown_publisher_pack(packs)
         for lang in LANGS:
             home = root / lang
             runtime = home / "run"
@@ -88,7 +108,8 @@ def tours() -> Iterator[dict[str, dict[str, Any]]]:
             env = {key: value for key, value in os.environ.items()
                    if key not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "AT_SPI_BUS_ADDRESS",
                                   "QT_QPA_PLATFORM", "QT_ACCESSIBILITY", "XDG_RUNTIME_DIR", "HOME")}
-            env.update(HOME=str(home), XDG_RUNTIME_DIR=str(runtime), LANG="C.UTF-8", LC_ALL="C.UTF-8")
+            env.update(HOME=str(home), XDG_RUNTIME_DIR=str(runtime), LANG="C.UTF-8", LC_ALL="C.UTF-8",
+                       EXPOSURECHECK_PACK_DIRS=str(packs))
             command = ["dbus-run-session", "--", SYSTEM_PYTHON, str(READER), "--lang", lang,
                        "--out", str(root / f"{lang}.json"), "--home", str(home), "--", *app, lang]
             running[lang] = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL,
@@ -299,6 +320,26 @@ def test_live_changes_are_said_without_moving_the_focus(tours, lang):
     assert steps["guided next"]["focused"]["id"] == steps["guided"]["focused_after"]["id"]  # the focus stayed
     marked = steps["mark done"]
     assert marked["checked"] and marked["focus_after"]["id"] == marked["focus_before"]["id"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_dialogs_are_named_and_take_the_focus(tours, lang):
+    """The About dialog, the unknown-publisher question and the wipe confirmation: a dialog named in the language,
+    its text as its description where it has one, its controls named (checked above), and the focus in it, on the
+    safe answer for a question."""
+    tour = _tour(tours, lang)
+    steps = _steps(tour)
+    for name in ("about dialog", "publisher dialog", "wipe confirmation"):
+        step = steps[name]
+        assert step["dialog"]["role"] == "dialog" and _in_language(step["dialog"]["name"], lang), step["dialog"]
+        assert step["dialog_controls"], name
+        assert step["focused"] is not None and not step["focused"]["id"].startswith("QApplication.mainWindow"), name
+    wipe = steps["wipe confirmation"]
+    assert _in_language(wipe["dialog"]["description"], lang) and wipe["dialog"]["description"]
+    assert wipe["focused"]["object"] == "cancelButton"  # "Keep everything": Enter by habit loses nothing
+    publisher = steps["publisher dialog"]
+    assert publisher["focused"]["object"] == "declinePublisherButton"  # "Don't use it"
+    assert _in_language(publisher["dialog"]["description"], lang) and publisher["dialog"]["description"]
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -135,10 +135,13 @@ class Desktop:
         self.procs.append(launcher)
         config = self.home / "config"
         config.mkdir(parents=True, exist_ok=True)
-        # The only online source: Pwned Passwords on the holding server (a loopback address: plain http allowed).
+        # The only online source: Pwned Passwords on the holding server (a loopback address: plain http allowed);
+        # and the data files the test left in EXPOSURECHECK_PACK_DIRS (settings' sources replace the search).
+        packs = [f"pack={path}" for folder in os.environ.get("EXPOSURECHECK_PACK_DIRS", "").split(os.pathsep)
+                 if folder for path in sorted(Path(folder).glob("*.ecpack"))]
         (config / "settings.json").write_text(json.dumps({
             "format": "exposurecheck.settings", "version": 1,
-            "sources": [f"hibp-passwords=http://127.0.0.1:{self.server.port}"],
+            "sources": [f"hibp-passwords=http://127.0.0.1:{self.server.port}", *packs],
         }), encoding="utf-8")
         env = dict(os.environ, HOME=str(self.home), QT_QPA_PLATFORM="xcb", QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1",
                    EXPOSURECHECK_CONFIG_DIR=str(config), EXPOSURECHECK_DATA_DIR=str(self.home / "data"),
@@ -173,6 +176,15 @@ class Desktop:
             self.window_ids = [max(sizes)[1]] if sizes else []
         for window in self.window_ids:
             subprocess.run(["xdotool", "windowfocus", "--sync", window], capture_output=True, timeout=10)
+
+    def focus_dialog(self) -> None:
+        """Give the newest other window (a dialog) the keyboard, as a window manager does when one opens."""
+        assert self.app is not None
+        found = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(self.app.pid)],
+                               capture_output=True, text=True, timeout=10).stdout.split()
+        others = [window for window in found if window not in self.window_ids]
+        if others:
+            subprocess.run(["xdotool", "windowfocus", "--sync", others[-1]], capture_output=True, timeout=10)
 
     @staticmethod
     def keys(*names: str) -> None:
@@ -403,8 +415,9 @@ class Reader:
         self.pump(0.3)  # let focus settle and its events arrive
 
     def focused(self) -> dict[str, object] | None:
-        """The shown node that has the focus now (read from the states, not from events)."""
-        for window in self.windows():
+        """The shown node that has the focus now (read from the states, not from events); a dialog's first, as
+        a control of the window under it may keep its focused state."""
+        for window in reversed(self.windows()):
             hit = self._first(window, lambda a: "focused" in self._states(a), shown_only=True)
             if hit is not None:
                 return self.info(hit)
@@ -514,9 +527,9 @@ class Tour:
         self.timings[what] = round(self.timings[what] + time.monotonic() - started, 2)
 
     def record(self, step: str, *, tab: bool = False, labels: bool = False, lang: str | None = None,
-               arrived: bool = True) -> None:
+               arrived: bool = True, dialog: bool = False) -> None:
         """What a client sees now. `arrived`: the page was just changed to (so the focus is where a page change
-        puts it)."""
+        puts it). `dialog`: a dialog is open; its own controls and the dialog's name and description are kept."""
         reader = self.reader
         reader.pump(0.2)
         started = time.monotonic()
@@ -528,6 +541,11 @@ class Tour:
         }
         if labels:
             entry["texts"] = texts
+        if dialog:
+            window = reader.windows()[-1]
+            entry["dialog"] = {"role": window.getRoleName(), "name": window.name or "",
+                               "description": window.description or ""}
+            entry["dialog_controls"] = [c for c in controls if not str(c["id"]).startswith("QApplication.mainWindow")]
         reader.announcements.clear()
         if tab:
             started = time.monotonic()
@@ -557,12 +575,10 @@ class Tour:
 
         r.press("aboutButton")
         r.find("aboutDialog")
-        self.record("about dialog", arrived=False)
-        r.desktop.keys("Escape")
-        deadline = time.monotonic() + STEP_TIMEOUT
-        while len(r.windows()) > 1 and time.monotonic() < deadline:
-            r.pump(0.1)
-        r.desktop.focus_window()  # what the window manager does when a dialog closes
+        r.desktop.focus_dialog()
+        r.pump(0.3)
+        self.record("about dialog", arrived=False, dialog=True)
+        self.close_dialog()
 
         r.press("questionsButton")
         self.page_change("QuestionnairePage")
@@ -576,6 +592,14 @@ class Tour:
 
         r.set_text("field_password", PASSWORD)
         r.press("checkButton")
+        if os.environ.get("EXPOSURECHECK_PACK_DIRS"):
+            # The test left a data file from a publisher this computer does not know where the app looks: it asks
+            # first, in a dialog; Escape is "Don't use it".
+            r.find("publisherDialog")
+            r.desktop.focus_dialog()
+            r.pump(0.3)
+            self.record("publisher dialog", arrived=False, dialog=True)
+            self.close_dialog()
         self.page_change("ConsentPage")
         self.record("consent", tab=True)
 
@@ -685,9 +709,27 @@ class Tour:
             r.pump(0.1)
         self.record("saved checks", tab=True, arrived=False)
 
+        r.press("wipeButton")  # asks first, in a dialog whose focused answer is the safe one
+        r.find("confirmDialog")
+        r.desktop.focus_dialog()
+        r.pump(0.3)
+        self.record("wipe confirmation", arrived=False, dialog=True)
+        self.close_dialog()
+
         r.press("endSession")
         self.page_change("WelcomePage", whole_tree=True)
         self.record("welcome after end session")
+
+    def close_dialog(self) -> None:
+        """Escape, as a person would; then the main window gets the keyboard back (a window manager's job)."""
+        r = self.reader
+        r.desktop.keys("Escape")
+        deadline = time.monotonic() + STEP_TIMEOUT
+        while len(r.windows()) > 1 and time.monotonic() < deadline:
+            r.pump(0.1)
+        if len(r.windows()) > 1:
+            raise RuntimeError("Escape did not close the dialog")
+        r.desktop.focus_window()
 
     def _page_area(self) -> Atspi.Accessible:
         """The scroll area around the page on screen."""

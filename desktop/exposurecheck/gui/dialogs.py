@@ -9,8 +9,9 @@ them"), which is also the button that has the focus when the dialog opens: press
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont, QFontDatabase, QShowEvent
+from PySide6.QtGui import QFont, QFontDatabase, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractSlider,
     QDialog,
     QFrame,
     QGridLayout,
@@ -55,6 +56,13 @@ class _Dialog(QDialog):
         self.text_area.setFrameShape(QFrame.Shape.NoFrame)
         self.text_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.text_area.setWidget(self.body)
+        # Not a Tab stop of its own: to a screen reader it would be an unnamed one (the dialog's name and
+        # description already say its text). Page Down / Page Up scroll the text from wherever the focus is.
+        self.text_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        bar = self.text_area.verticalScrollBar()
+        for key, action in ((Qt.Key.Key_PageDown, QAbstractSlider.SliderAction.SliderPageStepAdd),
+                            (Qt.Key.Key_PageUp, QAbstractSlider.SliderAction.SliderPageStepSub)):
+            QShortcut(QKeySequence(key), self).activated.connect(lambda a=action: bar.triggerAction(a))
         self.button_row = QHBoxLayout()
         self.button_row.addStretch(1)
         outer.addWidget(self.text_area, 1)
