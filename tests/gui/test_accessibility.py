@@ -29,6 +29,7 @@ from exposurecheck.gui.accessibility import contrast_ratio
 from exposurecheck.gui.main_window import MainWindow
 from exposurecheck.gui.plan_cards import item_card
 from exposurecheck.gui.style import apply_base_font
+from exposurecheck.gui.text import t
 from exposurecheck.gui.widgets import SecureLabel
 from exposurecheck.resources import resource_path
 
@@ -102,6 +103,7 @@ def test_every_plan_item_reads_in_full_and_mark_as_done_carries_it(qtbot, lang):
         for step in item.steps:
             assert step_text(step, lang) in description, item.code
         assert item.why in description and item.summary in description
+        assert t(f"gui.results.severity.{item.severity}", lang) in description  # the coloured edge, in words
     assert long_texts > 5  # each of these was cut at 200 characters before
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from exposurecheck.core.advice.model import SEVERITY_ORDER
 from exposurecheck.core.i18n import catalog, plural_key
 from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.core.report import SourceState
@@ -33,6 +34,7 @@ def _dynamic_keys() -> set[str]:
     keys |= {"gui.checking.title", "gui.checking.title_problem"}
     keys |= {f"gui.source.{name}" for name in ("hibp-passwords", "pack", "demo", "service")}
     keys |= {f"gui.glance.urgency.{level}" for level in ("urgent", "high", "medium", "low")}
+    keys |= {f"gui.results.severity.{level}" for level in SEVERITY_ORDER}  # a plan item's, said to a screen reader
     for kind in ("data_file", "profile"):
         keys |= {f"gui.publisher.{kind}.{part}" for part in (
             "window_title", "heading", "how_to_compare", "means", "unsure", "details", "trust", "decline")}

@@ -120,13 +120,14 @@ def group(widget: QWidget, name: str, description: str = "") -> None:
     widget.setAccessibleDescription(plain(description))
 
 
-def read_as_one(card: QWidget, control: QWidget | None = None) -> None:
-    """A card read as one unit: a group named by its first line (a plan item's code and title), described by the
-    rest of its text in screen order (what to do, why, the steps, the time, how to tell it worked). `control`, the
-    card's one control ("Mark as done"), carries the same text as its description, so it is heard with the item."""
+def read_as_one(card: QWidget, control: QWidget | None = None, *, said_first: str = "") -> None:
+    """A card read as one unit: a group named by its first line (a plan item's code and title), described by
+    `said_first` (what only a colour shows on screen, in words: how urgent the item is) and the rest of its text in
+    screen order (what to do, why, the steps, the time, how to tell it worked). `control`, the card's one control
+    ("Mark as done"), carries the same text as its description, so it is heard with the item."""
     lines = [label.text() for label in card.findChildren(QLabel) if label.text() and not label.isHidden()]
     name, rest = (lines[0], lines[1:]) if lines else ("", [])
-    description = "\n".join(rest)
+    description = "\n".join([said_first, *rest] if said_first else rest)
     group(card, name, description)
     if control is not None:
         control.setAccessibleDescription(plain(f"{name}\n{description}".strip()))

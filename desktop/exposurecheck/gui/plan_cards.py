@@ -63,8 +63,8 @@ def item_card(item: PlanItem, lang: str, done: bool, on_done: Callable[[str, boo
     box.toggled.connect(lambda checked, item_id=item.id: on_done(item_id, checked))
     layout.addWidget(box)
     # One unit for a screen reader: the card is a group named by its code and title, and "Mark as done" carries
-    # the item's text, so it is heard with its item (issue 18.2).
-    accessibility.read_as_one(frame, box)
+    # the item's text, so it is heard with its item, starting with how urgent it is (the coloured edge, in words).
+    accessibility.read_as_one(frame, box, said_first=t(f"gui.results.severity.{item.severity}", lang))
     return frame
 
 
