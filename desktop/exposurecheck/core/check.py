@@ -67,9 +67,10 @@ def check(
 def _gave_up(source: Source, why: str) -> tuple[SourceOutcome, SourceResult]:
     """The outcome of a source still running when the person cancelled or the check's time ran out."""
     if why == "cancelled":
-        status = SourceStatus(source.name, SourceState.CANCELLED, demo=source.demo)
+        status = SourceStatus(source.name, SourceState.CANCELLED, demo=source.demo, insecure=source.insecure)
     else:
-        status = SourceStatus(source.name, SourceState.ERROR, "deadline.source", demo=source.demo)
+        status = SourceStatus(source.name, SourceState.ERROR, "deadline.source", demo=source.demo,
+                              insecure=source.insecure)
     return SourceOutcome(status, source.accepts, frozenset(), frozenset()), SourceResult()
 
 
@@ -80,7 +81,7 @@ def _run_one(
     wanted = [identifiers[n] for n in positions]
 
     def ended(state: SourceState, key: str | None = None, params: tuple[tuple[str, str], ...] = ()) -> SourceOutcome:
-        status = SourceStatus(source.name, state, key, params, demo=source.demo)
+        status = SourceStatus(source.name, state, key, params, demo=source.demo, insecure=source.insecure)
         return SourceOutcome(status, source.accepts, frozenset(), frozenset())
 
     if not wanted:
@@ -98,7 +99,8 @@ def _run_one(
         log.error("source %s failed unexpectedly (%s)", source.name, type(exc).__name__)
         return ended(SourceState.ERROR, "check.source_crashed"), SourceResult()
     progress(source.name, 1.0)
-    status = SourceStatus(source.name, SourceState.OK, demo=source.demo, notices=result.notices)
+    status = SourceStatus(source.name, SourceState.OK, demo=source.demo, notices=result.notices,
+                          insecure=source.insecure)
     found = frozenset(positions[n] for n in _found_positions(wanted, result.exposures))
     return SourceOutcome(status, source.accepts, frozenset(covered), found), result
 

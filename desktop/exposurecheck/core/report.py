@@ -71,6 +71,9 @@ class SourceStatus:
     error_params: tuple[tuple[str, str], ...] = ()
     demo: bool = False
     notices: tuple[SentLine, ...] = ()  # from SourceResult.notices; shown, not stored with a saved check
+    # Used over plain http to another computer (the person's explicit --allow-insecure-http): "What left this
+    # computer" names it unsafe, as the consent page and the checking rows do. Not stored with a saved check.
+    insecure: bool = False
 
     def error_message(self, lang: str = "en") -> str:
         if self.error_key is None:

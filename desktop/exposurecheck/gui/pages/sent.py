@@ -51,7 +51,11 @@ class SentPage(Page):
         for status in self.report.sources:
             if status.state is SourceState.SKIPPED:
                 continue
-            self.content_layout.addWidget(Title(source_label(status.name, lang)))
+            name = source_label(status.name, lang)
+            # Plain http the person allowed (--allow-insecure-http): named unsafe here too, as on the consent page
+            # and in the checking rows, since this is where they look at what went over the network.
+            self.content_layout.addWidget(Title(t("http.unsafe_source", lang, source=name) if status.insecure
+                                                else name))
             record = records.get(status.name)
             lines = [item.text(lang) for item in record.items] if record else []
             if not lines:
