@@ -16,6 +16,7 @@ from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.gui.glance import urgency_of
 from exposurecheck.gui.style import MIN_BODY_POINTS, apply_base_font
 from tests.gui.conftest import PHONE_CANONICAL, PHONE_RAW, ListSource
+from tests.gui.test_accessibility import text_contrast
 
 EMAIL = "someone@example.org"
 PHONE_WORDS = {"en": "phone number", "zh_CN": "手机号"}
@@ -124,6 +125,76 @@ def test_the_no_data_path_fits_too(qtbot, make_window, app_font, lang):
     assert not results.leaks.isVisible(), "no leak is named when nothing matched"
 
 
+PRESUMED_WORDS = {"en": "Suggested for everyone after large leaks", "zh_CN": "大型泄露之后，建议每个人都这样做"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_presumed_steps_alone_are_never_called_urgent(qtbot, make_window, app_font, lang):
+    """Nothing could check what was typed, so nothing was found: the steps due now rest on large leaks, not on a
+    match. The badge says exactly that, in words, a calm colour and its own icon, never "Urgent: start now"."""
+    window = _check(qtbot, make_window, lang, None, {IdentifierType.PHONE: PHONE_RAW,
+                                                    IdentifierType.CN_ID: "11010519491231002X"})
+    results, plan = window.results, window.session.plan
+    assert plan.groups[0].when == "now" and all(item.presumed for item in plan.groups[0].items)
+    assert urgency_of(plan) == "presumed"
+    words = results.verdict.urgency_text.text()
+    assert words == PRESUMED_WORDS[lang]
+    assert not any(alarm in words for alarm in ("Urgent", "Important", "紧急", "重要"))
+    assert results.verdict.urgency_icon.icon_name == "urgency-presumed"
+    assert not results.verdict.urgency_icon.pixmap().isNull()
+    assert words in results.accessibleName(), "a screen reader hears the same words after the verdict"
+    frame = results.verdict.urgency
+    image = frame.grab().toImage()
+    background = image.pixelColor(frame.width() // 2, 2)
+    assert background.blue() > background.red(), "a calm blue-grey box, not the red of an urgent one"
+    label = results.verdict.urgency_text
+    ratio = text_contrast(image, QRect(label.mapTo(frame, QPoint(0, 0)), label.size()))
+    assert ratio is not None and ratio[0] >= 4.5, ratio
+
+
+class EmailOnly(ListSource):
+    """An offline source that holds email addresses only: a phone number typed beside one cannot be checked."""
+
+    accepts = frozenset({IdentifierType.EMAIL})
+
+
+def _mixed(qtbot, make_window, lang: str, known: dict[str, tuple[str, ...]]):
+    window = make_window(lambda _t: [EmailOnly(known)], lang=lang)
+    window.show_page(window.details)
+    window.details.fields[IdentifierType.PHONE].edit.setText(PHONE_RAW)
+    window.details.fields[IdentifierType.EMAIL].edit.setText(EMAIL)
+    window.details.check_button.click()
+    qtbot.waitUntil(lambda: window.current_page() is window.results, timeout=10_000)
+    return window
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_a_match_keeps_its_own_urgency_beside_presumed_steps(qtbot, make_window, lang):
+    """The email address was in a leak of emails and passwords ("today"); the phone number could not be checked,
+    and its presumed "now" step comes first. How urgent is the match's own level, not the presumed step's."""
+    window = _mixed(qtbot, make_window, lang, {EMAIL: ("netease_2015",)})
+    plan = window.session.plan
+    first = plan.groups[0]
+    assert first.when == "now" and all(item.presumed for item in first.items)
+    assert urgency_of(plan) == "high"
+    assert window.results.verdict.urgency_text.text() in {"Important: do it today", "重要：今天就做"}
+    assert window.results.verdict.urgency_icon.icon_name == "urgency-high"
+
+
+def test_a_match_that_is_urgent_stays_urgent_beside_presumed_steps(qtbot, make_window):
+    window = _mixed(qtbot, make_window, "en", {EMAIL: ("huazhu_2018",)})  # the hotel leak held phone numbers too
+    assert window.session.plan.unchecked == ("phone",)
+    assert window.results.verdict.urgency_text.text() == "Urgent: start now"
+
+
+def test_not_found_beside_an_unchecked_detail_is_presumed_not_nothing_urgent(qtbot, make_window):
+    """The email address was checked and not found, the phone number could not be checked: its steps are the
+    presumed ones, so neither "Urgent" (nothing matched) nor "Nothing urgent" (the phone was never checked)."""
+    window = _mixed(qtbot, make_window, "en", {})
+    assert urgency_of(window.session.plan) == "presumed"
+    assert window.results.verdict.urgency_text.text() == PRESUMED_WORDS["en"]
+
+
 def test_nothing_found_is_not_urgent(qtbot, make_window, app_font):
     window = _check(qtbot, make_window, "en", {}, {IdentifierType.EMAIL: EMAIL})
     assert window.results.verdict.urgency_text.text() in {"Nothing urgent", "Soon: within this week"}
@@ -138,12 +209,6 @@ def test_building_the_results_never_flashes_a_window(qtbot, make_window):
     shown = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not window]
     assert shown == []
     assert QApplication.activeWindow() is window
-
-
-class EmailOnly(ListSource):
-    """An offline source that holds email addresses only: a phone number typed beside one cannot be checked."""
-
-    accepts = frozenset({IdentifierType.EMAIL})
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])

@@ -9,6 +9,7 @@ from exposurecheck.core.advice.model import SEVERITY_ORDER
 from exposurecheck.core.i18n import catalog, plural_key
 from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.core.report import SourceState
+from exposurecheck.gui.glance import URGENCY_LEVELS
 from exposurecheck.gui.pages.details import REGIONS
 from tests.conftest import REPO
 
@@ -33,7 +34,7 @@ def _dynamic_keys() -> set[str]:
     keys |= {f"gui.passphrase.{kind}{suffix}" for kind in ("create", "open") for suffix in ("", "_note")}
     keys |= {"gui.checking.title", "gui.checking.title_problem"}
     keys |= {f"gui.source.{name}" for name in ("hibp-passwords", "pack", "demo", "service")}
-    keys |= {f"gui.glance.urgency.{level}" for level in ("urgent", "high", "medium", "low")}
+    keys |= {f"gui.glance.urgency.{level}" for level in URGENCY_LEVELS}
     keys |= {f"gui.results.severity.{level}" for level in SEVERITY_ORDER}  # a plan item's, said to a screen reader
     for kind in ("data_file", "profile"):
         keys |= {f"gui.publisher.{kind}.{part}" for part in (

@@ -21,11 +21,14 @@ from exposurecheck.core.i18n import tr
 from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.core.report import Report
 from exposurecheck.gui.pages.base import button, label_button, primary
-from exposurecheck.gui.style import SPACE_M, SPACE_S, VERDICT_SCALE, scaled_font
+from exposurecheck.gui.style import SPACE_M, SPACE_S, VERDICT_SCALE, column_width, scaled_font
 from exposurecheck.gui.text import t
 from exposurecheck.gui.widgets import IconLabel, SecureLabel, Title, empty_layout
 
-URGENCY_LEVELS = ("urgent", "high", "medium", "low")
+# "presumed": the only steps due rest on what is known about large leaks, not on a match (a kind of detail nothing
+# here could check). Said in words ("Suggested for everyone after large leaks") and in a calm style, never as
+# "Urgent": nothing was found about this person, and the page must not say more than we know.
+URGENCY_LEVELS = ("urgent", "high", "medium", "low", "presumed")
 # When the first thing to do is due says how urgent the whole plan is: "now" items are the urgent ones (a caller
 # may be on the line), "today" ones important, "this week" ones soon, and everyday habits not urgent at all.
 _URGENCY_BY_WHEN = {"now": "urgent", "today": "high", "this_week": "medium", "ongoing": "low"}
@@ -35,11 +38,21 @@ MAX_CLASSES = 5  # kinds of data named per leak, besides the person's own
 
 
 def urgency_of(plan: Plan) -> str:
-    """How urgent the plan is, one of URGENCY_LEVELS, from when its first item is due."""
+    """How urgent the plan is, one of URGENCY_LEVELS, from when its first item is due.
+
+    Steps that only presumed exposure put in the plan (`PlanItem.presumed`: a detail that could not be checked)
+    never make it urgent: then it is as urgent as the first step a match (or the person's own answers) put there,
+    and "presumed" when there is none. Everyday steps that nothing in particular triggered do not count as a
+    match either, so a plan of presumed steps and everyday habits is "presumed", not "nothing urgent"."""
+    if not any(item.presumed for item in plan.items()):
+        for group in plan.groups:
+            if group.items:
+                return _URGENCY_BY_WHEN.get(group.when, "low")
+        return "low"
     for group in plan.groups:
-        if group.items:
+        if any(not item.presumed and item.triggered_by for item in group.items):
             return _URGENCY_BY_WHEN.get(group.when, "low")
-    return "low"
+    return "presumed"
 
 
 def verdict_of(plan: Plan) -> tuple[str, str]:
@@ -154,6 +167,10 @@ class Verdict(QWidget):
         self.urgency_icon.set_icon(f"urgency-{self.level}")
         words = t(f"gui.glance.urgency.{self.level}", plan.lang)
         self.urgency_text.setText(words)
+        # On one line when it fits in a good part of the column: a word-wrapping label asks for a narrow box of its
+        # own accord, which broke "Suggested for everyone after large leaks" into three short lines.
+        one_line = self.urgency_text.fontMetrics().horizontalAdvance(words) + SPACE_S
+        self.urgency_text.setMinimumWidth(min(one_line, column_width() * 3 // 5))
         self.urgency.setAccessibleName(words)
         return moved
 
