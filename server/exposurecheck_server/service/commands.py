@@ -18,6 +18,7 @@ from exposurecheck.core.i18n import tr
 from exposurecheck_server.ingest import add_input_arguments
 from exposurecheck_server.service import lifecycle_commands
 from exposurecheck_server.service.keyfiles import load_bucketing_keypair, load_oprf_keypair
+from exposurecheck_server.spark.pack_command import add_engine_arguments
 
 BUCKETING_HELP = "the service's long-lived bucketing key (keygen --bucketing; the same for every epoch, never changed)"
 
@@ -85,6 +86,19 @@ def _register_build(actions: argparse._SubParsersAction) -> None:
     build.add_argument("--buckets-per-check", type=int, default=8, help="buckets fetched per check (default 8)")
     build.add_argument("--json", action="store_true", help="print the summary as JSON")
     build.add_argument("--quiet", action="store_true", help="no progress on stderr (it is shown on terminals only)")
+    add_engine_arguments(build)
+    build.add_argument(
+        "--executor-oprf-key",
+        default=None,
+        metavar="PATH",
+        help="--engine spark: the matching key's path as the executors see it (default: --oprf-key; docs/scale.md)",
+    )
+    build.add_argument(
+        "--executor-bucketing-key",
+        default=None,
+        metavar="PATH",
+        help="--engine spark: the bucketing key's path as the executors see it (default: --bucketing-key)",
+    )
     build.set_defaults(func=run_build)
 
 
@@ -190,11 +204,17 @@ def run_build(args: argparse.Namespace) -> int:
         raise UserError("service.admin.no_folder", folder=str(args.workdir))
     stats = IngestStats()
     progress = TerminalProgress(lang, enabled=False if args.quiet else None)
-    # A UTF-16 input's UTF-8 spool goes beside the site, not beside the input (which may be read-only).
-    values = identifiers(options, stats, progress=progress.reading, scratch=args.out.parent)
     try:
         with _building(args.out) as building:
-            summary = build_site(((v, args.breach) for v in values), building, settings, progress=progress.stage)
+            if args.engine == "spark":  # the same build as a Spark job (server/exposurecheck_server/spark/)
+                from exposurecheck_server.spark.service_command import build_with_spark
+
+                summary = build_with_spark(args, options, building, settings, stats, progress.stage)
+            else:
+                # A UTF-16 input's UTF-8 spool goes beside the site, not beside the input (which may be read-only).
+                values = identifiers(options, stats, progress=progress.reading, scratch=args.out.parent)
+                records = ((v, args.breach) for v in values)
+                summary = build_site(records, building, settings, progress=progress.stage)
     finally:
         progress.finish()
     message = tr(

@@ -178,6 +178,7 @@ class EntrySpool:
         """Append ENTRY rows (any order) to their groups' files."""
         if not len(entries):
             return
+        entries = entries.astype(ENTRY, copy=False)  # the file layout, whatever byte order the rows came in
         prefixes = entries["prefix"].astype(np.uint32)
         self.counts += np.bincount(prefixes >> (32 - COUNT_BITS), minlength=1 << COUNT_BITS)
         self.entries += len(entries)
@@ -224,5 +225,5 @@ class EntrySpool:
 
 
 def _joined(pieces: list[np.ndarray]) -> np.ndarray:
+    # (np.concatenate gives native byte order; the rows are read by field, so that changes nothing here)
     return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
-

@@ -1,7 +1,8 @@
 """`exposure-check-admin pack build --engine spark`: the same options as the local build, run as a Spark job.
 
-The summary has the same counts as the local build's (they come from the same ingest, per input file) plus the
-entries written; like it, it never contains a value.
+The summary has the same counts as the local build's (they come from the same ingest, per block) plus the
+entries written; like it, it never contains a value. `add_engine_arguments` and `spark_master` serve
+`service build --engine spark` too (service_command.py).
 """
 
 from __future__ import annotations
@@ -10,49 +11,48 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
 
 from exposurecheck.core.errors import UserError
 
 
 def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--engine", choices=("local", "spark"), default="local",
-                        help="local (this machine, default) or spark (a Spark job; needs the `spark` extra and Java)")
-    parser.add_argument("--spark-master", default=None, metavar="URL",
-                        help="Spark master for --engine spark (default local[2]; under spark-submit, its master)")
+    parser.add_argument(
+        "--engine",
+        choices=("local", "spark"),
+        default="local",
+        help="local (this machine, default) or spark (a Spark job; needs the `spark` extra and Java)",
+    )
+    parser.add_argument(
+        "--spark-master",
+        default=None,
+        metavar="URL",
+        help="Spark master for --engine spark (default local[2]; under spark-submit, its master)",
+    )
 
 
-def _format_of(args: argparse.Namespace, first: Path) -> str:
-    if getattr(args, "format", None):
-        return str(args.format)
-    suffix = first.suffix.lower().lstrip(".")
-    return {"tsv": "tsv", "jsonl": "jsonl", "ndjson": "jsonl"}.get(suffix, "csv")
+def spark_master(args: argparse.Namespace) -> str | None:
+    """--spark-master, or local[2]; None under spark-submit, which has set the master already."""
+    from exposurecheck_server.spark.session import in_spark_submit
+
+    return args.spark_master or (None if in_spark_submit() else "local[2]")
 
 
 def run_build_spark(args: argparse.Namespace) -> int:
+    from exposurecheck_server.ingest import options_from_args
     from exposurecheck_server.keys import load_signing_key, read_passphrase
     from exposurecheck_server.pack.builder import load_catalog_file
-    from exposurecheck_server.spark.pack_job import InputSpec, build_pack_spark
-    from exposurecheck_server.spark.session import in_spark_submit
+    from exposurecheck_server.spark.pack_job import build_pack_spark
 
     started = time.monotonic()
-    inputs = [Path(p) for p in args.input]
-    spec = InputSpec(
-        fmt=_format_of(args, inputs[0]),
-        map_text=args.map,
-        region=getattr(args, "region", "CN"),
-        header=not getattr(args, "no_header", False),
-        encoding=getattr(args, "encoding", None),
-    )
+    options = options_from_args(args)  # a bad --map, --region or --format fails here, before any work
     passphrase = read_passphrase() if args.passphrase_stdin else None
     key = load_signing_key(args.signing_key, passphrase)
     catalog = load_catalog_file(args.catalog)
     if args.out.exists() and args.out.is_dir():
         raise UserError("pack.build.write_failed", file=str(args.out))
-    master = args.spark_master or (None if in_spark_submit() else "local[2]")
-    result = build_pack_spark(inputs, spec, out=args.out, catalog=catalog, breach=args.breach, signing_key=key,
+    result = build_pack_spark(options, out=args.out, catalog=catalog, breach=args.breach, signing_key=key,
                               title=args.title, demo=args.demo, chunk_size=args.chunk_size,
-                              shard_size=args.shard_size, workdir=args.workdir, master=master)  # fmt: skip
+                              shard_size=args.shard_size, workdir=args.workdir, master=spark_master(args))  # fmt: skip
     size = sum(path.stat().st_size for path in result.files)
     summary = {
         **result.stats,

@@ -1,11 +1,11 @@
 """`pack build --engine spark`: the pack build as a Spark job, same answers as the local engine.
 
 Stages (Arrow batches throughout, no row-at-a-time Python in Spark):
-1. input files → (type, bucket, tags) with `mapInArrow`: each task reads and normalizes one input file with the
-   project's own ingest (the local engine's rules exactly: encodings, broken rows, the app's normalizer) and
-   computes each value's pack tag with the pack's salt; tags leave as one binary value per (type, bucket) and
-   million values, so the shuffle moves ~8 bytes per value in few rows. One row of counts per file follows.
-   Parallelism is the number of input files: split a big dump into many files (`split -l`) before the job.
+1. input blocks → (type, bucket, tags) with `mapInArrow`: the driver cuts the inputs into ingest's blocks (byte
+   ranges, blocks.py), and each task reads and normalizes its blocks with the project's own ingest (the local
+   engine's rules exactly: encodings, broken rows, the app's normalizer) and computes each value's pack tag with
+   the pack's salt; tags leave as one binary value per (type, bucket) and million values, so the shuffle moves
+   ~8 bytes per value in few rows. One row of counts per block follows. A big dump needs no splitting by hand.
 2. shuffle by (type, bucket), the bucket being the tag's top 8 bits, so every task of the next stage holds whole
    buckets;
 3. per partition (`mapInArrow`): each (type, bucket) sorted and deduplicated (numpy), sent to the driver as one
@@ -13,19 +13,18 @@ Stages (Arrow batches throughout, no row-at-a-time Python in Spark):
 4. on the driver: buckets in (type, bucket) order become the pack's sections (sections.py); the body is hashed
    and the pack signed here. The signing key never reaches an executor, a shuffle file or Spark's configuration.
 
-The salt is shipped to executors inside the task closure; it is public anyway (every pack carries its salt).
+The salt is shipped to executors inside the block tasks; it is public anyway (every pack carries its salt).
 Scratch: Spark's local dir and the driver's bucket files live in a temporary folder next to --out (or --workdir)
 and are removed at the end.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,21 +36,14 @@ from exposurecheck.core.catalog import Catalog
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.core.packs import format as fmt
+from exposurecheck_server.ingest.options import IngestOptions
+from exposurecheck_server.ingest.pipeline import block_tasks, check_accepted
+from exposurecheck_server.ingest.stats import IngestStats
 from exposurecheck_server.pack.sections import SectionWriter, write_sections_pack
 from exposurecheck_server.pack.sorter import SortedRun
+from exposurecheck_server.spark.blocks import counts_from_json, counts_json, load_task, spark_options, task_frame
 
 _EMIT = 1 << 20  # tags of one type buffered per task before they go out as one binary value per bucket
-
-
-@dataclass(frozen=True)
-class InputSpec:
-    """The ingest options an executor needs to read one file exactly as the local engine does."""
-
-    fmt: str
-    map_text: str
-    region: str
-    header: bool
-    encoding: str | None
 
 
 @dataclass(frozen=True)
@@ -64,61 +56,39 @@ class SparkPackResult:
     stats: dict[str, Any]
 
 
-def _tag_stage(salt: bytes, spec: InputSpec) -> Callable[[Iterator[Any]], Iterator[Any]]:
-    def run(batches: Iterator[Any]) -> Iterator[Any]:
-        import pyarrow as pa
+def _tag_stage(batches: Iterator[Any]) -> Iterator[Any]:
+    import pyarrow as pa
 
-        from exposurecheck_server.ingest import IngestStats, iter_identifiers, parse_map
+    from exposurecheck_server.ingest.worker import process_block
 
-        schema = pa.schema([("kind", pa.int32()), ("bucket", pa.int32()), ("tags", pa.binary()),
-                            ("stats", pa.string())])  # fmt: skip
-        mapping = parse_map(spec.map_text)
-        hashers = {}
-        for kind in IdentifierType:
-            keyed = fmt.tag_hasher(salt, kind)
-            keyed.update(bytes([kind.code]))
-            hashers[id(kind)] = (keyed, kind.code)
+    schema = pa.schema([("kind", pa.int32()), ("bucket", pa.int32()), ("tags", pa.binary()), ("stats", pa.binary())])
 
-        def tags_batch(code: int, digests: bytearray) -> Any:
-            # One row per bucket holding its tags as little-endian u64s back to back: the shuffle then moves about
-            # 8 bytes per value in a few hundred rows, instead of a row per value.
-            tags = np.sort(np.frombuffer(digests, dtype=">u8").astype(np.uint64))
-            buckets = (tags >> np.uint64(56)).astype(np.int32)
-            cuts = np.flatnonzero(np.diff(buckets)) + 1
-            starts, ends = np.r_[0, cuts], np.r_[cuts, len(tags)]
-            blobs = [tags[a:b].astype("<u8").tobytes() for a, b in zip(starts, ends, strict=True)]
-            return pa.RecordBatch.from_arrays(
-                [pa.array(np.full(len(blobs), code, np.int32)), pa.array(buckets[starts]), pa.array(blobs, pa.binary()),
-                 pa.nulls(len(blobs), pa.string())],
+    def tags_batch(code: int, digests: bytes) -> Any:
+        # One row per bucket holding its tags as little-endian u64s back to back: the shuffle then moves about
+        # 8 bytes per value in a few hundred rows, instead of a row per value.
+        tags = np.sort(np.frombuffer(digests, dtype=">u8").astype(np.uint64))
+        buckets = (tags >> np.uint64(56)).astype(np.int32)
+        cuts = np.flatnonzero(np.diff(buckets)) + 1
+        starts, ends = np.r_[0, cuts], np.r_[cuts, len(tags)]
+        blobs = [tags[a:b].astype("<u8").tobytes() for a, b in zip(starts, ends, strict=True)]
+        return pa.RecordBatch.from_arrays(
+            [pa.array(np.full(len(blobs), code, np.int32)), pa.array(buckets[starts]), pa.array(blobs, pa.binary()),
+             pa.nulls(len(blobs), pa.binary())],
+            schema=schema,
+        )  # fmt: skip
+
+    for batch in batches:
+        for blob in batch.column("task").to_pylist():
+            result = process_block(load_task(blob))  # the task carries the salt: values come back as pack tags
+            for code, tags in result.values.items():
+                assert isinstance(tags, bytes)  # noqa: S101 - a salted task returns tags
+                for start in range(0, len(tags), _EMIT * 8):
+                    yield tags_batch(code, tags[start : start + _EMIT * 8])
+            yield pa.RecordBatch.from_arrays(
+                [pa.array([-1], pa.int32()), pa.array([0], pa.int32()), pa.array([b""], pa.binary()),
+                 pa.array([counts_json(result.counts)], pa.binary())],
                 schema=schema,
             )  # fmt: skip
-
-        for batch in batches:
-            for path in batch.column("path").to_pylist():
-                stats = IngestStats()
-                options: dict[str, Any] = {"stats": stats, "region": spec.region, "header": spec.header, "jobs": 1}
-                if spec.encoding:
-                    options["encoding"] = spec.encoding
-                pending: dict[int, bytearray] = {}
-                for identifier in iter_identifiers([Path(path)], spec.fmt, mapping, **options):
-                    keyed, code = hashers[id(identifier.type)]
-                    state = keyed.copy()
-                    state.update(identifier.canonical.encode())
-                    digests = pending.setdefault(code, bytearray())
-                    digests += state.digest()
-                    if len(digests) >= _EMIT * 8:
-                        yield tags_batch(code, digests)
-                        pending[code] = bytearray()
-                for code, digests in pending.items():
-                    if digests:
-                        yield tags_batch(code, digests)
-                yield pa.RecordBatch.from_arrays(
-                    [pa.array([-1], pa.int32()), pa.array([0], pa.int32()), pa.array([b""], pa.binary()),
-                     pa.array([json.dumps(stats.as_dict())])],
-                    schema=schema,
-                )  # fmt: skip
-
-    return run
 
 
 def _bucket_stage(batches: Iterator[Any]) -> Iterator[Any]:
@@ -131,11 +101,10 @@ def _bucket_stage(batches: Iterator[Any]) -> Iterator[Any]:
         if not batch.num_rows:
             continue
         kinds = batch.column("kind").to_numpy()
-        if (kinds < 0).any():  # the tag stage's per-file counts: passed through to the driver
-            for text in batch.filter(pa.compute.less(batch.column("kind"), 0)).column("stats").to_pylist():
+        if (kinds < 0).any():  # the tag stage's per-block counts: passed through to the driver
+            for counts in batch.filter(pa.compute.less(batch.column("kind"), 0)).column("stats").to_pylist():
                 yield pa.RecordBatch.from_arrays(
-                    [pa.array([-1], pa.int32()), pa.array([0], pa.int32()),
-                     pa.array([text.encode()], pa.large_binary())],
+                    [pa.array([-1], pa.int32()), pa.array([0], pa.int32()), pa.array([counts], pa.large_binary())],
                     schema=schema,
                 )  # fmt: skip
             batch = batch.filter(pa.compute.greater_equal(batch.column("kind"), 0))
@@ -153,26 +122,8 @@ def _bucket_stage(batches: Iterator[Any]) -> Iterator[Any]:
         )  # fmt: skip
 
 
-def _merge_stats(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    merged: dict[str, Any] = {}
-    for row in rows:
-        for key, value in row.items():
-            if isinstance(value, bool) or value is None:
-                merged.setdefault(key, value)
-            elif isinstance(value, int | float):
-                merged[key] = merged.get(key, 0) + value
-            elif isinstance(value, dict):
-                total = Counter(merged.get(key, {}))
-                total.update(value)
-                merged[key] = dict(total)
-            else:
-                merged.setdefault(key, value)
-    return merged
-
-
 def build_pack_spark(
-    inputs: list[Path],
-    spec: InputSpec,
+    options: IngestOptions,
     *,
     out: Path,
     catalog: Catalog,
@@ -186,40 +137,39 @@ def build_pack_spark(
     master: str | None = "local[2]",
     salt: bytes | None = None,
 ) -> SparkPackResult:
-    """Build a pack of the identifiers in `inputs` with Spark; the same pack contents as `build_pack`."""
-    from exposurecheck_server.spark.session import spark_session
+    """Build a pack of the identifiers the inputs of `options` hold, with Spark; the same pack contents as
+    `build_pack`. `options.min_accepted` is checked as the local engine checks it, before anything is written."""
+    from exposurecheck_server.spark.session import job_session
 
     if breach not in catalog:
         raise UserError("pack.build.unknown_breach", breach=breach, known=", ".join(sorted(catalog)[:20]))
-    for path in inputs:
-        if not path.is_file():
-            raise UserError("ingest.unreadable", file=str(path))
     salt = salt or os.urandom(fmt.SALT_BYTES)
     scratch = workdir or out.parent
     work = Path(tempfile.mkdtemp(prefix=".ecpack-spark-", dir=scratch))
     try:
-        spark = spark_session(work / "spark", master)
-        files = spark.createDataFrame([(str(path.resolve()),) for path in inputs], "path string")
-        tagged = files.repartition(max(1, len(inputs))).mapInArrow(
-            _tag_stage(salt, spec), "kind int, bucket int, tags binary, stats string"
-        )
-        # One pass over the input: the per-file counts ride along as rows of kind -1 and come back through
-        # the bucket stage, so nothing is cached or computed twice.
-        buckets = tagged.repartition(spark.sparkContext.defaultParallelism * 4, "kind", "bucket").mapInArrow(
-            _bucket_stage, "kind int, bucket int, tags binary"
-        )
         parts = work / "parts"
         parts.mkdir()
         found: list[tuple[int, int]] = []
-        counted: list[dict[str, Any]] = []
-        for row in buckets.toLocalIterator():
-            if row.kind < 0:
-                counted.append(json.loads(bytes(row.tags)))
-                continue
-            (parts / f"{row.kind}-{row.bucket}").write_bytes(row.tags)
-            found.append((row.kind, row.bucket))
-        stats = _merge_stats(counted)
-        hashed = Counter({IdentifierType(kind).code: n for kind, n in stats.get("identifiers", {}).items()})
+        stats = IngestStats()
+        with job_session(work / "spark", master) as spark:
+            planned = spark_options(options, spark.sparkContext.defaultParallelism)
+            with block_tasks(planned, stats, salt=salt, scratch=work) as tasks:
+                tagged = task_frame(spark, tasks).mapInArrow(
+                    _tag_stage, "kind int, bucket int, tags binary, stats binary"
+                )
+                # One pass over the input: the per-block counts ride along as rows of kind -1 and come back
+                # through the bucket stage, so nothing is cached or computed twice.
+                buckets = tagged.repartition(spark.sparkContext.defaultParallelism * 4, "kind", "bucket").mapInArrow(
+                    _bucket_stage, "kind int, bucket int, tags binary"
+                )
+                for row in buckets.toLocalIterator():
+                    if row.kind < 0:
+                        stats.add(counts_from_json(bytes(row.tags)))
+                        continue
+                    (parts / f"{row.kind}-{row.bucket}").write_bytes(row.tags)
+                    found.append((row.kind, row.bucket))
+        check_accepted(stats, options.min_accepted)
+        hashed = Counter({IdentifierType(kind).code: n for kind, n in stats.identifiers.items()})
         sections = SectionWriter(work, {(code, 0): n for code, n in hashed.items() if n})
         entries = 0
         for kind, bucket in sorted(found):
@@ -231,7 +181,7 @@ def build_pack_spark(
             sections, entries, out=out, catalog=catalog, breach=breach, signing_key=signing_key, title=title,
             demo=demo, chunk_size=chunk_size, shard_size=shard_size, salt=salt,
         )  # fmt: skip
-        return SparkPackResult(tuple(written), entries, counts, sum(hashed.values()), bits, stats)
+        return SparkPackResult(tuple(written), entries, counts, sum(hashed.values()), bits, stats.as_dict())
     except OSError:
         raise UserError("pack.build.workdir_failed", folder=str(scratch)) from None
     finally:

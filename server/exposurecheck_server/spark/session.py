@@ -7,12 +7,17 @@ off here): the pack's salt is public (it is in the pack's head), and the signing
 
 `master` is `local[N]` by default (this machine, N worker threads); on a cluster the job is started with
 `spark-submit`, which sets the master itself (docs/scale.md).
+
+A build runs in `job_session`: the session already active in this process if there is one (tests and benchmarks
+start one and share it, so the JVM starts once), otherwise a new one that is stopped when the build ends.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +58,25 @@ def spark_session(scratch: Path, master: str | None = None, app_name: str = "exp
         raise UserError("pack.build.spark_failed", reason=type(exc).__name__) from None
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+@contextmanager
+def job_session(scratch: Path, master: str | None = None) -> Iterator[Any]:
+    """The active SparkSession (left running: whoever started it stops it), or a new one with scratch under
+    `scratch`, stopped at the end."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise UserError("pack.build.spark_missing") from None
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        yield active
+        return
+    session = spark_session(scratch, master)
+    try:
+        yield session
+    finally:
+        session.stop()
 
 
 def in_spark_submit() -> bool:
