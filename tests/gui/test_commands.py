@@ -48,7 +48,9 @@ def test_screenshots_of_every_screen_in_both_languages(tmp_path):
                        # issue 12: the no-data path, the unknown-publisher dialog, the wipe question, guided mode
                        # after "Done", a focused top-bar button, an open drop-down list, "End session" said
                        "11-no-data-results", "12-unknown-publisher", "13-wipe-confirm", "07-guided-after-done",
-                       "14-focus-top-bar", "15-combo-open", "16-session-ended"):
+                       "14-focus-top-bar", "15-combo-open", "16-session-ended",
+                       # guided mode on the no-data path: a presumed step, marked, with the way to a real check
+                       "11-no-data-guided"):
             assert f"{lang}-{screen}.png" in names
     for name in ("en-01-welcome.png", "zh_CN-05-results-1024x768.png", "zh_CN-12-unknown-publisher.png"):
         assert _png_size(tmp_path / "shots" / name) == (1024, 768), name

@@ -1,8 +1,9 @@
 """The case sheet: a PDF (or printout) that a person takes home after a help-desk session.
 
 It holds the date, the kinds of data found, the breach names, the plan with reference codes and tick boxes, and
-the NGO's contact block. It never holds an identifier — not masked, not partial: it is built from a `Plan`, which
-by design has none, never from a `Report`.
+the NGO's contact block. Steps that rest on presumed exposure (a detail that could not be checked) are marked as
+on every screen, and the sheet carries the one plain way to a real check. It never holds an identifier — not
+masked, not partial: it is built from a `Plan`, which by design has none, never from a `Report`.
 
 The document is built with QTextCursor inserts (never HTML), so text from advice data, the breach catalog or a
 profile cannot carry markup. Each page gets a header and footer painted separately, which is how DEMO appears on
@@ -44,6 +45,7 @@ from exposurecheck.core.advice import step_text as advice_step_text
 from exposurecheck.core.advice.plan import distinct_class_labels
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import normalize_lang
+from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.gui.text import plain, t
 
 if TYPE_CHECKING:
@@ -255,11 +257,15 @@ def build_document(
     writer.paragraph(plan.summary)
     if plan.estimate:
         writer.paragraph(t("helpdesk.sheet.estimate", lang), italic=True)
+    if plan.unchecked_note:  # details that could not be checked: the one plain way to a real check
+        writer.paragraph(plan.unchecked_note, bold=True)
 
     classes = _found_classes(plan, lang)
     writer.heading(t("helpdesk.sheet.found_heading", lang), 13)
     if classes:
         writer.paragraph(("、" if lang == "zh_CN" else ", ").join(classes))
+    elif plan.unchecked:  # "nothing was found" only where something was really checked
+        writer.paragraph(t("helpdesk.sheet.found_none_unchecked", lang))
     else:
         writer.paragraph(t("helpdesk.sheet.found_none", lang))
 
@@ -316,9 +322,16 @@ def _found_classes(plan: Plan, lang: str) -> tuple[str, ...]:
     """Labels of the data classes in the breaches found, then of those that triggered advice.
 
     Each kind of data once: an HIBP class and its `cn_*` counterpart (both the ID number) are one line, not two.
+    The kinds of detail that could not be checked are left out unless a leak found holds them: a presumed step's
+    classes, and those a matched step shares with them (M-02 is there for a found email address, but it lists
+    phone numbers too), are a detail nobody checked, not one that was exposed.
     """
+    from exposurecheck.core.advice.unchecked import presumed_classes
+
+    unchecked = presumed_classes(IdentifierType(kind) for kind in plan.unchecked)
     keys = [c for b in plan.breaches for c in b.data_classes]
-    keys += [c for item in plan.items() for c in item.triggered_by if c != _ALWAYS]
+    keys += [c for item in plan.items() if not item.presumed for c in item.triggered_by
+             if c != _ALWAYS and c not in unchecked]
     return distinct_class_labels(keys, lang)
 
 
@@ -399,7 +412,9 @@ class _Writer:
         box = table.cellAt(0, 0).firstCursorPosition()
         box.insertText(_TICK_DONE if done else _TICK_OPEN, self._char(size=14))
         cell = table.cellAt(0, 1).firstCursorPosition()
-        title = t("helpdesk.sheet.item_title", lang, code=item.code, title=item.title)
+        # Marked as on every screen when only a detail that could not be checked put it in the plan.
+        shown = t("outcome.item_presumed", lang, title=item.title) if item.presumed else item.title
+        title = t("helpdesk.sheet.item_title", lang, code=item.code, title=shown)
         cell.insertText(plain(title, 400), self._char(size=11, bold=True))
         minutes = t("helpdesk.sheet.item_time", lang, count=item.time_needed_min)
         cell.insertText("  " + minutes, self._char(size=9, color="#444444"))

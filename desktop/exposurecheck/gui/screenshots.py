@@ -84,6 +84,9 @@ def _no_data(w: MainWindow, folder: Path, lang: str) -> list[Path]:
     w.details.fields[IdentifierType.CN_ID].edit.setText("11010519491231002X")
     run_check(w)
     paths = _save(w, w.results, folder, f"{lang}-11-no-data-results", full=True)
+    w.help_desk.open_guided()  # a presumed step, marked, with the way to a real check
+    if w.guided.view is not None:
+        paths += _save(w, w.guided, folder, f"{lang}-11-no-data-guided")
     w.source_factory = factory
     return paths
 

@@ -231,6 +231,9 @@ class GuidedView(QWidget):
         self.state_label.setObjectName("guidedState")
         outer.addWidget(self.state_label)
         big = scaled_font(self, 1.2, bold=False)
+        # On a step that only a detail that could not be checked put in the plan: not from a match, and the one
+        # plain way to a real check (the person hears it on that step, not only on the results page).
+        self.presumed_label = self._text_label("guidedPresumed")
         self.when_label = self._text_label("guidedWhen", big)
         self.summary_label = self._text_label("guidedSummary", big)
         self.steps_label = self._text_label("guidedSteps", big)
@@ -307,9 +310,12 @@ class GuidedView(QWidget):
             self.progress_label.setVisible(False)
             return
         total = len(self._items)
+        title = t("outcome.item_presumed", lang, title=item.title) if item.presumed else item.title
         self.position_label.setText(
-            t("helpdesk.guided.position", lang, n=self._index + 1, total=total, code=item.code, title=item.title)
+            t("helpdesk.guided.position", lang, n=self._index + 1, total=total, code=item.code, title=title)
         )
+        presumed = [t("helpdesk.guided.presumed", lang), self.plan.unchecked_note] if item.presumed else []
+        self.presumed_label.setText("\n".join(line for line in presumed if line))
         state = self._state.get(item.id)
         self.state_label.setText(t(f"helpdesk.guided.state.{state}", lang) if state else "")
         self.state_label.setVisible(bool(state))
@@ -340,6 +346,7 @@ class GuidedView(QWidget):
 
     def _content_labels(self) -> tuple[SecureLabel, ...]:
         return (
+            self.presumed_label,
             self.when_label,
             self.summary_label,
             self.steps_label,
