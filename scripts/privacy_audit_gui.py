@@ -105,6 +105,7 @@ def step_wipe(_data: dict[str, Any]) -> dict[str, Any]:
     window.welcome.open_saved_button.click()
     app.processEvents()
     window.saved.wipe_button.click()
+    window.vault_link.wipe_dialog.confirm_button.click()  # wipe asks first (issue 12.5)
     app.processEvents()
     return {"wiped": not vault_exists(), "on_welcome": window.current_page() is window.welcome}
 

@@ -98,6 +98,8 @@ def test_keep_reopen_and_wipe_with_the_real_keyring(qtbot, make_window):
 
         window.show_page(window.saved)
         window.saved.wipe_button.click()
+        assert vault_exists(), "wipe must ask first"
+        window.vault_link.wipe_dialog.confirm_button.click()
         assert window.current_page() is window.welcome
         assert not vault_exists()
         assert window.welcome.status.text()

@@ -181,10 +181,10 @@ def _tags(salt: bytes, code: int, canonical: list[str]) -> bytes:
     """The pack tags of canonical forms: keyed BLAKE2b over `encode()`, i.e. type byte then UTF-8 (format.py)."""
     state = pack_format.tag_hasher(salt, IdentifierType.from_code(code))
     state.update(bytes([code]))
-    copy: Callable[[], object] = state.copy
+    copy = state.copy  # bound once: the loop runs per value
     out = bytearray()
     for value in canonical:
         digest = copy()
-        digest.update(value.encode())  # type: ignore[attr-defined]
-        out += digest.digest()  # type: ignore[attr-defined]
+        digest.update(value.encode())
+        out += digest.digest()
     return bytes(out)
