@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from exposurecheck.core.i18n import tr
+
+
+class Phrase:
+    """A part of a message that is itself translated (a list of reasons, say): rendered in the language the
+    message is shown in, so a Chinese error never carries English words built before the language was known."""
+
+    def __init__(self, render: Callable[[str], str]) -> None:
+        self.render = render
+
+    def __str__(self) -> str:
+        return self.render("en")
 
 
 class UserError(Exception):
@@ -22,7 +35,10 @@ class UserError(Exception):
         return self.key
 
     def message(self, lang: str = "en") -> str:
-        return tr(self.key, lang, **self.params)
+        params = {
+            name: value.render(lang) if isinstance(value, Phrase) else value for name, value in self.params.items()
+        }
+        return tr(self.key, lang, **params)
 
     def __str__(self) -> str:
         return self.message("en")

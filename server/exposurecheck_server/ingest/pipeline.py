@@ -16,7 +16,8 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from exposurecheck.core.errors import UserError
+from exposurecheck.core.errors import Phrase, UserError
+from exposurecheck.core.i18n import tr
 from exposurecheck_server.ingest.blocks import block_size, plan_blocks
 from exposurecheck_server.ingest.encoding import Decoding, readable, resolve
 from exposurecheck_server.ingest.options import ColumnMap, IngestOptions
@@ -78,12 +79,15 @@ def check_accepted(stats: IngestStats, min_accepted: float | None) -> None:
         )
 
 
-def _top_reasons(stats: IngestStats) -> str:
-    """The three commonest reasons rows or values were rejected, as `reason count` (counts only)."""
+def _top_reasons(stats: IngestStats) -> Phrase:
+    """The three commonest reasons rows or values were rejected, as `reason count` (counts only), in the language
+    the error is shown in."""
     reasons = stats.rows_rejected + stats.values_rejected
     if stats.empty_values:
         reasons["empty"] = stats.empty_values
-    return ", ".join(f"{reason} {count}" for reason, count in reasons.most_common(3)) or "-"
+    top = reasons.most_common(3)
+    return Phrase(lambda lang: tr("ingest.list_separator", lang).join(
+        f"{tr(f'ingest.reason.{reason}', lang)} {count}" for reason, count in top) or "-")
 
 
 def _check_inputs(options: IngestOptions, stats: IngestStats) -> list[Decoding]:

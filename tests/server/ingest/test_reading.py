@@ -177,7 +177,7 @@ def test_a_build_that_accepts_too_little_stops_with_the_reasons(tmp_path: Path) 
         _collect(path, spec="phone=phone", min_accepted=0.5)
     assert info.value.key == "ingest.too_few_accepted"
     message = info.value.message("en")
-    assert "3 of 10" in message and "30%" in message and "invalid_phone 7" in message
+    assert "3 of 10" in message and "30%" in message and "invalid phone 7" in message
     assert "13800138000" not in message
     found, _ = _collect(path, spec="phone=phone", min_accepted=0.3)
     assert found == {("phone", PHONE_A)}
