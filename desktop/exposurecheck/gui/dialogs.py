@@ -76,7 +76,10 @@ class _Dialog(QDialog):
             return
         margins = outer.contentsMargins()
         width = max(self.width(), self.minimumWidth())
-        text = self.layout_.totalHeightForWidth(width - margins.left() - margins.right() - 2)
+        # Measured as if the scroll bar were showing: at the full width a height that only just fits could wrap
+        # one more line once the bar appears (CJK text, which breaks anywhere, did), and then the text scrolls.
+        bar = self.text_area.verticalScrollBar().sizeHint().width()
+        text = self.layout_.totalHeightForWidth(width - margins.left() - margins.right() - 2 - bar)
         height = text + margins.top() + margins.bottom() + outer.spacing() + self.button_row.sizeHint().height()
         screen = self.screen()
         if screen is not None:

@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self.source_factory = source_factory
         self.runner = CheckRunner(pool, self)
         self._pending: tuple[list[Identifier], tuple[Source, ...], dict[IdentifierType, Reason]] | None = None
+        self._ran: tuple[Source, ...] = ()  # the sources of the last check that ran
         self.on_language_changed: Callable[[str], None] = lambda _lang: None  # the app hooks Qt's translator here
         self.on_pages_built: list[Callable[[], None]] = []
         self.pages_built = False
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         from exposurecheck.gui.pages import checking, consent, details, guided, questionnaire, results, saved, sent
         from exposurecheck.gui.profile_link import ProfileBox, find_profile
         from exposurecheck.gui.publisher_link import PublisherLink
+        from exposurecheck.gui.service_pin_link import ServicePinLink
         from exposurecheck.gui.vault_link import VaultLink
 
         self.details = details.DetailsPage()
@@ -135,6 +137,7 @@ class MainWindow(QMainWindow):
             self.add_page(page)
         self.vault_link = VaultLink(self.session, self.pool, self.welcome, self.results, self.saved)
         self.publishers = PublisherLink()  # asks before a data file from an unknown publisher is used
+        self.service_pins = ServicePinLink()  # a lookup service refused for its pinned keys: reset, after asking
         self.help_desk = HelpDeskLink(self.session, self.results, self.guided)
         # The welcome page's notices, in screen order: the USB kit's check, then the NGO profile.
         self.kit_notice = KitNotice()
@@ -170,6 +173,9 @@ class MainWindow(QMainWindow):
         self.checking.back_requested.connect(lambda: self.show_page(self.details))
         self.checking.offline_requested.connect(self._retry_offline)
         self.checking.pack_requested.connect(self._ask_pack_file)
+        self.checking.reset_service_requested.connect(self._ask_service_reset)
+        self.service_pins.reset_done.connect(self.start_check)
+        self.service_pins.reset_failed.connect(self.checking.show_status)
         self.runner.progress.connect(self.checking.set_progress)
         self.runner.source_done.connect(self.checking.source_done)
         self.runner.finished.connect(self._finished)
@@ -337,6 +343,12 @@ class MainWindow(QMainWindow):
         if path:
             self.use_pack_file(path)
 
+    def _ask_service_reset(self) -> None:
+        """ "Reset the service's keys…": the lookup services the last check refused for their pinned keys."""
+        from exposurecheck.core.sources.lookup_service_reset import refused_services
+
+        self.service_pins.ask(refused_services(self._ran, self.session.report), self.session.lang, self)
+
     def _retry_offline(self) -> None:
         self.welcome.set_offline(True)
         self.start_check()
@@ -349,6 +361,7 @@ class MainWindow(QMainWindow):
 
         self._pending = None
         self.cancel_check(show_details=False)
+        self._ran = sources  # the report's statuses come in this order (a refused service is found by it)
         if not sources:
             self._finished(check(identifiers, (), held_back=held_back))
             return
@@ -497,6 +510,8 @@ class MainWindow(QMainWindow):
         self.guided.clear()
         self.vault_link.end_session()
         self.publishers.end_session()
+        self.service_pins.end_session()
+        self._ran = ()
         self.session.forget()
         self.set_training(False)
         self.welcome.set_offline(self.session.offline_only)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QProgressBar, QWidget
 from exposurecheck.core.i18n import catalog
 from exposurecheck.core.report import Report, SourceState, SourceStatus
 from exposurecheck.core.sources.base import Source
+from exposurecheck.core.sources.lookup_service_reset import refused_for_pins
 from exposurecheck.gui import accessibility
 from exposurecheck.gui.flow_layout import FlowLayout
 from exposurecheck.gui.pages.base import Page, button, label_button
@@ -48,6 +49,7 @@ class CheckingPage(Page):
     back_requested = Signal()
     offline_requested = Signal()
     pack_requested = Signal()
+    reset_service_requested = Signal()  # a lookup service refused for its pinned keys: the window asks first
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +77,12 @@ class CheckingPage(Page):
         self.offline_button = button("offlineRetryButton")  # shown when a source that needs the internet failed
         self.network_names: set[str] = set()
         self.pack_button = button("openPackButton")  # a pack on a stick the app did not find by itself
+        # Shown when a lookup service was refused for its pinned keys (an unannounced key change, a history that
+        # does not continue): the way out, for a help-desk worker who heard from the organisation that runs it.
+        self.reset_service_button = button("resetServiceButton")
+        self.status = SecureLabel()  # what came of that (a reset that could not be written)
+        self.status.setObjectName("status")
+        self.status.hide()
         self.body.addWidget(self.title)
         self.body.addWidget(self.note)
         self.body.addLayout(self.grid)
@@ -82,11 +90,12 @@ class CheckingPage(Page):
         self.body.addWidget(self.way_forward)
         row = FlowLayout()
         for widget in (self.back_button, self.retry_button, self.offline_button, self.pack_button,
-                       self.questions_button):
+                       self.questions_button, self.reset_service_button):
             row.addWidget(widget)
         row.addWidget(self.cancel_button)
         row.addWidget(self.results_button)
         self.body.addLayout(row)
+        self.body.addWidget(self.status)
         self.body.addStretch(1)
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.results_button.clicked.connect(self.results_requested)
@@ -95,6 +104,7 @@ class CheckingPage(Page):
         self.back_button.clicked.connect(self.back_requested)
         self.offline_button.clicked.connect(self.offline_requested)
         self.pack_button.clicked.connect(self.pack_requested)
+        self.reset_service_button.clicked.connect(self.reset_service_requested)
         self.report: Report | None = None
         self.said_problems = False
         self._set_running(False)
@@ -179,6 +189,14 @@ class CheckingPage(Page):
         accessibility.announce(self, f"{self.title.text()}\n{self.problem.text()}", assertive=True)
         self.retry_button.setFocus()
 
+    def show_status(self, text: str) -> None:
+        """A line under the buttons ("" hides it): what came of an action started here, said to a screen reader
+        too."""
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+        if text:
+            accessibility.announce(self, text, assertive=True)
+
     def _show_problems(self, errors: list[SourceStatus]) -> None:
         if not errors:
             self.problem.show_message("")
@@ -197,13 +215,18 @@ class CheckingPage(Page):
         # Network tips only when a source that uses the network failed: a refused data file is not helped by
         # another network.
         network = any(s.name in self.network_names for s in errors)
-        self.way_forward.setText(t("gui.checking.way_forward" if network else "outcome.way_forward.local", self.lang))
+        ways = [t("gui.checking.way_forward" if network else "outcome.way_forward.local", self.lang)]
+        pins = refused_for_pins(self.report)
+        if pins:
+            ways.append(t("gui.checking.way_forward_pin", self.lang))
+        self.way_forward.setText("\n".join(ways))
         self.way_forward.show()
         self.results_button.setVisible(self.report is not None and not self.report.all_failed)
         self._title()
         # An unreachable online source: offer the offline pack(s) instead (on a stick, say), with one press.
         self.offline_button.setVisible(any(s.name in self.network_names for s in errors))
         self.pack_button.setVisible(self.offline_button.isVisibleTo(self))
+        self.reset_service_button.setVisible(pins)
 
     def _title(self) -> None:
         """"Checking…" while running; once stopped, a title that says what happened."""
@@ -221,6 +244,8 @@ class CheckingPage(Page):
             widget.setVisible(not running)
         self.offline_button.hide()
         self.pack_button.hide()
+        self.reset_service_button.hide()
+        self.show_status("")
 
     def _label_row(self, row: _Row) -> None:
         name = source_label(row.name, self.lang)
@@ -245,5 +270,6 @@ class CheckingPage(Page):
         label_button(self.back_button, t("gui.checking.back", lang))
         label_button(self.offline_button, t("gui.checking.offline", lang))
         label_button(self.pack_button, t("gui.checking.open_pack", lang))
+        label_button(self.reset_service_button, t("gui.checking.reset_service", lang))
         if self.report is not None:
             self._show_problems([s for s in self.report.sources if s.state is SourceState.ERROR])
