@@ -306,6 +306,20 @@ def test_results_read_in_order_each_plan_item_one_unit(tours, lang):
             assert other["description"]  # "Open. Press to hide these steps." says the state in words
 
 
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_details_buttons_say_what_the_details_are(tours, lang):
+    """"Details" (the password's, the consent's, a publisher's) is heard with the text it opens."""
+    tour = _tour(tours, lang)
+    found = [(step["step"], control) for step in tour["steps"] for control in step.get("controls", ())
+             if control["object"].endswith("DetailsButton") and control["role"] == "check box"]
+    assert len({control["object"] for _step, control in found}) >= 3
+    for step, control in found:
+        assert len(control["description"]) > 20, (step, control["object"])
+        if lang == "zh_CN":  # (English details may quote a Chinese term)
+            assert HAN.search(control["description"]), (step, control["object"])
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_live_changes_are_said_without_moving_the_focus(tours, lang):
     tour = _tour(tours, lang)

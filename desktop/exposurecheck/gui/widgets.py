@@ -112,6 +112,8 @@ class Details(QWidget):
     def set_texts(self, button: str, text: str) -> None:
         self.button.setText(button)
         self.button.setAccessibleName(button)
+        # A screen reader says "Details" and then what they are, without the text having to be opened first.
+        self.button.setAccessibleDescription(text)
         self.text.setText(text)
 
 
