@@ -82,6 +82,7 @@ def test_keep_reopen_and_wipe_with_the_real_keyring(qtbot, make_window):
     window.vault_link.keystore = store
     try:
         first = window.session.plan.items()[0]
+        assert not window.results.sent_button.isHidden()  # a check just run knows what left the computer
         assert window.vault_link.keep(), window.results.status.text()
         window.results.item_cards[0].findChild(QAbstractButton, "markDone").setChecked(True)
         window.end_session()
@@ -95,6 +96,10 @@ def test_keep_reopen_and_wipe_with_the_real_keyring(qtbot, make_window):
         assert window.current_page() is window.results
         assert first.id in window.session.done_items
         assert "+86 138 **** 8000" in all_texts(window)
+        # What was sent is not kept with a check: a re-opened one must not claim that nothing left the computer.
+        assert window.results.sent_button.isHidden()
+        window.set_language("zh_CN" if window.session.lang == "en" else "en")
+        assert window.results.sent_button.isHidden()
 
         window.show_page(window.saved)
         window.saved.wipe_button.click()

@@ -418,15 +418,15 @@ class MainWindow(QMainWindow):
         self.session.presumed_answers = None
         self.session.done_items = set(done)
         self.session.plan = self._make_plan()
-        self._show_results()
+        self._show_results(sent_known=False)
 
     def _show_results_after_problems(self) -> None:
         if self.session.plan is not None:
             self._show_results()
 
-    def _show_results(self) -> None:
+    def _show_results(self, *, sent_known: bool | None = None) -> None:
         assert self.session.plan is not None  # noqa: S101 - every caller sets the plan first
-        self.results.show_plan(self.session.plan, self.session.report, self.session.done_items)
+        self.results.show_plan(self.session.plan, self.session.report, self.session.done_items, sent_known=sent_known)
         self._update_demo()
         self.show_page(self.results)
 

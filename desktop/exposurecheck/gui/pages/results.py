@@ -143,6 +143,7 @@ class ResultsPage(Page):
         self.new_check_button.clicked.connect(self.new_check_requested)
         self.plan: Plan | None = None
         self.report: Report | None = None
+        self.sent_known = True  # False for a re-opened check: what was sent is not kept with it
         self.done: set[str] = set()
         self.source_problems: tuple[UserError, ...] = ()  # sources that could not even be opened (a damaged pack)
         self.item_cards: list[QWidget] = []
@@ -151,8 +152,14 @@ class ResultsPage(Page):
         self.leaks.hide()
         self.today.hide()
 
-    def show_plan(self, plan: Plan, report: Report | None, done: set[str]) -> None:
+    def show_plan(self, plan: Plan, report: Report | None, done: set[str], *, sent_known: bool | None = None) -> None:
+        """`sent_known`: False for a check re-opened from the vault, which does not keep what was sent; the page
+        that says what left this computer would then claim "nothing" for online sources too, so it is not offered.
+        None keeps what was said for the same report (a language switch re-shows it) and means True for a new one."""
+        if sent_known is None:
+            sent_known = self.sent_known if report is self.report else True
         self.plan, self.report, self.done = plan, report, done
+        self.sent_known = sent_known
         self.show_status("")
         self.retranslate(plan.lang)
 
@@ -206,7 +213,7 @@ class ResultsPage(Page):
         label_button(self.new_check_button, t("gui.results.new_check", lang))
         label_button(self.guided_button, t("gui.results.guided", lang))
         self.prompts.retranslate(lang)
-        self.sent_button.setVisible(self.report is not None)
+        self.sent_button.setVisible(self.report is not None and self.sent_known)
         self.keep_button.setVisible(self.report is not None)  # a questionnaire plan holds nothing to keep
         lines = self.contact_lines(lang)
         self.contact.setText(t("gui.results.contact", lang, contact="\n".join(lines)) if lines else "")
