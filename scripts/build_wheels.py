@@ -8,12 +8,13 @@
 
 Install one or the other, not both in one environment (they share the `exposurecheck` package).
 
-    python scripts/build_wheels.py --out dist/wheels
+    .venv/bin/python scripts/build_wheels.py --out dist/wheels
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import re
 import shutil
 import subprocess
@@ -33,7 +34,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "dist" / "wheels")
     parser.add_argument("--only", choices=("app", "server"), default=None, help="build just one of the two")
     args = parser.parse_args(argv)
+    # pip runs in the staged copy's folder, so a relative --out (the README's `--out dist/wheels`) must be made
+    # absolute here, or the wheels land in the temporary copy and are deleted with it.
+    args.out = args.out.resolve()
     args.out.mkdir(parents=True, exist_ok=True)
+    problem = _setuptools_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     built = []
     with tempfile.TemporaryDirectory(prefix="ec-wheels-") as temp:
         if args.only in (None, "app"):
@@ -45,6 +53,21 @@ def main(argv: list[str] | None = None) -> int:
     for wheel in built:
         print(wheel)
     return 0
+
+
+def _setuptools_problem() -> str | None:
+    """Why this Python cannot build the wheels offline, or None. The build uses the setuptools installed here (no
+    network), and pyproject.toml's licence expression needs setuptools 77 or later; an older one fails deep in pip
+    with a page of schema errors."""
+    hint = "Run this script with .venv/bin/python (scripts/bootstrap.sh makes it)."
+    try:
+        found = importlib.metadata.version("setuptools")
+    except importlib.metadata.PackageNotFoundError:
+        return f"{sys.executable} has no setuptools. {hint}"
+    major = re.match(r"\d+", found)
+    if major is None or int(major.group()) < 77:
+        return f"{sys.executable} has setuptools {found}; building the wheels needs 77 or later. {hint}"
+    return None
 
 
 def _stage(folder: Path, *, skip_gui: bool = False) -> Path:

@@ -104,3 +104,14 @@ def test_the_operator_wheel_installs_and_runs_without_qt(wheels: dict[str, Path]
     assert keygen.returncode == 0, keygen.stderr
     assert "Fingerprint" in keygen.stdout  # translated output from the installed resources
     assert not (root / "bin" / "exposure-check").exists()  # the desktop command is the app's, not the operator's
+
+
+def test_a_relative_out_folder_as_the_readme_prints_it_gets_the_wheel(tmp_path: Path) -> None:
+    # README and docs/protocol.md print `--out dist/wheels`; pip runs in a staged copy's folder, so a relative path
+    # once sent the wheels into that temporary copy, deleted with it (then an IndexError).
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "build_wheels.py"), "--only", "server", "--out", "dist/wheels"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=600, check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert [w.name.split("-")[0] for w in (tmp_path / "dist" / "wheels").glob("*.whl")] == ["exposure_check_server"]
