@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -96,6 +97,10 @@ def main() -> int:
         print(f"site {site_bytes / 1e6:.1f} MB; temporary disk peak {temporary / 1e6:.1f} MB = {ratio:.2f}x the site"
               f"   budget <= {BUDGET}x; free space needed (scratch + site at the worst moment) "
               f"{peak.total / 1e6:.1f} MB = {peak.total / site_bytes:.2f}x the site")
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"peak memory (resident): this process {own:,.0f} MB (the synthetic identifiers are made on the fly), "
+              f"largest evaluation worker {workers:,.0f} MB")
         scale = 1e9 / summary.identifiers
         cost = "(stand-in: no core-hours)" if args.stand_in_oprf else f"{cpu * scale / 3600:,.0f} core-hours,"
         print(f"projected per 10^9 identifiers: {cost} site "
