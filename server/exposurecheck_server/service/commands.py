@@ -16,6 +16,7 @@ from pathlib import Path
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import tr
 from exposurecheck_server.ingest import add_input_arguments
+from exposurecheck_server.language import admin_lang
 from exposurecheck_server.service import lifecycle_commands
 from exposurecheck_server.service.keyfiles import load_bucketing_keypair, load_oprf_keypair
 from exposurecheck_server.spark.pack_command import add_engine_arguments
@@ -130,8 +131,9 @@ def run_verify(args: argparse.Namespace) -> int:
             except OSError:
                 raise UserError("service.admin.bucket_missing", epoch=epoch.id) from None
             parse_bucket(data, epoch, prefix)
-    epochs = tr("service.admin.verified.epochs", "en", count=len(manifest.epochs))
-    line = tr("service.admin.verified", "en", epochs=epochs, sequence=manifest.sequence)
+    lang = admin_lang()
+    epochs = tr("service.admin.verified.epochs", lang, count=len(manifest.epochs))
+    line = tr("service.admin.verified", lang, epochs=epochs, sequence=manifest.sequence)
     sys.stdout.write(line + "\n")
     return 0
 
@@ -154,7 +156,7 @@ def run_serve(args: argparse.Namespace) -> int:
         raise UserError(
             "service.admin.cannot_listen", host=args.host, port=args.port, reason=exc.strerror or ""
         ) from None
-    line = tr("service.admin.serving", "en", path=str(args.site), host=server.host, port=server.port)
+    line = tr("service.admin.serving", admin_lang(), path=str(args.site), host=server.host, port=server.port)
     sys.stdout.write(line + "\n")
     sys.stdout.flush()  # tests and scripts read the port from this line
     try:
@@ -172,7 +174,6 @@ def run_build(args: argparse.Namespace) -> int:
     from exposurecheck_server.ingest.progress import TerminalProgress
     from exposurecheck_server.ingest.summary import BuildOutput, summary_json, summary_table
     from exposurecheck_server.keys import load_signing_key, read_passphrase
-    from exposurecheck_server.language import admin_lang
     from exposurecheck_server.service.build import BuildSettings, build_site
 
     started = time.monotonic()
@@ -279,4 +280,4 @@ def anonymity_lines(revealed_bits: int, buckets_per_check: int) -> str:
         kind.value: privacy.rounded(privacy.candidates(kind, revealed_bits) or 0)
         for kind in (IdentifierType.PHONE, IdentifierType.CN_ID, IdentifierType.EMAIL)
     }
-    return tr("service.admin.anonymity", "en", per_check=buckets_per_check, bits=revealed_bits, **counts)
+    return tr("service.admin.anonymity", admin_lang(), per_check=buckets_per_check, bits=revealed_bits, **counts)

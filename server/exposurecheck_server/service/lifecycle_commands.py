@@ -19,6 +19,7 @@ from exposurecheck.core.i18n import tr
 from exposurecheck.core.protocol import manifest as manifests
 from exposurecheck.core.protocol.manifest import Manifest
 from exposurecheck.core.trust.publisher_keys import fingerprint, read_public_key
+from exposurecheck_server.language import admin_lang
 
 if TYPE_CHECKING:
     from exposurecheck_server.service.renew import Renewal
@@ -181,23 +182,24 @@ def run_publish(args: argparse.Namespace) -> int:
 
 def _describe(manifest: Manifest) -> None:
     """What is about to be signed or published, so the person at the offline machine can read it before signing."""
+    lang = admin_lang()  # the operator's locale, as for every other admin message
     lines = [
-        tr("service.admin.describe.head", "en", sequence=manifest.sequence, service=manifest.service),
+        tr("service.admin.describe.head", lang, sequence=manifest.sequence, service=manifest.service),
         tr(
             "service.admin.describe.validity",
-            "en",
+            lang,
             issued=manifests.format_time(manifest.issued_at),
             expires=manifests.format_time(manifest.expires_at),
         ),
     ]
     for epoch in manifest.epochs:
-        lines.append(tr("service.admin.describe.epoch", "en", epoch=epoch.id, key=fingerprint(epoch.public_key)[:19]))
+        lines.append(tr("service.admin.describe.epoch", lang, epoch=epoch.id, key=fingerprint(epoch.public_key)[:19]))
     for key in manifest.publisher_keys:
-        lines.append(tr("service.admin.describe.signer", "en", key=fingerprint(key)))
+        lines.append(tr("service.admin.describe.signer", lang, key=fingerprint(key)))
     for key in manifest.announced_publisher_keys:
-        lines.append(tr("service.admin.describe.announced_signer", "en", key=fingerprint(key)))
+        lines.append(tr("service.admin.describe.announced_signer", lang, key=fingerprint(key)))
     for key in manifest.announced_oprf_keys:
-        lines.append(tr("service.admin.describe.announced_oprf", "en", key=fingerprint(key)[:19]))
+        lines.append(tr("service.admin.describe.announced_oprf", lang, key=fingerprint(key)[:19]))
     sys.stdout.write("\n".join(lines) + "\n")
 
 
@@ -223,4 +225,4 @@ def _write_new(path: Path, data: bytes) -> None:
 
 
 def _say(key: str, **params: object) -> None:
-    sys.stdout.write(tr(key, "en", **params) + "\n")
+    sys.stdout.write(tr(key, admin_lang(), **params) + "\n")

@@ -89,6 +89,31 @@ def test_offline_signing_in_three_steps(tmp_path: Path) -> None:
     assert code == 2 and "does not follow" in err and "Traceback" not in err
 
 
+def test_renewal_steps_speak_the_operators_language(tmp_path: Path) -> None:
+    # manifest, sign, publish and verify printed English under a Chinese locale (the strings were translated but
+    # looked up as "en").
+    keys = make_keys(tmp_path / "keys")
+    site = build(keys, tmp_path / "site", sequence=100, filler=50)
+    unsigned, signed = tmp_path / "next.unsigned.json", tmp_path / "next.signed.json"
+    zh = {"LANG": "zh_CN.UTF-8"}
+    steps = [
+        ("service", "manifest", "--site", str(site), "--unsigned", "--out", str(unsigned)),
+        ("service", "sign", "--manifest", str(unsigned), "--signing-key", str(keys.signing_key), "--out", str(signed)),
+        ("service", "publish", "--site", str(site), "--manifest", str(signed)),
+        ("service", "verify", "--site", str(site), "--trust", str(keys.publisher_pub)),
+    ]
+    outputs = []
+    for step in steps:
+        result = run_cli(*step, admin=True, env=zh)
+        assert result.returncode == 0, result.stderr
+        outputs.append(result.stdout)
+    assert "号清单" in outputs[0] and "有效期从" in outputs[0] and "service sign" in outputs[0]
+    assert "签名密钥" in outputs[1] and "已将签名的清单写入" in outputs[1]
+    assert outputs[2].startswith("已发布第") and outputs[3].startswith("站点完整且一致")
+    for out in outputs:
+        assert not any(word in out for word in ("Manifest", "valid from", "Wrote", "Published", "Site is")), out
+
+
 def test_publish_and_sign_refuse_what_clients_would_refuse(tmp_path: Path) -> None:
     keys = make_keys(tmp_path / "keys")
     other = make_keys(tmp_path / "other")
