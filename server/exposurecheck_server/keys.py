@@ -70,7 +70,10 @@ def run(args: argparse.Namespace) -> int:
             raise UserError("pack.keygen.oprf_no_passphrase")
         name = OPRF_NAME if args.oprf else BUCKETING_NAME
         public = write_oprf_key(args.out) if args.oprf else write_bucketing_key(args.out)
-        sys.stdout.write(f"{args.out / name}\nOPRF public key: {public.hex()}\n")
+        # The key's public part in the form `service manifest`/`sign` print it, so the operator can compare them.
+        written = "keygen.written_oprf" if args.oprf else "keygen.written_bucketing"
+        text = tr(written, operator_lang(), file=str((args.out / name).resolve()), key=fingerprint(public)[:19])
+        sys.stdout.write(text + "\n")
         return 0
     if passphrase is None and not args.unencrypted:
         passphrase = ask_new_passphrase()

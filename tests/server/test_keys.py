@@ -96,7 +96,9 @@ def test_oprf_keygen(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     secret = load_oprf_key(path)
     assert len(secret) == 32
-    assert public_key(secret).hex() in result.stdout
+    assert str(path.resolve()) in result.stdout
+    # the public part as `service manifest`/`sign` show a matching key, so the operator can compare them
+    assert f"Its public part, as manifests show it: {fingerprint(public_key(secret))[:19]}" in result.stdout
     assert not (out / "publisher.key").exists()
 
 
@@ -110,9 +112,22 @@ def test_bucketing_keygen_writes_a_key_that_cannot_pass_for_an_oprf_key(tmp_path
     path = out / "bucketing.key"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     secret = load_bucketing_key(path)
-    assert public_key(secret).hex() in result.stdout
+    assert result.stdout.startswith("Bucketing key") and str(path.resolve()) in result.stdout  # not "OPRF public key"
+    assert fingerprint(public_key(secret))[:19] in result.stdout
     with pytest.raises(UserError) as info:
         load_oprf_key(path)  # the first word differs: one key is never used as the other by mistake
     assert info.value.key == "pack.keygen.not_a_key"
     both = admin("keygen", "--out", str(out), "--oprf", "--bucketing", tmp=tmp_path)
     assert both.returncode == 2
+
+
+def test_service_keygen_speaks_the_operators_language(tmp_path):
+    # `keygen --oprf` and `--bucketing` printed a fixed English line under a Chinese locale.
+    env_zh = {"LANG": "zh_CN.UTF-8"}
+    from tests.conftest import run_cli
+
+    matching = run_cli("keygen", "--out", str(tmp_path / "k"), "--oprf", admin=True, env=env_zh)
+    bucketing = run_cli("keygen", "--out", str(tmp_path / "k"), "--bucketing", admin=True, env=env_zh)
+    assert matching.returncode == 0 and bucketing.returncode == 0, matching.stderr + bucketing.stderr
+    assert matching.stdout.startswith("匹配密钥（保密") and bucketing.stdout.startswith("分桶密钥（保密")
+    assert "OPRF" not in matching.stdout + bucketing.stdout
