@@ -46,7 +46,11 @@ class SentLine:
     def text(self, lang: str = "en") -> str:
         from exposurecheck.core.i18n import tr
 
-        return tr(self.key, lang, **dict(self.params))
+        params: dict[str, object] = dict(self.params)
+        count = params.get("count")
+        if isinstance(count, str) and count.isdigit():
+            params["count"] = int(count)  # kept as text in the record; a number again picks "1 day" or "2 days"
+        return tr(self.key, lang, **params)
 
 
 def sent_line(key: str, **params: object) -> SentLine:

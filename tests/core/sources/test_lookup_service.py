@@ -162,3 +162,19 @@ def test_more_identifiers_than_a_batch_use_whole_extra_batches(built: tuple[Keys
     assert len(gets) % 8 == 0 and len(set(gets)) == len(gets)  # whole blocks of 8, each bucket once
     numbers = sorted(int(path.rsplit("/", 1)[1].split(".")[0], 16) for path in gets)
     assert all(numbers[i] % 8 == 0 and numbers[i + 7] == numbers[i] + 7 for i in range(0, len(numbers), 8))
+
+
+def test_the_expiry_warning_counts_days_in_words_that_fit_the_number(built: tuple[Keys, Path]) -> None:
+    # "runs out in 1 days": a SentLine keeps its parameters as text, so the count no longer chose the plural form.
+    from datetime import timedelta
+
+    from exposurecheck.core.sources.lookup_service import expiry_notices
+    from exposurecheck_server.service.site import read_site_manifest
+
+    manifest = read_site_manifest(built[1])
+    (last_day,) = expiry_notices(manifest, manifest.expires_at - timedelta(hours=5))
+    (three_days,) = expiry_notices(manifest, manifest.expires_at - timedelta(days=3))
+    assert "runs out within a day." in last_day.text("en") and "1 days" not in last_day.text("en")
+    assert "runs out in 3 days." in three_days.text("en")
+    assert "1 天内过期" in last_day.text("zh_CN")
+    assert expiry_notices(manifest, manifest.expires_at - timedelta(days=8)) == ()
