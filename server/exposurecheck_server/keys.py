@@ -111,7 +111,8 @@ def ask_passphrase(path: Path) -> bytes | None:
     """The passphrase of an encrypted key, asked without echo when there is a terminal; None when there is not."""
     if not sys.stdin.isatty():
         return None
-    answer = getpass.getpass(tr("keygen.prompt_existing", operator_lang(), file=path.name))
+    # The path as typed, not only its name: a publisher-key rotation signs with two files called publisher.key.
+    answer = getpass.getpass(tr("keygen.prompt_existing", operator_lang(), file=str(path)))
     return answer.encode("utf-8") if answer else None
 
 
