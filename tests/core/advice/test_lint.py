@@ -97,6 +97,17 @@ def test_a_pin_that_is_not_a_default_does_not_need_the_warning() -> None:
     assert lint_documents([doc]) == []
 
 
+def test_a_hotline_number_is_not_a_default_pin() -> None:
+    # An NGO's own entry (docs/advice.md's example helpline is 400-000-0000) was refused as "a default PIN".
+    doc = _doc("en")
+    birthday = _entry(doc, "id.birthday")
+    for hotline in ("400-000-0000", "010-1234-5678", "400 810 1234", "0000 1234 5678"):
+        birthday["steps"] = [{"text": f"Call our helpline on {hotline} between 9 and 6.", "platform": None}]
+        assert lint_documents([doc]) == [], hotline
+    birthday["steps"] = [{"text": "Type the default PIN 0000 - it is printed on the card.", "platform": None}]
+    assert any("default PIN" in p for p in lint_documents([doc]))  # a PIN beside a dash is still a PIN
+
+
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 def test_an_unconfirmed_entry_must_be_worded_softly(lang: str) -> None:
     doc = _doc(lang)

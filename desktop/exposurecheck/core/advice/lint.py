@@ -35,8 +35,9 @@ from exposurecheck.core.errors import UserError
 
 _SHARED = ("code", "data_classes", "severity", "when", "region", "time_needed_min")
 
-# A default PIN as a step would show it: 1234 or 0000 on their own (not inside 123456 or a phone number).
-_DEFAULT_PIN = re.compile(r"(?<![0-9])(?:1234|0000)(?![0-9])")
+# A default PIN as a step would show it: 1234 or 0000 on their own, not inside 123456 nor as a group of a phone
+# number written with dashes or spaces (an NGO's hotline 400-000-0000 or 010-1234-5678 is not a PIN).
+_DEFAULT_PIN = re.compile(r"(?<![0-9])(?<![0-9][- ])(?:1234|0000)(?![0-9])(?![- ][0-9])")
 # The lock-out warning names the PUK code (both languages print it as PUK) or says what wrong PINs do.
 _LOCKOUT_WARNING = re.compile(r"PUK|wrong PINs?|输错")
 _HEDGES = {
