@@ -56,7 +56,7 @@ def build_kit(
     # Profile and packs are opened the way the app will open them, so a kit never carries one the app would refuse
     # (a truncated pack, a missing shard, a publisher nobody trusts).
     org = load_profile(profile)
-    pack_files = [path for pack in packs for path in pack_files_checked(Path(pack), public)]
+    pack_files = [path for pack in packs for path in pack_files_checked(Path(pack), [public, *org.trusted_keys])]
     parent = out.resolve().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -111,13 +111,14 @@ def _check_inputs(bundles: Sequence[Path], packs: Sequence[Path], profile: Path)
                 raise UserError("kit.build.duplicate_name", file=name)
 
 
-def pack_files_checked(pack: Path, kit_signer: bytes) -> list[Path]:
+def pack_files_checked(pack: Path, kit_keys: Sequence[bytes]) -> list[Path]:
     """The files of the pack whose first file is `pack` (its shards too), after opening and authenticating it in
-    full. Trusted: the keys the app trusts on this computer, and the key signing the kit (an NGO signs both)."""
+    full. Trusted: the keys the app trusts on this computer, and `kit_keys`: the key signing the kit (an NGO signs
+    both) and the keys the kit's profile trusts, which the app uses for packs once the profile is confirmed."""
     from exposurecheck.core.packs import format as pack_format
     from exposurecheck.core.packs.opening import open_pack
 
-    with open_pack(pack, extra_keys=[kit_signer], full_check=True) as reader:
+    with open_pack(pack, extra_keys=list(kit_keys), full_check=True) as reader:
         count = reader.info.shard_count
     return [pack.with_name(pack_format.shard_name(pack.name, index)) for index in range(count)]
 

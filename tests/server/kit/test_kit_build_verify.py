@@ -322,6 +322,23 @@ def test_a_truncated_pack_is_refused(material: dict[str, Path], tmp_path: Path) 
     assert not (tmp_path / "kit").exists()
 
 
+def test_a_pack_signed_by_a_key_the_kits_profile_trusts_is_accepted(material: dict[str, Path], tmp_path: Path) -> None:
+    # An NGO signs its kit and profile with one key and its packs with another that the profile trusts
+    # (docs/helpdesk.md, --trust-key): the app uses such a pack once the profile is confirmed, so kit build must too.
+    pack = _ngo_pack(material, tmp_path / "other.ecpack", key_dir="other")
+    profile = tmp_path / "profile.ecprofile"
+    body = ProfileBody(name_en="Test Help Line", name_zh="测试热线", hotline="+86 10 1234 5678",
+                       trusted_keys=(read_public_key(material["root"] / "other" / "publisher.pub"),))  # fmt: skip
+    profile.write_bytes(sign_profile(body, load_signing_key(material["root"] / "publisher" / "publisher.key")))
+    result = run_cli(
+        "kit", "build", "--out", str(tmp_path / "kit"), "--pack", str(pack), "--profile", str(profile),
+        "--signing-key", str(material["root"] / "publisher" / "publisher.key"),
+        admin=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "kit" / "packs" / "other.ecpack").is_file()
+
+
 def test_a_pack_from_an_unknown_publisher_is_refused(material: dict[str, Path], tmp_path: Path) -> None:
     pack = _ngo_pack(material, tmp_path / "other.ecpack", key_dir="other")
     result = _build_with_pack(material, tmp_path / "kit", pack)
