@@ -65,3 +65,19 @@ def test_tampered_profile_is_not_used(tmp_path: Path) -> None:
     names = [s["name"] for s in json.loads(result.stdout)["sources"]]
     assert "demo" not in names  # the tampered profile's sources are ignored: the plain defaults apply
     assert result.stderr.strip()  # and the person is told why
+
+
+def test_the_questionnaire_on_the_command_line_uses_the_profiles_advice_too(tmp_path: Path) -> None:
+    # `presumed` left a confirmed profile's entries out, while `check` and the window's questionnaire use them.
+    path = _profile(tmp_path, advice=({"lang": "en", "entries": [_overridden_sim_pin_entry()]},))
+    args = ("presumed", "--answer", "shanghai_before_2022=yes", "--json", "--lang", "en")
+    confirmed = run_cli(*args, env={"EXPOSURECHECK_PROFILE": str(path)})
+    titles = {a["code"]: a["title"] for a in json.loads(confirmed.stdout)["advice"]}
+    assert titles["P-01"] == "Call the Safe Lines desk to set your SIM PIN together"
+    (tmp_path / "other").mkdir()
+    unconfirmed = _profile(tmp_path / "other", confirmed=False,
+                           advice=({"lang": "en", "entries": [_overridden_sim_pin_entry()]},))  # fmt: skip
+    result = run_cli(*args, env={"EXPOSURECHECK_PROFILE": str(unconfirmed)})
+    titles = {a["code"]: a["title"] for a in json.loads(result.stdout)["advice"]}
+    assert titles["P-01"] == "Lock your SIM card with a PIN"  # not confirmed: not used, and the person is told
+    assert "not used" in result.stderr

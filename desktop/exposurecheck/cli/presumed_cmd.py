@@ -109,7 +109,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stderr.write(tr("advice.presumed.error.no_terminal", lang) + "\n")
         return EXIT_USAGE
-    plan = plan_for_presumed(answers, lang)
+    # A confirmed NGO profile's advice joins this plan too, as it does for `check` and in the window's questionnaire.
+    from exposurecheck.cli.helpdesk_options import load_profile_for_cli
+
+    profile = load_profile_for_cli(lang)
+    plan = plan_for_presumed(answers, lang, extra_entries=list(profile.advice) if profile else [])
     if args.json:
         print_json(
             {
