@@ -141,8 +141,19 @@ def tours() -> Iterator[dict[str, dict[str, Any]]]:
 
 def _tour(tours: dict[str, dict[str, Any]], lang: str) -> dict[str, Any]:
     tour = tours[lang]
-    assert tour["error"] is None, f"{tour['error']}\n{tour.get('traceback', '')}\n{tour['app_stderr'][-2000:]}"
+    assert tour["error"] is None, _failure(tour)
     return tour
+
+
+def _failure(tour: dict[str, Any]) -> str:
+    """Everything the record holds about a tour that went wrong: the error, the reader's traceback, how the app ended
+    and all it wrote (start-up messages and, from faulthandler, the Python stack of a crash)."""
+    app = tour.get("app", {})
+    parts = [tour["error"], tour.get("traceback", ""), f"The app {app.get('how', '?')}. Its output:",
+             app.get("output", "")]
+    if app.get("exit") is not None:
+        parts += ["Xvfb:", app.get("xvfb", ""), "Bus launcher:", app.get("bus_launcher", "")]
+    return "\n".join(part for part in parts if part)
 
 
 def _steps(tour: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -158,6 +169,40 @@ def _spoken_name(control: dict[str, Any]) -> str:
 
 def _in_language(text: str, lang: str) -> bool:
     return bool(HAN.search(text)) if lang == "zh_CN" else not HAN.search(text)
+
+
+def _run_reader(root: Path, app: list[str], lang: str = "en") -> dict[str, Any]:
+    """One reader session (its own X server and buses) for `app`, as the `tours` fixture starts it."""
+    home = root / lang
+    runtime = home / "run"
+    runtime.mkdir(parents=True, mode=0o700)
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "AT_SPI_BUS_ADDRESS",
+                          "QT_QPA_PLATFORM", "QT_ACCESSIBILITY", "XDG_RUNTIME_DIR", "HOME")}
+    env.update(HOME=str(home), XDG_RUNTIME_DIR=str(runtime), LANG="C.UTF-8", LC_ALL="C.UTF-8")
+    out = root / f"{lang}.json"
+    with open(root / f"{lang}.log", "wb") as reader_log:
+        subprocess.run(["dbus-run-session", "--", SYSTEM_PYTHON, str(READER), "--lang", lang, "--out", str(out),
+                        "--home", str(home), "--", *app], env=env, cwd=REPO, stdout=subprocess.DEVNULL,
+                       stderr=reader_log, timeout=120, check=False)
+    assert out.exists(), (root / f"{lang}.log").read_text(errors="replace")[-3000:]
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_an_app_that_dies_at_start_leaves_its_output_in_the_record(tmp_path):
+    """A start-up crash must be diagnosable from the test's failure alone: the real app, started where no X server
+    answers (what Xvfb's reset did to it about one run in ten), aborts in Qt; the record says it died before it was
+    on the bus, by which signal, and keeps Qt's reason and faulthandler's Python stack; the reader's log says so too."""
+    app = ["env", "DISPLAY=:65000", str(Path(sys.executable).parent / "exposure-check"), "gui", "--lang", "en"]
+    record = _run_reader(tmp_path, app)
+    assert "before it was on the accessibility bus" in record["error"]
+    assert record["app"]["how"] == "killed by SIGABRT (signal 6)"
+    output = record["app"]["output"]
+    assert "could not connect to display :65000" in output  # Qt's own reason
+    assert "Fatal Python error: Aborted" in output and "exposurecheck/gui/app.py" in output  # the Python stack
+    failure = _failure(record)
+    assert "killed by SIGABRT" in failure and "could not connect to display" in failure
+    assert "could not connect to display" in (tmp_path / "en.log").read_text(errors="replace")
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -24,6 +24,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -31,15 +32,22 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 import pyatspi
-from gi.repository import Atspi, GLib
+from gi.repository import Atspi, Gio, GLib
 
 STEP_TIMEOUT = 15.0  # seconds a page change or an answer may take on a loaded CI machine
 PASSPHRASE = "a11y test passphrase, not secret"
 PASSWORD = "a11y-test-not-a-real-password"
 SCREEN = "1280x1024x24"
+BUS_TIMEOUT = 30.0  # seconds the accessibility bus may take to start on a loaded CI machine
+APP_LOG = "app-output.txt"  # in the tour's home: what the app wrote (stdout and stderr)
+XVFB_LOG = "xvfb-stderr.txt"
+LAUNCHER_LOG = "bus-launcher-stderr.txt"
+# What Qt's own item interfaces say when asked for a child they do not have (the tour asks, on purpose).
+_PROBE_WARNING = re.compile(r"^QAccessible\w+::child: Invalid index")
 
 # Roles that may be focused without being a control a person operates: none. Kept for the report's reader.
 CONTAINER_ROLES = {"filler", "panel", "grouping", "layered pane", "scroll pane", "frame", "dialog", "page tab list",
@@ -115,24 +123,40 @@ class Desktop:
         self.app: subprocess.Popen[bytes] | None = None
         self.server = HoldingServer()
         self.window_ids: list[str] = []
+        self.exit_at_stop: int | None = None
+        self.a11y_address = ""
 
     def start(self) -> None:
+        """The X server, then the accessibility bus, then the app, each started only once the one before is ready.
+
+        Order matters (issue 18, a start-up SIGABRT in about one run in ten): an X server resets itself whenever its
+        last client leaves, and a client that connects during the reset is refused. The bus launcher, the registry
+        and this reader each connect to X for a moment at start-up (the launcher to set the AT_SPI_BUS property), so
+        the app's own connection could land in a reset; Qt then has no display and aborts ("could not connect to
+        display", "no Qt platform plugin could be initialized"). Hence `-noreset`. And an app (or this reader) that
+        asks for the accessibility bus before the launcher owns its name makes D-Bus start a second launcher that
+        races the first; hence the wait for the bus's address before anything else starts."""
         read_fd, write_fd = os.pipe()
-        xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", SCREEN, "-nolisten", "tcp"],
-                                pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # -displayfd: Xvfb picks a free display and writes its number once it accepts clients (no sleep needed).
+        xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", SCREEN, "-nolisten", "tcp",
+                                 "-noreset"],
+                                pass_fds=(write_fd,), stdout=subprocess.DEVNULL,
+                                stderr=open(self.home / XVFB_LOG, "wb"))  # noqa: SIM115
         self.procs.append(xvfb)
         os.close(write_fd)
         display = b""
         while not display.endswith(b"\n"):
             chunk = os.read(read_fd, 16)
             if not chunk:
-                raise RuntimeError("Xvfb did not start")
+                raise RuntimeError(f"Xvfb did not start: {self._tail(XVFB_LOG)}")
             display += chunk
         os.close(read_fd)
         os.environ["DISPLAY"] = ":" + display.decode().strip()
         launcher = subprocess.Popen(["/usr/libexec/at-spi-bus-launcher", "--launch-immediately"],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                    stdout=subprocess.DEVNULL,
+                                    stderr=open(self.home / LAUNCHER_LOG, "wb"))  # noqa: SIM115
         self.procs.append(launcher)
+        self.a11y_address = wait_for_accessibility_bus(launcher, lambda: self._tail(LAUNCHER_LOG))
         config = self.home / "config"
         config.mkdir(parents=True, exist_ok=True)
         # The only online source: Pwned Passwords on the holding server (a loopback address: plain http allowed);
@@ -146,14 +170,55 @@ class Desktop:
         env = dict(os.environ, HOME=str(self.home), QT_QPA_PLATFORM="xcb", QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1",
                    EXPOSURECHECK_CONFIG_DIR=str(config), EXPOSURECHECK_DATA_DIR=str(self.home / "data"),
                    EXPOSURECHECK_STATE_DIR=str(self.home / "state"), PYTHONUNBUFFERED="1",
+                   # A crash (SIGSEGV, SIGABRT) prints the Python stack of every thread to the app's log: file names,
+                   # functions and lines only, no values.
+                   PYTHONFAULTHANDLER="1",
                    XDG_CONFIG_HOME=str(self.home / ".config"), XDG_DATA_HOME=str(self.home / ".local/share"),
                    # No keyring here (D-Bus would start one that then asks for a password on screen): keeping a
                    # check takes the passphrase path, which is what is read.
                    PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
         env.pop("QT_ACCESSIBILITY", None)
-        self.app = subprocess.Popen(self.app_cmd, env=env, stdout=subprocess.DEVNULL,
-                                    stderr=open(self.home / "app-stderr.txt", "wb"))  # noqa: SIM115
+        log_file = open(self.home / APP_LOG, "wb")  # noqa: SIM115  (the app's stdout and stderr, kept whole)
+        self.app = subprocess.Popen(self.app_cmd, env=env, stdout=log_file, stderr=subprocess.STDOUT)
         self.procs.append(self.app)
+
+    def _tail(self, name: str, limit: int = 2000) -> str:
+        try:
+            return (self.home / name).read_text(errors="replace")[-limit:].strip()
+        except OSError:
+            return ""
+
+    def app_report(self) -> dict[str, object]:
+        """How the app ended, in words, and its output: the beginning (start-up messages, Qt's reasons) and the end
+        (a Python stack from faulthandler), with the accessibility warnings a client's probing causes by the
+        thousand counted instead of listed."""
+        code = self.exit_at_stop
+        if self.app is None:
+            how = "never started"
+        elif code is None:
+            how = "was running until the tour ended"
+        elif code < 0:
+            how = f"killed by {signal.Signals(-code).name} (signal {-code})"
+        else:
+            how = f"exited with status {code}"
+        try:
+            text = (self.home / APP_LOG).read_text(errors="replace")
+        except OSError:
+            text = ""
+        kept, noise = [], 0
+        for line in text.splitlines():
+            if _PROBE_WARNING.match(line):
+                noise += 1
+            else:
+                kept.append(line)
+        if noise:
+            kept.append(f"[{noise} warnings from Qt's item interfaces about an index out of range left out: the "
+                        f"tour asks for them on purpose]")
+        output = "\n".join(kept)
+        if len(output) > 12000:
+            output = output[:4000] + "\n[...]\n" + output[-8000:]
+        return {"how": how, "exit": code, "output": output, "xvfb": self._tail(XVFB_LOG),
+                "bus_launcher": self._tail(LAUNCHER_LOG)}
 
     def alive(self) -> bool:
         return self.app is not None and self.app.poll() is None
@@ -197,6 +262,7 @@ class Desktop:
                 Atspi.generate_keyboard_event(_KEYSYMS[name.lower()], None, Atspi.KeySynthType.SYM)
 
     def stop(self) -> None:
+        self.exit_at_stop = self.app_exit()  # how the app ended by itself, if it did, before it is stopped here
         self.server.close()
         for proc in reversed(self.procs):
             if proc.poll() is None:
@@ -206,6 +272,28 @@ class Desktop:
                 proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def wait_for_accessibility_bus(launcher: subprocess.Popen[bytes], launcher_log: Callable[[], str]) -> str:
+    """The accessibility bus's address, once the launcher owns its D-Bus name and answers. Asked without D-Bus
+    auto-start: a call that started a second launcher would race the first (the race this wait is for)."""
+    session = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+    no_start = Gio.DBusCallFlags.NO_AUTO_START
+    deadline = time.monotonic() + BUS_TIMEOUT
+    while True:
+        owned = session.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                  "NameHasOwner", GLib.Variant("(s)", ("org.a11y.Bus",)), GLib.VariantType("(b)"),
+                                  no_start, 5000, None).unpack()[0]
+        if owned:
+            address = session.call_sync("org.a11y.Bus", "/org/a11y/bus", "org.a11y.Bus", "GetAddress", None,
+                                        GLib.VariantType("(s)"), no_start, 5000, None).unpack()[0]
+            if address:
+                return str(address)
+        if launcher.poll() is not None:
+            raise RuntimeError(f"the accessibility bus launcher exited with {launcher.returncode}: {launcher_log()}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the accessibility bus did not start in {BUS_TIMEOUT:.0f} s: {launcher_log()}")
+        time.sleep(0.05)  # polled: the name appears within a few hundred milliseconds
 
 
 _KEYSYMS = {"tab": 0xFF09, "escape": 0xFF1B, "down": 0xFF54, "up": 0xFF52, "right": 0xFF53, "left": 0xFF51,
@@ -263,7 +351,7 @@ class Reader:
                 except GLib.GError:
                     continue
             if not self.desktop.alive():
-                raise RuntimeError(f"the app exited with {self.desktop.app_exit()} before it was on the bus")
+                raise AppDied(self.desktop.app_exit(), "before it was on the accessibility bus")
             time.sleep(0.2)
         raise RuntimeError("the app did not appear on the accessibility bus")
 
@@ -514,8 +602,8 @@ def _same(first: dict[str, object], second: dict[str, object]) -> bool:
 
 
 class AppDied(RuntimeError):
-    def __init__(self, code: int | None) -> None:
-        super().__init__(f"the app died (exit status {code})")
+    def __init__(self, code: int | None, when: str = "") -> None:
+        super().__init__(f"the app died (exit status {code}){' ' + when if when else ''}")
         self.code = code
 
 
@@ -823,10 +911,13 @@ def main() -> int:
         if tour is not None:
             result["steps"] = tour.steps
         desktop.stop()
-        try:
-            result["app_stderr"] = (args.home / "app-stderr.txt").read_text(errors="replace")[-4000:]
-        except OSError:
-            result["app_stderr"] = ""
+        result["app"] = desktop.app_report()
+        if result["error"] is not None:  # whatever went wrong, what the app said is in the record and in the log
+            app = result["app"]
+            log(f"the tour failed: {result['error']}; the app {app['how']}; its output:\n{app['output']}")
+            if app["exit"] is not None:
+                log(f"Xvfb said: {app['xvfb'] or '(nothing)'}")
+                log(f"the bus launcher said: {app['bus_launcher'] or '(nothing)'}")
         args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
