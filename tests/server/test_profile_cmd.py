@@ -45,6 +45,18 @@ def build_args(keys: Path, out: Path, *extra: str) -> list[str]:
     ]
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"), [("C.UTF-8", "Organisation profile written"), ("zh_CN.UTF-8", "机构配置文件已写入")]
+)
+def test_build_says_what_it_wrote_in_the_operators_language(keys: Path, tmp_path: Path, lang: str, said: str) -> None:
+    # It printed a bare path and an untranslated "fingerprint:" line.
+    out = tmp_path / prof.FILE_NAME
+    result = run_cli(*build_args(keys, out), admin=True, env={"LANG": lang})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(said) and str(out) in result.stdout
+    assert fingerprint(read_public_key(keys / "publisher.pub")) in result.stdout
+
+
 def test_build_from_the_command_line_loads_in_the_app(keys: Path, tmp_path: Path) -> None:
     advice = tmp_path / "advice.json"
     advice.write_text(json.dumps([advice_document("en"), advice_document("zh_CN", "拨打我们的热线")]), encoding="utf-8")

@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from exposurecheck.core.errors import UserError
+from exposurecheck.core.i18n import tr
 from exposurecheck.core.trust.profile import FILE_NAME, ProfileBody, parse_profile, sign_profile
 from exposurecheck.core.trust.publisher_keys import read_public_key
+from exposurecheck_server.language import admin_lang
 
 _MAX_ADVICE_FILE = 2 * 1024 * 1024
 
@@ -74,7 +76,8 @@ def run_build(args: argparse.Namespace) -> int:
     # and the admin sees any text the app would clean up.
     profile = parse_profile(data)
     write_atomically(args.out, data)
-    sys.stdout.write(f"{args.out}\nfingerprint: {profile.fingerprint}\n")
+    lang = admin_lang()
+    sys.stdout.write(tr("helpdesk.profile.built", lang, file=str(args.out), fingerprint=profile.fingerprint) + "\n")
     return 0
 
 
