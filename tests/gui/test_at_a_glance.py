@@ -189,7 +189,7 @@ def test_a_match_that_is_urgent_stays_urgent_beside_presumed_steps(qtbot, make_w
 
 def test_not_found_beside_an_unchecked_detail_is_presumed_not_nothing_urgent(qtbot, make_window):
     """The email address was checked and not found, the phone number could not be checked: its steps are the
-    presumed ones, so neither "Urgent" (nothing matched) nor "Nothing urgent" (the phone was never checked)."""
+    presumed ones, so neither "Urgent" (nothing matched) nor "Not urgent" (the phone was never checked)."""
     window = _mixed(qtbot, make_window, "en", {})
     assert urgency_of(window.session.plan) == "presumed"
     assert window.results.verdict.urgency_text.text() == PRESUMED_WORDS["en"]
@@ -197,7 +197,7 @@ def test_not_found_beside_an_unchecked_detail_is_presumed_not_nothing_urgent(qtb
 
 def test_nothing_found_is_not_urgent(qtbot, make_window, app_font):
     window = _check(qtbot, make_window, "en", {}, {IdentifierType.EMAIL: EMAIL})
-    assert window.results.verdict.urgency_text.text() in {"Nothing urgent", "Soon: within this week"}
+    assert window.results.verdict.urgency_text.text() in {"Not urgent", "Soon: within this week"}
     assert not window.results.leaks.isVisible()
 
 

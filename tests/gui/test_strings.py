@@ -35,7 +35,7 @@ def _dynamic_keys() -> set[str]:
     keys |= {"gui.checking.title", "gui.checking.title_problem"}
     keys |= {f"gui.source.{name}" for name in ("hibp-passwords", "pack", "demo", "service")}
     keys |= {f"gui.glance.urgency.{level}" for level in URGENCY_LEVELS}
-    keys |= {f"gui.results.severity.{level}" for level in SEVERITY_ORDER}  # a plan item's, said to a screen reader
+    keys |= {f"gui.results.urgency.{level}" for level in (*SEVERITY_ORDER, "presumed")}  # a plan item's tag
     for kind in ("data_file", "profile"):
         keys |= {f"gui.publisher.{kind}.{part}" for part in (
             "window_title", "heading", "how_to_compare", "means", "unsure", "details", "trust", "decline")}

@@ -122,10 +122,12 @@ def group(widget: QWidget, name: str, description: str = "") -> None:
 
 def read_as_one(card: QWidget, control: QWidget | None = None, *, said_first: str = "") -> None:
     """A card read as one unit: a group named by its first line (a plan item's code and title), described by
-    `said_first` (what only a colour shows on screen, in words: how urgent the item is) and the rest of its text in
+    `said_first` (how urgent the item is, which the coloured edge and the tag show) and the rest of its text in
     screen order (what to do, why, the steps, the time, how to tell it worked). `control`, the card's one control
     ("Mark as done"), carries the same text as its description, so it is heard with the item."""
     lines = [label.text() for label in card.findChildren(QLabel) if label.text() and not label.isHidden()]
+    if said_first:  # shown on the card too (a plan item's urgency tag): said first, and once
+        lines = [line for line in lines if line != plain(said_first)]
     name, rest = (lines[0], lines[1:]) if lines else ("", [])
     description = "\n".join([said_first, *rest] if said_first else rest)
     group(card, name, description)

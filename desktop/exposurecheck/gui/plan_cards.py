@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QCheckBox, QFrame, QVBoxLayout
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from exposurecheck.core.advice import LeakedBreach, PlanItem
 from exposurecheck.core.advice import step_text as advice_step_text
@@ -16,7 +17,30 @@ from exposurecheck.core.advice.plan import distinct_class_labels
 from exposurecheck.gui import accessibility
 from exposurecheck.gui.style import SPACE_L, SPACE_M, SPACE_S
 from exposurecheck.gui.text import t
-from exposurecheck.gui.widgets import SecureLabel, Title
+from exposurecheck.gui.widgets import IconLabel, SecureLabel, Title
+
+
+def card_urgency(item: PlanItem) -> str:
+    """How urgent one plan item is: its severity, or "presumed" when only large leaks put it in the plan (then never
+    "urgent": nothing about this person was found), the same level names as the badge at the top of the page."""
+    return "presumed" if item.presumed else item.severity
+
+
+def _urgency_row(level: str, lang: str) -> QWidget:
+    """How urgent, in words and an icon beside the card's coloured edge (WCAG 1.4.1: never colour alone). The words
+    are the badge's for the same level, shortened to the level ("Important", not "Important: do it today": the
+    group the card is in says when)."""
+    row = QWidget()
+    row.setObjectName("cardUrgency")
+    row.setProperty("level", level)
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(SPACE_S)
+    layout.addWidget(IconLabel(f"urgency-{level}", 20), 0, Qt.AlignmentFlag.AlignVCenter)
+    words = SecureLabel(t(f"gui.results.urgency.{level}", lang))
+    words.setObjectName("cardUrgencyText")
+    layout.addWidget(words, 1)
+    return row
 
 
 def _card(name: str) -> tuple[QFrame, QVBoxLayout]:
@@ -40,11 +64,15 @@ def _line(layout: QVBoxLayout, text: str, name: str = "") -> SecureLabel:
 def item_card(item: PlanItem, lang: str, done: bool, on_done: Callable[[str, bool], None]) -> QFrame:
     """A plan item: reference code and title, what and why, numbered steps, time needed, how to tell it worked."""
     frame, layout = _card("planItem")
+    level = card_urgency(item)
     frame.setProperty("severity", item.severity)
+    frame.setProperty("urgency", level)  # the coloured edge
     frame.setProperty("code", item.code)
     title_text = t("outcome.item_presumed", lang, title=item.title) if item.presumed else item.title
     title = Title(t("gui.results.item_title", lang, code=item.code, title=title_text))
-    layout.addWidget(title)
+    layout.addWidget(title)  # first: a screen reader names the card by it
+    urgency = _urgency_row(level, lang)
+    layout.insertWidget(0, urgency)  # on screen above the title, as a tag
     _line(layout, item.summary)
     _line(layout, t("gui.results.why", lang, why=item.why))
     steps = "\n".join(f"{n}. {advice_step_text(step, lang)}" for n, step in enumerate(item.steps, start=1))
@@ -63,8 +91,8 @@ def item_card(item: PlanItem, lang: str, done: bool, on_done: Callable[[str, boo
     box.toggled.connect(lambda checked, item_id=item.id: on_done(item_id, checked))
     layout.addWidget(box)
     # One unit for a screen reader: the card is a group named by its code and title, and "Mark as done" carries
-    # the item's text, so it is heard with its item, starting with how urgent it is (the coloured edge, in words).
-    accessibility.read_as_one(frame, box, said_first=t(f"gui.results.severity.{item.severity}", lang))
+    # the item's text, so it is heard with its item, starting with how urgent it is (the words of the tag).
+    accessibility.read_as_one(frame, box, said_first=t(f"gui.results.urgency.{level}", lang))
     return frame
 
 
