@@ -8,6 +8,7 @@ from pathlib import Path
 
 from exposurecheck.core.i18n import tr
 from exposurecheck.core.trust.publisher_keys import fingerprint
+from exposurecheck_server.language import admin_lang
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("--profile", required=True, type=Path, metavar="PATH", help="the NGO's profile.ecprofile")
     build.add_argument("--signing-key", required=True, type=Path, metavar="FILE", help="publisher.key from keygen")
     build.add_argument("--passphrase-stdin", action="store_true", help="read the signing key's passphrase from stdin")
-    build.add_argument("--lang", choices=("en", "zh_CN"), default="en")
+    build.add_argument("--lang", choices=("en", "zh_CN"), default=None, help="default: the locale's")
     build.set_defaults(func=run_build)
     parser.set_defaults(func=lambda _args: parser.print_help() or 2)
 
@@ -36,15 +37,16 @@ def run_build(args: argparse.Namespace) -> int:
     from exposurecheck_server.keys import load_signing_key, read_passphrase
     from exposurecheck_server.kit.builder import build_kit
 
+    lang = args.lang or admin_lang()
     passphrase = read_passphrase() if args.passphrase_stdin else None
     key = load_signing_key(args.signing_key, passphrase)
     built = build_kit(args.out, bundles=args.bundle, packs=args.pack, profile=args.profile, signing_key=key)
     message = tr(
-        "kit.build.done", args.lang, folder=str(built.root), files=built.files, fingerprint=fingerprint(built.signer)
+        "kit.build.done", lang, folder=str(built.root), files=built.files, fingerprint=fingerprint(built.signer)
     )
     sys.stdout.write(message + "\n")
     if args.pack:
         from exposurecheck_server.limits import remind_who_may_hold_packs
 
-        remind_who_may_hold_packs(args.lang)
+        remind_who_may_hold_packs(lang)
     return 0

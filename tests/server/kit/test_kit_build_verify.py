@@ -339,6 +339,18 @@ def test_a_pack_signed_by_a_key_the_kits_profile_trusts_is_accepted(material: di
     assert (tmp_path / "kit" / "packs" / "other.ecpack").is_file()
 
 
+def test_kit_build_speaks_the_operators_locale(material: dict[str, Path], tmp_path: Path) -> None:
+    # kit build defaulted to English whatever the locale, unlike the other admin commands.
+    result = run_cli(
+        "kit", "build", "--out", str(tmp_path / "kit"), "--pack", str(material["pack"]),
+        "--profile", str(material["profile"]), "--signing-key", str(material["root"] / "publisher" / "publisher.key"),
+        admin=True, env={"LANG": "zh_CN.UTF-8"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Kit written" not in result.stdout and "Remember" not in result.stdout + result.stderr
+    assert "请记住" in result.stdout + result.stderr
+
+
 def test_a_pack_from_an_unknown_publisher_is_refused(material: dict[str, Path], tmp_path: Path) -> None:
     pack = _ngo_pack(material, tmp_path / "other.ecpack", key_dir="other")
     result = _build_with_pack(material, tmp_path / "kit", pack)
