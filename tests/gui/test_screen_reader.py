@@ -354,12 +354,16 @@ def test_results_read_in_order_each_plan_item_one_unit(tours, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_details_buttons_say_what_the_details_are(tours, lang):
-    """"Details" (the password's, the consent's, a publisher's) is heard with the text it opens."""
+    """"Details" (the password's, the consent's, a publisher's) is heard with which details it opens ("Details: what
+    is sent, and to whom"), then with the text it opens."""
     tour = _tour(tours, lang)
     found = [(step["step"], control) for step in tour["steps"] for control in step.get("controls", ())
              if control["object"].endswith("DetailsButton") and control["role"] == "check box"]
     assert len({control["object"] for _step, control in found}) >= 3
+    prefix = "详细信息：" if lang == "zh_CN" else "Details: "
+    assert len({control["name"] for _step, control in found}) >= 3  # each says which details
     for step, control in found:
+        assert control["name"].startswith(prefix) and len(control["name"]) > len(prefix) + 3, (step, control["name"])
         assert len(control["description"]) > 20, (step, control["object"])
         if lang == "zh_CN":  # (English details may quote a Chinese term)
             assert HAN.search(control["description"]), (step, control["object"])

@@ -136,7 +136,7 @@ class PublisherDialog(_Dialog):
             self.layout_.addWidget(label)
         # The technical words live behind "Details" (issue 12.9: the main text has none of them).
         self.details = Details("publisherDetails")
-        self.details.set_texts(t("gui.common.details", lang),
+        self.details.set_texts(lang, "gui.publisher.details_what",
                                t(f"gui.publisher.{kind}.details", lang, fingerprint=fingerprint))
         self.layout_.addWidget(self.details)
         self.details.button.toggled.connect(lambda _open: QTimer.singleShot(0, self.fit_height))

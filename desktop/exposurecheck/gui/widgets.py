@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exposurecheck.core.i18n import tr
 from exposurecheck.gui.style import (
     HEADING_SCALE,
     SECTION_SCALE,
@@ -27,7 +28,7 @@ from exposurecheck.gui.style import (
     icon_pixmap,
     scaled_font,
 )
-from exposurecheck.gui.text import plain
+from exposurecheck.gui.text import plain, t
 
 
 class SecureLabel(QLabel):
@@ -109,10 +110,14 @@ class Details(QWidget):
         layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.text)
 
-    def set_texts(self, button: str, text: str) -> None:
+    def set_texts(self, lang: str, what_key: str, text: str) -> None:
+        """`what_key`: the message saying what the details are about ("what is sent, and to whom"); the button says
+        "Details: …", so each one says which details it opens, to the eye and to a screen reader alike. (Put in as
+        it is translated: the stretch pseudolocale stretches the whole button text once.)"""
+        button = t("gui.common.details_about", lang, what=tr(what_key, lang))
         self.button.setText(button)
         self.button.setAccessibleName(button)
-        # A screen reader says "Details" and then what they are, without the text having to be opened first.
+        # A screen reader says the button's words, then the details themselves, without their having to be opened.
         self.button.setAccessibleDescription(text)
         self.text.setText(text)
 

@@ -58,7 +58,7 @@ class ConsentPage(Page):
                  for s in self.network_sources]
         self.sources_label.setText("\n".join(lines))
         self.promise.setText(t("gui.consent.promise", lang))
-        self.details.set_texts(t("gui.common.details", lang), t("gui.consent.details", lang))
+        self.details.set_texts(lang, "gui.consent.details_what", t("gui.consent.details", lang))
         label_button(self.back_button, t("gui.common.back", lang))
         label_button(self.offline_button, t("gui.consent.offline", lang))
         label_button(self.accept_button, t("gui.consent.accept", lang))

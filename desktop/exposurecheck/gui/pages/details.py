@@ -147,7 +147,8 @@ class DetailsPage(Page):
             field.edit.setPlaceholderText(t(f"gui.details.placeholder.{field.kind.value}", lang))
             self._validate(field)
         self.password_note.setText(t("gui.details.password_note", lang))
-        self.password_details.set_texts(t("gui.common.details", lang), t("gui.details.password_details", lang))
+        self.password_details.set_texts(lang, "gui.details.password_details_what",
+                                        t("gui.details.password_details", lang))
         label_button(self.back_button, t("gui.common.back", lang))
         label_button(self.check_button, t("gui.details.check", lang))
         if self.nothing_label.isVisible():
