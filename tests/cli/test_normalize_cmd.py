@@ -44,3 +44,14 @@ def test_stdin_lines_with_crlf_and_blank_lines() -> None:
     assert lines[0]["canonical"] == "a@example.com"
     assert lines[1]["ok"] is False
     assert result.returncode == 1
+
+
+def test_an_unknown_region_is_named_as_such_in_both_languages() -> None:
+    # normalize said it in English only; check said "This does not look like a phone number" for a good number.
+    for command in (("normalize", "--type", "phone"), ("check", "--source", "demo", "--phone")):
+        english = run_cli(*command, "13800138000", "--region", "XX", "--lang", "en")
+        chinese = run_cli(*command, "13800138000", "--region", "XX", "--lang", "zh_CN")
+        assert english.returncode == chinese.returncode == 2
+        assert '"XX" is not a country or region code' in english.stderr and "phone number" not in english.stderr
+        assert "不认识国家或地区代码“XX”" in chinese.stderr
+        assert "Traceback" not in english.stderr + chinese.stderr

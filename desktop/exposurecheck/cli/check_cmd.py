@@ -29,7 +29,7 @@ from exposurecheck.core.check import catalog_for, check
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import source_label, tr
 from exposurecheck.core.identifiers import Identifier, IdentifierType, InvalidIdentifier, normalize
-from exposurecheck.core.identifiers.phone import DEFAULT_REGION
+from exposurecheck.core.identifiers.phone import DEFAULT_REGION, is_region
 from exposurecheck.core.report import Exposure, Outcome, Report, SourceState
 from exposurecheck.core.sources.base import Source
 from exposurecheck.core.sources.choice import SourcePlan, factory_for, plan_sources
@@ -100,6 +100,9 @@ def _identifiers_from_args(args: argparse.Namespace) -> list[Identifier]:
         (IdentifierType.CN_ID, args.cn_id),
         (IdentifierType.USERNAME, args.username),
     )
+    if args.phone and not is_region(args.region):
+        # Otherwise libphonenumber's refusal reads as "this does not look like a phone number".
+        raise UserError("identifier.phone.bad_region", region=args.region)
     for kind, values in given:
         found.extend(normalize(kind, raw, region=args.region) for raw in values)
     if args.password_stdin:

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from exposurecheck.cli.output import print_json
+from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import IdentifierType, InvalidIdentifier, normalize
 from exposurecheck.core.identifiers.phone import DEFAULT_REGION, is_region
 
@@ -25,8 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if not is_region(args.region):
-        sys.stderr.write(f"Unknown region code: {args.region}\n")
-        return 2
+        raise UserError("identifier.phone.bad_region", region=args.region)  # translated, exit 2, by main
     kind = IdentifierType.parse(args.type)
     values = args.values if args.values else (line.rstrip("\r\n") for line in sys.stdin)
     all_valid = True
