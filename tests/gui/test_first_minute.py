@@ -63,7 +63,7 @@ def test_an_unknown_publisher_is_asked_about_in_a_dialog_and_trusted_as_trust_ad
     _typed_phone(window)
     window.use_pack_file(str(path))  # as "Open a data file…" does
 
-    dialog = window.publishers.dialog
+    dialog = window.flow.publishers.dialog
     assert isinstance(dialog, PublisherDialog) and dialog.isVisible()
     assert dialog.windowModality() == Qt.WindowModality.WindowModal
     assert TITLE in dialog.claims.text() and "ngo.ecpack" in dialog.claims.text()
@@ -84,7 +84,7 @@ def test_an_unknown_publisher_is_asked_about_in_a_dialog_and_trusted_as_trust_ad
     listed = run_cli("trust", "list", env={"EXPOSURECHECK_CONFIG_DIR": str(folders / "config")})
     assert fingerprint in listed.stdout, "stored as `trust add` stores it"
     assert [e.type for e in window.session.report.exposures] == [IdentifierType.PHONE]
-    assert window.publishers.dialog is None
+    assert window.flow.publishers.dialog is None
 
 
 def test_dont_use_it_leaves_the_file_out_and_says_so_in_plain_words(qtbot, make_window, folders):
@@ -92,7 +92,7 @@ def test_dont_use_it_leaves_the_file_out_and_says_so_in_plain_words(qtbot, make_
     window = make_window(lambda _t: [ListSource({})])
     _typed_phone(window)
     window.use_pack_file(str(path))
-    dialog = window.publishers.dialog
+    dialog = window.flow.publishers.dialog
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Esc is "Don't use it"
     qtbot.waitUntil(lambda: window.current_page() is window.results, timeout=15_000)
     assert publisher_keys.trusted_keys() == ()
@@ -101,9 +101,9 @@ def test_dont_use_it_leaves_the_file_out_and_says_so_in_plain_words(qtbot, make_
     assert "trust add" not in all_texts(window) and "fingerprint" not in problems
     # Asked once per session: checking again does not ask again.
     window.start_check()
-    assert window.publishers.dialog is None
+    assert window.flow.publishers.dialog is None
     window.end_session()
-    assert window.publishers.declined == set()
+    assert window.flow.publishers.declined == set()
 
 
 def test_files_that_are_damaged_or_fine_are_not_asked_about(folders):

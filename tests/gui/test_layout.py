@@ -28,7 +28,7 @@ def _visit_every_page(qtbot, window):
         field.edit.setText("x" if kind is not IdentifierType.PASSWORD else "secret")
         field.edit.editingFinished.emit()  # shows every field's error message too
     yield window.details
-    window.consent.ask(tuple(window.source_factory(False)))
+    window.consent.ask(tuple(window.flow.source_factory(False)))
     window.show_page(window.consent)
     yield window.consent
     for field in window.details.fields.values():
@@ -53,8 +53,8 @@ def _visit_every_page(qtbot, window):
     window.show_page(window.saved)
     yield window.saved
     # The checking page after a real failure: message, ways forward and every button at once.
-    factory = window.source_factory
-    window.source_factory = lambda _t: [PwnedPasswordsSource(f"http://127.0.0.1:{_closed_port()}"), ListSource({})]
+    factory = window.flow.source_factory
+    window.flow.source_factory = lambda _t: [PwnedPasswordsSource(f"http://127.0.0.1:{_closed_port()}"), ListSource({})]
     window.session.online_consent = True
     window.show_page(window.details)
     window.details.fields[IdentifierType.PASSWORD].edit.setText("secret")
@@ -62,7 +62,7 @@ def _visit_every_page(qtbot, window):
     qtbot.waitUntil(lambda: not window.busy, timeout=30_000)
     assert window.checking.offline_button.isVisible()
     yield window.checking
-    window.source_factory = factory
+    window.flow.source_factory = factory
 
 
 def _closed_port() -> int:

@@ -61,7 +61,7 @@ def test_a_new_key_is_used_only_after_its_fingerprint_is_confirmed(qtbot, ngo_pr
     assert window.profile is None
     assert "400-000-0000" not in all_texts(window)
     assert not window.welcome.offline_box.isChecked()
-    assert window.source_factory is default_factory
+    assert window.flow.source_factory is default_factory
 
     # "Check who made it…" opens the same dialog as a data file from a new publisher (issue 12.4).
     box.confirm_button.click()
@@ -78,7 +78,7 @@ def test_a_new_key_is_used_only_after_its_fingerprint_is_confirmed(qtbot, ngo_pr
     assert "Provided by Safe Lines Network" in box.text.text() and "400-000-0000" in box.text.text()
     assert window.welcome.offline_box.isChecked(), "the profile makes offline-only the default"
     # Its default sources, minus the network one (offline only), and its advice in the plan.
-    chosen = plan_sources(window.source_factory, training=False, offline_only=False, profile=window.profile)
+    chosen = plan_sources(window.flow.source_factory, training=False, offline_only=False, profile=window.profile)
     assert [s.name for s in chosen.sources] == ["demo"]
     assert IdentifierType.PASSWORD in chosen.held_back  # what only the left-out service checks says so
     window.show_presumed_plan({row.question.id: True for row in window.questions.rows})

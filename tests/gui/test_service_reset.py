@@ -101,7 +101,7 @@ def test_a_refused_service_can_be_reset_from_the_window_after_a_plain_warning(qt
 
             # The question first: what the refusal protects against, what a reset means; "Don't reset" focused.
             checking.reset_service_button.click()
-            dialog = window.service_pins.dialog
+            dialog = window.flow.service_pins.dialog
             assert isinstance(dialog, ConfirmDialog) and dialog.isVisible()
             assert dialog.windowModality() is Qt.WindowModality.WindowModal and dialog.parent() is window
             text = dialog.text.text()
@@ -112,13 +112,13 @@ def test_a_refused_service_can_be_reset_from_the_window_after_a_plain_warning(qt
             dialog.activateWindow()  # as the window system does with a new dialog (offscreen needs asking)
             qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.cancel_button, timeout=5_000)
             QTest.keyClick(dialog, Qt.Key.Key_Escape)  # the safe answer, "Don't reset": nothing changes or is sent
-            qtbot.waitUntil(lambda: window.service_pins.dialog is None, timeout=5_000)
+            qtbot.waitUntil(lambda: window.flow.service_pins.dialog is None, timeout=5_000)
             assert PinStore().get(base) == pinned and window.current_page() is checking
             assert all("manifest" in path for _method, path, *_ in recording.requests)
 
             # "Reset and check again": the pin is forgotten and the check runs at once, trusting the new keys.
             checking.reset_service_button.click()
-            dialog = window.service_pins.dialog
+            dialog = window.flow.service_pins.dialog
             assert dialog is not None and dialog.isVisible()
             dialog.confirm_button.click()
             qtbot.waitUntil(lambda: window.current_page() is window.results, timeout=60_000)
@@ -143,7 +143,7 @@ def test_only_the_refused_service_is_reset(qtbot, make_window, tmp_path):
             recording.upstream = second_url
             _check(qtbot, window)
             window.checking.reset_service_button.click()
-            dialog = window.service_pins.dialog
+            dialog = window.flow.service_pins.dialog
             assert url.rstrip("/") + "/" in dialog.text.text() and steady_url not in dialog.text.text()
             steady_pin = PinStore().get(steady_url.rstrip("/") + "/")
             dialog.confirm_button.click()
@@ -169,7 +169,7 @@ def test_a_reset_that_cannot_be_written_says_so_and_changes_nothing(qtbot, make_
             try:
                 window.checking.reset_service_button.click()
                 recording.requests.clear()
-                window.service_pins.dialog.confirm_button.click()
+                window.flow.service_pins.dialog.confirm_button.click()
                 QApplication.processEvents()
                 assert window.current_page() is window.checking
                 assert window.checking.status.isVisible()

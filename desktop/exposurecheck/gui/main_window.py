@@ -1,16 +1,18 @@
 """The window: a top bar over a stack of pages, one clear screen at a time, and the flow between them.
 
 The window owns the session (what the person typed lives only in the details page's fields; the report and plan
-only in memory) and the running check. Lookups run in the injected thread pool; this class only reacts to
-their signals, so the event loop never waits on the network.
+only in memory) and the check's runner. The check itself, from "Check" to a report, is `gui/check_flow.py`;
+lookups run in the injected thread pool and the flow only reacts to their signals, so the event loop never waits
+on the network.
 
-It is also where the parts meet (`build_pages`, `_connect`): features (the vault, the profile, the kit check, the
-help desk) use the pages' slots and signals and ask the window for things with their own signals (docs/gui.md).
+It is also where the parts meet (`build_pages`, `_connect`): features (the check flow, the vault, the profile, the
+kit check, the help desk) use the pages' slots and signals and ask the window for things with their own signals
+(docs/gui.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +21,7 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from exposurecheck.core.session import Session
-from exposurecheck.core.sources.choice import SourceFactory, default_factory, factory_for, plan_sources
+from exposurecheck.core.sources.choice import SourceFactory, default_factory
 from exposurecheck.gui import accessibility
 from exposurecheck.gui.pages.base import Page
 from exposurecheck.gui.pages.welcome import WelcomePage
@@ -33,9 +35,7 @@ from exposurecheck.gui.workers import CheckRunner
 if TYPE_CHECKING:
     from exposurecheck.core.advice import Plan
     from exposurecheck.core.catalog import Catalog
-    from exposurecheck.core.identifiers import Identifier, IdentifierType
-    from exposurecheck.core.report import Reason, Report
-    from exposurecheck.core.sources.base import Source
+    from exposurecheck.core.report import Report
     from exposurecheck.core.trust.profile import Profile
 
 MIN_WIDTH, MIN_HEIGHT = 800, 600  # fits 1024×768 with room for the desktop's panels
@@ -62,10 +62,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.session = Session(lang=lang)
         self.pool = pool
-        self.source_factory = source_factory
+        self._source_factory = source_factory  # the check flow's, once it is built (`self.flow.source_factory`)
         self.runner = CheckRunner(pool, self)
-        self._pending: tuple[list[Identifier], tuple[Source, ...], dict[IdentifierType, Reason]] | None = None
-        self._ran: tuple[Source, ...] = ()  # the sources of the last check that ran
         self.on_language_changed: Callable[[str], None] = lambda _lang: None  # the app hooks Qt's translator here
         self.on_pages_built: list[Callable[[], None]] = []
         self.pages_built = False
@@ -116,12 +114,11 @@ class MainWindow(QMainWindow):
         """Create every page but the welcome page, and wire the flow between them."""
         if self.pages_built:
             return
+        from exposurecheck.gui.check_flow import CheckFlow
         from exposurecheck.gui.helpdesk_link import HelpDeskLink
         from exposurecheck.gui.kit_link import KitNotice
         from exposurecheck.gui.pages import checking, consent, details, guided, questionnaire, results, saved, sent
         from exposurecheck.gui.profile_link import ProfileBox, find_profile
-        from exposurecheck.gui.publisher_link import PublisherLink
-        from exposurecheck.gui.service_pin_link import ServicePinLink
         from exposurecheck.gui.vault_link import VaultLink
 
         self.details = details.DetailsPage()
@@ -135,9 +132,10 @@ class MainWindow(QMainWindow):
         for page in (self.details, self.consent, self.checking, self.results, self.sent, self.questions,
                      self.guided, self.saved):
             self.add_page(page)
+        self.flow = CheckFlow(self.session, self.runner, self._source_factory, self, welcome=self.welcome,
+                              details=self.details, consent=self.consent, checking=self.checking,
+                              results=self.results)
         self.vault_link = VaultLink(self.session, self.pool, self.welcome, self.results, self.saved)
-        self.publishers = PublisherLink()  # asks before a data file from an unknown publisher is used
-        self.service_pins = ServicePinLink()  # a lookup service refused for its pinned keys: reset, after asking
         self.help_desk = HelpDeskLink(self.session, self.results, self.guided)
         # The welcome page's notices, in screen order: the USB kit's check, then the NGO profile.
         self.kit_notice = KitNotice()
@@ -145,6 +143,7 @@ class MainWindow(QMainWindow):
         self.welcome.add_notice(self.kit_notice)
         self.welcome.add_notice(self.profile_box)
         self.profile_box.in_use.connect(self._use_profile)
+        self.profile_box.in_use.connect(self.flow.use_profile)
         self.profile_box.in_use.connect(self.help_desk.use_profile)
         self.profile_box.set_profile(*find_profile())
         self.kit_notice.check(self.pool, self.profile, self.kit_executable)
@@ -162,27 +161,15 @@ class MainWindow(QMainWindow):
         self.welcome.demo_requested.connect(self._start_demo)
         self.welcome.training_changed.connect(self.set_training)
         self.details.back_requested.connect(lambda: self.show_page(self.welcome))
-        self.details.check_requested.connect(self.start_check)
-        self.consent.accepted.connect(self._consent_given)
-        self.consent.offline_chosen.connect(self._consent_refused)
+        # "Check", consent, Stop, try again, offline, a data file, a reset: the check flow (it connects them itself).
+        self.flow.page_wanted.connect(self.show_page)
+        self.flow.finished.connect(self._finished)
         self.consent.back_requested.connect(lambda: self.show_page(self.details))
-        self.checking.cancel_requested.connect(self.cancel_check)
         self.checking.results_requested.connect(self._show_results_after_problems)
-        self.checking.retry_requested.connect(self.start_check)
         self.checking.questions_requested.connect(lambda: self.show_page(self.questions))
         self.checking.back_requested.connect(lambda: self.show_page(self.details))
-        self.checking.offline_requested.connect(self._retry_offline)
-        self.checking.pack_requested.connect(self._ask_pack_file)
-        self.checking.reset_service_requested.connect(self._ask_service_reset)
-        self.service_pins.reset_done.connect(self.start_check)
-        self.service_pins.reset_failed.connect(self.checking.show_status)
-        self.runner.progress.connect(self.checking.set_progress)
-        self.runner.source_done.connect(self.checking.source_done)
-        self.runner.finished.connect(self._finished)
-        self.runner.failed.connect(self.checking.failed)
         # The results page's guided mode and case sheet go to the help-desk link, "Keep this check" to the vault link.
         self.results.sent_requested.connect(self._show_sent)
-        self.results.open_pack_requested.connect(self._ask_pack_file)
         self.results.new_check_requested.connect(lambda: self.show_page(self.details))
         self.results.done_changed.connect(self._mark_done)
         self.guided.done_changed.connect(self._mark_done)
@@ -194,15 +181,12 @@ class MainWindow(QMainWindow):
         self.vault_link.page_wanted.connect(self.show_page)
         self.vault_link.check_opened.connect(self.show_saved_report)
         self.vault_link.wiped.connect(self._wiped)
-        self.publishers.decided.connect(self.start_check)
 
     def _use_profile(self, profile: Profile) -> None:
-        """Put a confirmed NGO profile to use: its contacts on the results page, its sources, keys, advice and
-        offline default."""
+        """Put a confirmed NGO profile to use: its contacts on the results page, its advice and offline default (its
+        sources and keys: `CheckFlow.use_profile`)."""
         self.profile = profile
         self.results.set_contact_lines(profile.contact_lines)
-        if self.source_factory is default_factory:
-            self.source_factory = factory_for(profile)
         if profile.offline_only:
             self.welcome.set_offline(True)
 
@@ -286,93 +270,18 @@ class MainWindow(QMainWindow):
         title = t("gui.app.title", self.session.lang)
         self.setWindowTitle(t("gui.app.title_demo", self.session.lang, title=title) if demo else title)
 
-    # --- the check ---------------------------------------------------------------------------------------------
+    # --- the check (gui/check_flow.py) -------------------------------------------------------------------------
 
     def start_check(self) -> None:
-        """Decide the sources, ask before the first network use, then run the check in the pool."""
-        identifiers = self.details.identifiers()
-        if not identifiers:
-            self.show_page(self.details)
-            return
-        # The same choice `exposure-check check` makes (core.sources.choice); `self.profile` is set only once the
-        # profile's key was confirmed.
-        chosen = plan_sources(self.source_factory, training=self.session.training,
-                              offline_only=self.session.offline_only, pack_files=self.session.pack_files,
-                              profile=self.profile)
-        # Only sources that take one of the typed kinds run: a password service is not asked (nor consent sought
-        # for it) when no password was typed.
-        # A data file from a publisher this app does not know: ask (a dialog), then check again; one turned down
-        # is left out, and the results say so.
-        keys = self.profile.trusted_keys if self.profile is not None else ()
-        review = self.publishers.review(chosen.sources, chosen.problems, self.session.lang, keys)
-        if review.ask is not None:
-            self.publishers.ask(review.ask, self.session.lang, self)
-            return
-        types = {i.type for i in identifiers}
-        relevant = tuple(s for s in review.sources if s.accepts & types)
-        self._pending = (identifiers, relevant, dict(chosen.held_back))
-        self.results.set_source_problems(review.problems)
-        if any(s.uses_network for s in relevant) and not self.session.online_consent:
-            self.consent.ask(tuple(s for s in relevant if s.uses_network))
-            self.show_page(self.consent)
-            return
-        self._run(identifiers, relevant, chosen.held_back)
-
-    def _consent_given(self) -> None:
-        self.session.online_consent = True
-        if self._pending is not None:
-            self._run(*self._pending)
-
-    def _consent_refused(self) -> None:
-        # "Check without the internet" turns the offline-only switch on for the rest of the session.
-        self.welcome.set_offline(True)
-        self.start_check()
+        """As "Check" on the details page does."""
+        self.flow.start()
 
     def use_pack_file(self, path: str) -> None:
-        """Check again with a data pack the person picked by hand (a stick the app did not find by itself)."""
-        if path not in self.session.pack_files:
-            self.session.pack_files.append(path)
-        self.start_check()
-
-    def _ask_pack_file(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        lang = self.session.lang
-        path, _filter = QFileDialog.getOpenFileName(self, t("gui.checking.open_pack", lang), "",
-                                                    t("gui.checking.pack_filter", lang))
-        if path:
-            self.use_pack_file(path)
-
-    def _ask_service_reset(self) -> None:
-        """ "Reset the service's keys…": the lookup services the last check refused for their pinned keys."""
-        from exposurecheck.core.sources.lookup_service_reset import refused_services
-
-        self.service_pins.ask(refused_services(self._ran, self.session.report), self.session.lang, self)
-
-    def _retry_offline(self) -> None:
-        self.welcome.set_offline(True)
-        self.start_check()
-
-    def _run(self, identifiers: Sequence[Identifier], sources: tuple[Source, ...],
-             held_back: Mapping[IdentifierType, Reason]) -> None:
-        """Run the check. With no source that can look anything typed up, the results come at once: each
-        identifier "not checked" and why, with the steps for its kind (no dead end, no "checking" of nothing)."""
-        from exposurecheck.core.check import check
-
-        self._pending = None
-        self.cancel_check(show_details=False)
-        self._ran = sources  # the report's statuses come in this order (a refused service is found by it)
-        if not sources:
-            self._finished(check(identifiers, (), held_back=held_back))
-            return
-        self.checking.start(sources)
-        self.show_page(self.checking)
-        self.runner.start(identifiers, sources, held_back)
+        """Check again with a data file the person picked by hand."""
+        self.flow.use_pack_file(path)
 
     def cancel_check(self, *, show_details: bool = True) -> None:
-        if self.runner.cancel() and show_details:
-            self.details.show_note(t("gui.checking.cancelled", self.session.lang))
-            self.show_page(self.details)
+        self.flow.cancel(show_details=show_details)
 
     def _finished(self, report: Report, catalog: Catalog | None = None) -> None:
         from exposurecheck.core.report import SourceState
@@ -495,7 +404,7 @@ class MainWindow(QMainWindow):
         if not self.pages_built:
             return []
         cleared = self._what_is_held()
-        self.cancel_check(show_details=False)
+        self.flow.end_session()
         clipboard = QGuiApplication.clipboard()
         typed = {f.edit.text() for f in self.details.fields.values() if f.edit.text()}
         current = clipboard.text()
@@ -509,9 +418,6 @@ class MainWindow(QMainWindow):
         self.checking.reset()
         self.guided.clear()
         self.vault_link.end_session()
-        self.publishers.end_session()
-        self.service_pins.end_session()
-        self._ran = ()
         self.session.forget()
         self.set_training(False)
         self.welcome.set_offline(self.session.offline_only)

@@ -59,15 +59,15 @@ def _unreachable(w: MainWindow, folder: Path, lang: str) -> list[Path]:
     """The checking page after a real failed request: a closed port on this computer, as an unreachable service."""
     from exposurecheck.core.identifiers import IdentifierType
 
-    factory = w.source_factory
+    factory = w.flow.source_factory
     w.end_session()
-    w.source_factory = lambda _training: [PwnedPasswordsSource(f"http://127.0.0.1:{_closed_port()}")]
+    w.flow.source_factory = lambda _training: [PwnedPasswordsSource(f"http://127.0.0.1:{_closed_port()}")]
     w.session.online_consent = True
     w.show_page(w.details)
     w.details.fields[IdentifierType.PASSWORD].edit.setText("practice password")
     run_check(w)
     paths = _save(w, w.checking, folder, f"{lang}-04-checking-unreachable")
-    w.source_factory = factory
+    w.flow.source_factory = factory
     return paths
 
 
@@ -76,9 +76,9 @@ def _no_data(w: MainWindow, folder: Path, lang: str) -> list[Path]:
     detail "not checked" and why, and the steps for its kind anyway."""
     from exposurecheck.core.identifiers import IdentifierType
 
-    factory = w.source_factory
+    factory = w.flow.source_factory
     w.end_session()
-    w.source_factory = lambda _training: []
+    w.flow.source_factory = lambda _training: []
     w.show_page(w.details)
     w.details.fields[IdentifierType.PHONE].edit.setText("13800138000")
     w.details.fields[IdentifierType.CN_ID].edit.setText("11010519491231002X")
@@ -87,7 +87,7 @@ def _no_data(w: MainWindow, folder: Path, lang: str) -> list[Path]:
     w.help_desk.open_guided()  # a presumed step, marked, with the way to a real check
     if w.guided.view is not None:
         paths += _save(w, w.guided, folder, f"{lang}-11-no-data-guided")
-    w.source_factory = factory
+    w.flow.source_factory = factory
     return paths
 
 
@@ -106,12 +106,12 @@ def _publisher_dialog(w: MainWindow, folder: Path, lang: str) -> list[Path]:
     key = hashlib.sha256(b"exposure-check screenshot publisher").digest()
     publisher = PackPublisher(Path("shanghai-2022.ecpack"), key, "Example Legal Aid Centre: Shanghai 2022 leak", None)
     w.show_page(w.details)
-    dialog = w.publishers.ask(publisher, lang, w)
+    dialog = w.flow.publishers.ask(publisher, lang, w)
     paths = [_save_over(w, dialog, folder / f"{lang}-12-unknown-publisher.png")]
     dialog.details.button.setChecked(True)  # and with its details open
     paths.append(_save_over(w, dialog, folder / f"{lang}-12-unknown-publisher-details.png"))
     dialog.done(0)
-    w.publishers.end_session()  # "Don't use it" would be remembered; this was only a picture
+    w.flow.publishers.end_session()  # "Don't use it" would be remembered; this was only a picture
     return paths
 
 
@@ -189,7 +189,7 @@ def take_screenshots(folder: Path) -> list[Path]:
             w.sent.show_report(w.session.report)
             written += _save(w, w.sent, folder, f"{lang}-06-sent")
             written += _guided_after_done(w, folder, lang)
-            sources = tuple(w.source_factory(True))
+            sources = tuple(w.flow.source_factory(True))
             w.checking.start(tuple(s for s in sources if not isinstance(s, Exception)))
             for name in w.checking.rows:
                 w.checking.set_progress(name, 0.4)
