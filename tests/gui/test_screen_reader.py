@@ -92,6 +92,21 @@ def _unknown_publisher_pack(folder: Path) -> None:
                signing_key=Ed25519PrivateKey.generate(), title="Sample NGO data")
 
 
+def _reader(root: Path, lang: str, app: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The command and environment of one reader session for `app` (its own X server and buses, a throwaway HOME
+    and runtime folder under root/lang); it writes its record to root/lang.json."""
+    home = root / lang
+    runtime = home / "run"
+    runtime.mkdir(parents=True, mode=0o700)
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "AT_SPI_BUS_ADDRESS",
+                          "QT_QPA_PLATFORM", "QT_ACCESSIBILITY", "XDG_RUNTIME_DIR", "HOME")}
+    env.update(HOME=str(home), XDG_RUNTIME_DIR=str(runtime), LANG="C.UTF-8", LC_ALL="C.UTF-8")
+    command = ["dbus-run-session", "--", SYSTEM_PYTHON, str(READER), "--lang", lang,
+               "--out", str(root / f"{lang}.json"), "--home", str(home), "--", *app]
+    return command, env
+
+
 @pytest.fixture(scope="module")
 def tours() -> Iterator[dict[str, dict[str, Any]]]:
     """Both languages' tours, run at the same time (each with its own X server, session bus and AT-SPI bus)."""
@@ -102,16 +117,8 @@ def tours() -> Iterator[dict[str, dict[str, Any]]]:
         packs = root / "stick"
         _unknown_publisher_pack(packs)
         for lang in LANGS:
-            home = root / lang
-            runtime = home / "run"
-            runtime.mkdir(parents=True, mode=0o700)
-            env = {key: value for key, value in os.environ.items()
-                   if key not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "AT_SPI_BUS_ADDRESS",
-                                  "QT_QPA_PLATFORM", "QT_ACCESSIBILITY", "XDG_RUNTIME_DIR", "HOME")}
-            env.update(HOME=str(home), XDG_RUNTIME_DIR=str(runtime), LANG="C.UTF-8", LC_ALL="C.UTF-8",
-                       EXPOSURECHECK_PACK_DIRS=str(packs))
-            command = ["dbus-run-session", "--", SYSTEM_PYTHON, str(READER), "--lang", lang,
-                       "--out", str(root / f"{lang}.json"), "--home", str(home), "--", *app, lang]
+            command, env = _reader(root, lang, [*app, lang])
+            env["EXPOSURECHECK_PACK_DIRS"] = str(packs)
             running[lang] = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL,
                                              stderr=open(root / f"{lang}.log", "wb"),  # noqa: SIM115
                                              start_new_session=True)
@@ -172,19 +179,12 @@ def _in_language(text: str, lang: str) -> bool:
 
 
 def _run_reader(root: Path, app: list[str], lang: str = "en") -> dict[str, Any]:
-    """One reader session (its own X server and buses) for `app`, as the `tours` fixture starts it."""
-    home = root / lang
-    runtime = home / "run"
-    runtime.mkdir(parents=True, mode=0o700)
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "AT_SPI_BUS_ADDRESS",
-                          "QT_QPA_PLATFORM", "QT_ACCESSIBILITY", "XDG_RUNTIME_DIR", "HOME")}
-    env.update(HOME=str(home), XDG_RUNTIME_DIR=str(runtime), LANG="C.UTF-8", LC_ALL="C.UTF-8")
-    out = root / f"{lang}.json"
+    """One reader session for `app`, to its end, and its record."""
+    command, env = _reader(root, lang, app)
     with open(root / f"{lang}.log", "wb") as reader_log:
-        subprocess.run(["dbus-run-session", "--", SYSTEM_PYTHON, str(READER), "--lang", lang, "--out", str(out),
-                        "--home", str(home), "--", *app], env=env, cwd=REPO, stdout=subprocess.DEVNULL,
-                       stderr=reader_log, timeout=120, check=False)
+        subprocess.run(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=reader_log, timeout=120,
+                       check=False)
+    out = root / f"{lang}.json"
     assert out.exists(), (root / f"{lang}.log").read_text(errors="replace")[-3000:]
     return json.loads(out.read_text(encoding="utf-8"))
 
