@@ -1,4 +1,5 @@
-"""`exposure-check trust add FILE.pub | list | remove FINGERPRINT`: publishers whose packs this app accepts.
+"""`exposure-check trust add FILE.pub | list | remove FINGERPRINT`: publishers whose packs this app accepts, and
+whose signature vouches for a lookup service the first time it is used (docs/protocol.md section 3.3).
 
 Adding a key shows its fingerprint and, on a terminal, asks before trusting it: the person should compare it with
 the fingerprint the publisher gave them (read aloud, printed on the stick's leaflet). `--yes` skips the question
@@ -19,7 +20,7 @@ EXIT_OK, EXIT_CANCELLED = 0, 1
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("trust", help="manage the publishers whose data packs are trusted")
+    parser = subparsers.add_parser("trust", help="publishers trusted for data packs and lookup services")
     actions = parser.add_subparsers(dest="trust_command", metavar="ACTION")
     add = actions.add_parser("add", help="trust a publisher's key (a .pub file)")
     add.add_argument("file", type=Path, metavar="FILE.pub")

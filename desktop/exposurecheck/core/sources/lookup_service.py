@@ -35,6 +35,7 @@ from exposurecheck.core.report import Exposure, SentLine, SentRecord, SourceResu
 from exposurecheck.core.sources.base import CancelToken, ProgressCallback, Source
 from exposurecheck.core.sources.lookup_service_state import PinStore
 from exposurecheck.core.sources.lookup_service_trust import accepted_manifest
+from exposurecheck.core.trust import publisher_keys
 from exposurecheck.core.trust.publisher_keys import read_public_key
 from exposurecheck.resources import resource_path
 
@@ -73,7 +74,11 @@ class ServiceSource(Source):
         self.base_url = base_url.strip().rstrip("/") + "/"
         self.allow_insecure_http = allow_insecure_http  # the person's explicit choice (CLI --allow-insecure-http)
         self.insecure = is_insecure_url(self.base_url)  # plain http to another computer: named unsafe on screen
-        self._trusted = tuple(trusted_keys) + (pinned_keys() if include_pinned else ())
+        self._given = tuple(trusted_keys)  # --trust, a confirmed profile's keys
+        # The app's own keys: shipped with it, and the publishers the person chose to trust (`trust add`, the
+        # window's "Trust this publisher"). Those are read when a first use needs them, not before (the store
+        # may change while the window is open, and a damaged store must not stop a service already pinned).
+        self._include_app_keys = include_pinned
         self._session = session
         self._state = state or PinStore()
         self._clock = clock
@@ -89,7 +94,11 @@ class ServiceSource(Source):
     def _lookup(
         self, identifiers: Sequence[Identifier], progress: ProgressCallback, cancel: CancelToken
     ) -> SourceResult:
-        if not self._trusted:
+        # A key the person trusts matters only on first use (docs/protocol.md section 3.3); a pinned service is
+        # followed by its own announcements, whatever the trust store holds today.
+        first_use = self._state.get(self.base_url) is None
+        trusted = self._first_use_keys() if first_use else ()
+        if first_use and not trusted:
             raise UserError("service.error.no_trusted_keys")
         try:
             sodium.load()
@@ -97,7 +106,7 @@ class ServiceSource(Source):
             raise UserError("service.error.no_crypto") from None
         session = self._session or make_session(allow_insecure_http=self.allow_insecure_http)
         try:
-            manifest, revealed = self._manifest(session)
+            manifest, revealed = self._manifest(session, trusted)
             progress(self.name, 0.1)
             epoch = manifest.epoch()
             outputs, batches = self._evaluate(session, manifest, epoch, identifiers, cancel)
@@ -140,13 +149,20 @@ class ServiceSource(Source):
             raise ProtocolError(html_key)
         return body
 
-    def _manifest(self, session: requests.Session) -> tuple[Manifest, int]:
+    def _first_use_keys(self) -> tuple[bytes, ...]:
+        """The keys a first use may be signed by: given ones, then (unless left out) the shipped service keys and
+        the publishers the person trusts for packs, the same choice of whom to believe."""
+        if not self._include_app_keys:
+            return self._given
+        return tuple(dict.fromkeys((*self._given, *pinned_keys(), *publisher_keys.trusted_keys())))
+
+    def _manifest(self, session: requests.Session, trusted: Sequence[bytes]) -> tuple[Manifest, int]:
         """The accepted manifest and the most bits any check against this service has revealed (pinned)."""
 
         def get(path: str) -> bytes:
             return self._get(session, path, 8 * 1024 * 1024, "service.error.html")
 
-        manifest, pin = accepted_manifest(get, self.base_url, self._trusted, self._state, self._clock())
+        manifest, pin = accepted_manifest(get, self.base_url, trusted, self._state, self._clock())
         self.manifest = manifest
         return manifest, pin.revealed_bits
 

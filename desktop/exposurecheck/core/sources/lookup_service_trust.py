@@ -1,7 +1,9 @@
 """Which manifest of a lookup service the client believes: first use, key continuity and the floors.
 
 `accepted_manifest` fetches the current manifest and accepts it only if
-- on first use, a key the person trusts (shipped with the app or given with --trust) signed it;
+- on first use, a key the person trusts signed it: shipped with the app, added with `exposure-check trust add` or
+  the window's "Trust this publisher" (the same store as for data files), given with --trust, or in a confirmed
+  NGO profile;
 - afterwards, it follows the pinned manifest under the rules of core/protocol/chain.py, walking the service's
   history of manifests back to the pin when the current one uses a key the pin does not know (only then: each
   history request tells the operator roughly when this app last checked, so it is not made without need);
