@@ -27,7 +27,7 @@ from exposurecheck.core.advice.model import Plan
 from exposurecheck.core.advice.plan import join_words
 from exposurecheck.core.check import catalog_for, check
 from exposurecheck.core.errors import UserError
-from exposurecheck.core.i18n import source_label, tr
+from exposurecheck.core.i18n import plain_source_label, tr
 from exposurecheck.core.identifiers import Identifier, IdentifierType, InvalidIdentifier, normalize
 from exposurecheck.core.identifiers.phone import DEFAULT_REGION, is_region
 from exposurecheck.core.report import Exposure, Outcome, Report, SourceState
@@ -200,10 +200,10 @@ def _print_text(report: Report, plan: Plan, lang: str) -> None:
             lines.append(tr("cli.not_found", lang))
     for status in report.sources:
         if status.state is SourceState.ERROR:
-            source = source_label(status.name, lang)
+            source = plain_source_label(status.name, lang)
             lines.append(tr("cli.source_error", lang, source=source, message=status.error_message(lang)))
         for notice in status.notices:
-            source = source_label(status.name, lang)
+            source = plain_source_label(status.name, lang)
             lines.append(tr("cli.source_error", lang, source=source, message=notice.text(lang)))
     lines.append("")
     lines.append(plan.summary)
@@ -241,7 +241,7 @@ def _exposure_line(exposure: Exposure, titles: dict[str, str], lang: str) -> str
         lang,
         type=tr(f"identifier.type.{exposure.type.value}", lang),
         hint=exposure.hint,
-        source=source_label(exposure.source, lang),
+        source=plain_source_label(exposure.source, lang),
         breaches=join_words([titles.get(b, b) for b in exposure.breaches], lang),
     )
 

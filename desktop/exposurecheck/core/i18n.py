@@ -63,6 +63,17 @@ def source_label(name: str, lang: str) -> str:
     return name
 
 
+def plain_source_label(name: str, lang: str) -> str:
+    """A source's name in plain words for the main text ("Online password check", "Data file on this computer"),
+    the same words the window uses (issue 12.9): no service brands, no "pack". `source_label` keeps the technical
+    names for the details ("What left this computer", `--json`). A kind without a plain name falls back to it."""
+    base = name.split(":", 1)[0].split("=", 1)[0]
+    for key in (f"source.plain.{name}", f"source.plain.{base}"):
+        if key in catalog(DEFAULT_LANGUAGE):
+            return tr(key, lang)
+    return source_label(name, lang)
+
+
 def plural_category(lang: str, count: int) -> str | None:
     """The plural category of `count` in `lang` ("one" for 1 in English), or None for the general form."""
     if normalize_lang(lang) == "en" and count == 1:
