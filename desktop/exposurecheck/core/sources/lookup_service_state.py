@@ -5,13 +5,20 @@ protection), and how many bits of the bucketing output checks against it have re
 about the person or what they checked: it is the kind of setting DESIGN.md section 7 allows in a plain JSON file in
 the state folder. It is written atomically, so a crash cannot leave a half-written file that would silently reset
 the protection; an unreadable file reads as empty (first use again), which costs protection but never a check.
+Every change is a read-modify-write under an exclusive lock on a lock file beside it: sources run at once (and the
+window and the command line may too), and a lost update would forget a pin, so the next check would count as first
+use and accept any keys.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +26,7 @@ from exposurecheck.core.paths import ensure_private_dir, state_dir
 from exposurecheck.core.protocol.chain import Pin
 
 FILE_NAME = "service-pins.json"
+LOCK_NAME = "service-pins.lock"
 FORMAT = "exposurecheck.service-pins"
 MAX_FILE_BYTES = 1024 * 1024
 
@@ -60,17 +68,38 @@ class PinStore:
     def put(self, base_url: str, pin: Pin) -> None:
         """Remember `pin` for `base_url`. Failing to write only weakens the protection, so an unwritable state folder
         does not stop a check."""
-        services = self._read()
-        services[base_url] = _pin_to(pin)
-        self._write(services)
+        with self._locked():
+            services = self._read()
+            services[base_url] = _pin_to(pin)
+            self._write(services)
 
     def forget(self, base_url: str) -> bool:
         """Drop what is pinned for a service (after its organisation confirmed a key change out of band)."""
-        services = self._read()
-        if services.pop(base_url, None) is None:
-            return False
-        self._write(services)
-        return True
+        with self._locked():
+            services = self._read()
+            if services.pop(base_url, None) is None:
+                return False
+            self._write(services)
+            return True
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Exclusive for the read-modify-write: across threads (the lock below) and across processes (a lock on a
+        file beside the pins, where the system has one). Without a usable state folder the write fails anyway."""
+        with _THREADS:
+            try:
+                folder = ensure_private_dir(self.path.parent)
+                handle = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError:
+                yield
+                return
+            try:
+                # Unlockable: the thread lock still holds; another process at once is rare and risks one lost pin.
+                with suppress(OSError):
+                    _lock_file(handle)
+                yield
+            finally:
+                os.close(handle)  # closing releases the lock
 
     def _write(self, services: dict[str, Any]) -> None:
         try:
@@ -81,6 +110,20 @@ class PinStore:
             os.replace(temporary, self.path)
         except OSError:
             return
+
+
+_THREADS = threading.Lock()  # one process's sources; the file lock covers other processes
+
+
+def _lock_file(handle: int) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        msvcrt.locking(handle, msvcrt.LK_LOCK, 1)  # retries for about 10 s, then raises OSError
+    else:
+        import fcntl
+
+        fcntl.flock(handle, fcntl.LOCK_EX)
 
 
 def _pin_to(pin: Pin) -> dict[str, Any]:
