@@ -188,7 +188,7 @@ def test_an_unconfirmed_profile_is_ignored_and_said_so_until_confirmed(stick: di
     # Not used: not its advice, not its key, so the NGO's pack on the stick is refused (its publisher is unknown).
     assert "not used" in stderr and fingerprint in stderr and "profile show --confirm" in stderr
     assert "N-01" not in {a["code"] for a in report["advice"]}
-    assert _answers(report) == [("phone", "not_checked", "source_failed")]
+    assert _answers(report) == [("phone", "not_checked", "unknown_publisher")]
     assert code == 3  # the only source that could check something failed
     zh = run_cli("check", "--phone", DEMO_PHONE, "--lang", "zh_CN", env=stick)
     assert "没有使用" in zh.stderr and fingerprint in zh.stderr and "Traceback" not in zh.stderr

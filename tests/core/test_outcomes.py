@@ -15,6 +15,7 @@ from exposurecheck.core.advice import advice_json, plan_for_report
 from exposurecheck.core.catalog import Breach, Catalog
 from exposurecheck.core.check import check
 from exposurecheck.core.identifiers import Identifier, IdentifierType, mask
+from exposurecheck.core.packs.publisher import pack_publisher
 from exposurecheck.core.report import Outcome, Reason
 from exposurecheck.core.sources.base import CancelToken
 from exposurecheck.core.sources.choice import plan_sources
@@ -118,6 +119,14 @@ def test_a_refused_pack_leaves_its_kinds_not_checked(tmp_path: Path) -> None:
     trusted = _pack(tmp_path, [PHONE])
     untrusted = PackSource(trusted.path)  # the same file, but its publisher is not trusted here
     report = check([PHONE], [untrusted])
+    # Refused only for its publisher: the reason says so (confirming the publisher is the way forward, 12.2).
+    assert report.sources[0].error_key and _outcomes(report) == [("phone", "not_checked", "unknown_publisher")]
+    damaged = tmp_path / "damaged.ecpack"
+    data = bytearray(trusted.path.read_bytes())
+    data[-3] ^= 1
+    damaged.write_bytes(bytes(data))
+    key = pack_publisher(trusted.path).key
+    report = check([PHONE], [PackSource(damaged, trusted_keys=[key])])
     assert report.sources[0].error_key and _outcomes(report) == [("phone", "not_checked", "source_failed")]
 
 

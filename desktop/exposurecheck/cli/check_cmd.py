@@ -30,7 +30,7 @@ from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import plain_source_label, tr
 from exposurecheck.core.identifiers import Identifier, IdentifierType, InvalidIdentifier, normalize
 from exposurecheck.core.identifiers.phone import DEFAULT_REGION, is_region
-from exposurecheck.core.report import Exposure, Outcome, Report, SourceState
+from exposurecheck.core.report import Exposure, Outcome, Reason, Report, SourceState
 from exposurecheck.core.sources.base import Source
 from exposurecheck.core.sources.choice import SourcePlan, factory_for, plan_sources
 from exposurecheck.core.trust.profile import Profile
@@ -208,7 +208,7 @@ def _print_text(report: Report, plan: Plan, lang: str) -> None:
     lines.append("")
     lines.append(plan.summary)
     if plan.unchecked_note:
-        lines.append(plan.unchecked_note)
+        lines.append(_real_check_note(report, plan, lang))
     for group in plan.groups:
         lines.append("")
         lines.append(f"== {group.title} ==")
@@ -216,6 +216,14 @@ def _print_text(report: Report, plan: Plan, lang: str) -> None:
             title = tr("outcome.item_presumed", lang, title=item.title) if item.presumed else item.title
             lines.append(f"[{item.code}] {title}")
     sys.stdout.write(safe_text("\n".join(lines)) + "\n")
+
+
+def _real_check_note(report: Report, plan: Plan, lang: str) -> str:
+    """The plan's way to a real check; for a data file from a publisher not known yet, the command line's own way
+    to confirm it (the window asks with a dialog instead, and a case sheet names no command)."""
+    if any(status.reason is Reason.UNKNOWN_PUBLISHER for status in report.identifiers):
+        return tr("outcome.cli.confirm_publisher", lang)
+    return plan.unchecked_note
 
 
 def _identifier_lines(report: Report, titles: dict[str, str], lang: str) -> list[str]:

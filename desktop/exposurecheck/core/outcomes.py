@@ -3,7 +3,8 @@
 "Not found" is said only when a source that really holds data of the identifier's kind looked and came back
 empty. A source "holds" a kind when it says so after its lookup (`Source.covered_types()`: a pack knows the kinds
 in its file, Pwned Passwords checks only passwords). Everything else is "not checked", with the most specific
-reason there is, in this order: the source that checks it failed (unreachable, or otherwise), the person
+reason there is, in this order: the source that checks it failed (a data file whose publisher is not known yet,
+unreachable, or otherwise), the person
 stopped the check, offline only kept away the only source that checks it, or nothing here holds that kind.
 """
 
@@ -18,6 +19,8 @@ from exposurecheck.core.report import IdentifierStatus, Outcome, Reason, SourceS
 # Failures of the connection itself, as opposed to a source that answered badly or a pack that was refused:
 # only these make "the service could not be reached" the honest reason.
 NETWORK_FAILURES = frozenset({"http.unreachable", "http.timeout", "http.tls_failed", "http.failed"})
+# A data file refused only because this app does not know its publisher: confirming the publisher would check it.
+UNKNOWN_PUBLISHER = "pack.error.unknown_publisher"
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ def _reason(
 ) -> Reason:
     failed = [o.status for o in asked if o.status.state is SourceState.ERROR]
     if failed:
+        if any(s.error_key == UNKNOWN_PUBLISHER for s in failed):
+            return Reason.UNKNOWN_PUBLISHER  # the one failure the person can mend on the spot, without a network
         if all(s.error_key in NETWORK_FAILURES for s in failed):
             return Reason.UNREACHABLE
         return Reason.SOURCE_FAILED

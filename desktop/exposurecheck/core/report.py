@@ -108,8 +108,11 @@ class Outcome(enum.Enum):
 class Reason(enum.Enum):
     """Why an identifier was not checked, most specific first (see `core.outcomes`)."""
 
+    # a data file that checks it is signed by a publisher this app does not know yet (or one the person turned
+    # down): the person holds the file, so the way forward is confirming its publisher, not getting a file
+    UNKNOWN_PUBLISHER = "unknown_publisher"
     UNREACHABLE = "unreachable"  # the network source that checks it could not be reached
-    SOURCE_FAILED = "source_failed"  # the source that checks it failed otherwise (a refused pack, a bad answer)
+    SOURCE_FAILED = "source_failed"  # the source that checks it failed otherwise (a damaged pack, a bad answer)
     CANCELLED = "cancelled"  # the person stopped the check first
     OFFLINE_ONLY = "offline_only"  # only a network source checks it, and the person chose offline only
     NO_DATA = "no_data"  # no source here holds data of its kind (no pack with phone numbers, say)

@@ -87,4 +87,4 @@ def test_a_confirmed_profile_s_key_opens_its_packs_and_nothing_else_does(tmp_pat
     with_profile = plan_sources(factory_for(profile, spec), training=False, offline_only=False, profile=profile)
     assert check([phone], with_profile.sources).identifiers[0].outcome is Outcome.FOUND
     without = plan_sources(factory_for(None, spec), training=False, offline_only=False)
-    assert check([phone], without.sources).identifiers[0].reason is Reason.SOURCE_FAILED
+    assert check([phone], without.sources).identifiers[0].reason is Reason.UNKNOWN_PUBLISHER

@@ -121,7 +121,7 @@ def plan_for_report(
         summary = tr("advice.summary.failed", lang)
     else:
         summary = tr("advice.summary.nothing", lang)
-    note = unchecked.real_check_note(lang) if unchecked_kinds else ""
+    note = unchecked.real_check_note(report, lang) if unchecked_kinds else ""
     return Plan(
         lang=lang,
         summary=summary,

@@ -14,7 +14,7 @@ from exposurecheck.core.advice.model import PlanItem
 from exposurecheck.core.advice.plan import item_words
 from exposurecheck.core.i18n import tr
 from exposurecheck.core.identifiers import IdentifierType
-from exposurecheck.core.report import Outcome, Report
+from exposurecheck.core.report import Outcome, Reason, Report
 
 # The data classes each kind of identifier is: what a finding of it means, and what an unchecked one presumes.
 KIND_CLASSES: dict[IdentifierType, tuple[str, ...]] = {
@@ -58,6 +58,10 @@ def unchecked_sentence(kinds: Sequence[IdentifierType], lang: str) -> str:
     return tr(f"outcome.summary.unchecked.{'one_item' if named == 1 else 'many_items'}", lang, items=words)
 
 
-def real_check_note(lang: str) -> str:
-    """The one plain way to a real check (no network tips: the network is often not why)."""
+def real_check_note(report: Report, lang: str) -> str:
+    """The one plain way to a real check (no network tips: the network is often not why). When a data file the
+    person already has was not used because its publisher is not known yet, asking for a data file would send
+    them in a circle: the way is to confirm that publisher."""
+    if any(s.reason is Reason.UNKNOWN_PUBLISHER for s in report.identifiers):
+        return tr("outcome.note.confirm_publisher", lang)
     return tr("outcome.note.real_check", lang)
