@@ -80,3 +80,20 @@ def test_escape_stops_a_running_check(qtbot, make_window):
     assert window.current_page() is window.details
     assert not window.busy
     assert slow.saw_cancel.wait(10)
+
+
+def test_typing_right_after_start_lands_in_the_phone_field(qtbot, make_window):
+    """A newcomer presses "Start a check" and types their number: it must go into the phone field, not into the
+    country box in front of it (found by running the real window under Xvfb)."""
+    window = make_window(lambda _t: [])
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    tab_to(qtbot, window, window.welcome.start_button)
+    qtbot.keyClick(window.welcome.start_button, Qt.Key.Key_Space)
+    phone = window.details.fields[IdentifierType.PHONE].edit
+    assert QApplication.focusWidget() is phone
+    qtbot.keyClicks(QApplication.focusWidget(), "13800138000")
+    assert phone.text() == "13800138000"
+    # Shift+Tab still reaches the country box in front of it.
+    qtbot.keyClick(phone, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is window.details.region_box

@@ -191,7 +191,9 @@ def page_shown(page: QWidget) -> None:
     use starts in the right place and no focus stays on a widget of the page just hidden, and say the heading."""
     heading = page_heading(page)
     page.setAccessibleName(plain(heading))
-    control = first_control(page)
+    target = getattr(page, "focus_target", None)  # pages.base.Page; other widgets have no preference
+    preferred = target() if callable(target) else None
+    control = preferred if preferred is not None and _takes_tab(preferred) else first_control(page)
     if control is not None:
         control.setFocus(Qt.FocusReason.OtherFocusReason)
     else:

@@ -39,6 +39,11 @@ class Page(QWidget):
     def retranslate(self, lang: str) -> None:
         self.lang = lang
 
+    def focus_target(self) -> QWidget | None:
+        """Where the focus goes when the page is shown, if not its first control (accessibility.page_shown): a
+        page whose first control is a setting, not what a person came to type, names its main field here."""
+        return None
+
     def event(self, event: QEvent) -> bool:  # Qt's name
         # The page is a centred column (widgets.scrollable), never narrower than what its content needs: a page
         # squeezed below its minimum width would cut its text off.

@@ -154,6 +154,13 @@ class DetailsPage(Page):
         if self.nothing_label.isVisible():
             self.nothing_label.show_message(t("check.no_identifiers", lang))
 
+    def focus_target(self) -> QWidget | None:
+        """The phone number field, not the country box before it: typing right after "Start a check" must land in a
+        field (the country is a setting of the computer). In training mode the demo-person box comes first."""
+        if self.demo_box.isVisibleTo(self):
+            return None
+        return self.fields[IdentifierType.PHONE].edit
+
     # --- demo identities (training mode) ---------------------------------------------------------------------
 
     def set_demo_identities(self, identities: tuple[DemoIdentity, ...]) -> None:
