@@ -64,8 +64,8 @@ def summary_table(stats: IngestStats, output: BuildOutput, seconds: float, lang:
         (t("output"), output.output_line),
         (t("time"), t("time_value", seconds=f"{seconds:,.1f}", rate=rate)),
     ]  # fmt: skip
-    width = max(_display_width(label) for label, _ in lines) + 2
-    text = "".join(label + " " * (width - _display_width(label)) + value + "\n" for label, value in lines)
+    width = max(display_width(label) for label, _ in lines) + 2
+    text = "".join(label + " " * (width - display_width(label)) + value + "\n" for label, value in lines)
     if any(reason.startswith("undecodable") for reason in stats.values_rejected):
         text += t("undecodable_hint", encoding=stats.encoding) + "\n"
     return text
@@ -80,6 +80,6 @@ def _size(count: int) -> str:
     return f"{count} bytes"  # pragma: no cover - the loop always returns
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
     """Columns on a terminal: CJK characters take two."""
     return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)

@@ -218,13 +218,14 @@ def run_build(args: argparse.Namespace) -> int:
                 summary = build_site(records, building, settings, progress=progress.stage)
     finally:
         progress.finish()
+    # Where it went and its shape, numbers formatted as the pack summary's; the record count has its own row. The
+    # sequence stays unformatted: it is a name operators compare with `service list` and the manifest.
     message = tr(
-        "service.admin.built",
+        "service.admin.output",
         lang,
         epoch=summary.epoch_id,
-        records=summary.records,
-        buckets=summary.buckets,
-        size=summary.bucket_bytes,
+        buckets=f"{summary.buckets:,}",
+        size=f"{summary.bucket_bytes:,}",
         bits=summary.prefix_bits,
         sequence=summary.sequence,
         path=str(args.out),

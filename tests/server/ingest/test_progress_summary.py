@@ -48,12 +48,13 @@ def test_progress_is_rate_limited_shows_every_stage_and_ends_its_line() -> None:
     progress.reading(stats)
     assert stream.getvalue() == first  # within half a second: not redrawn
     progress.stage("sorting", 12345)  # a new stage is always shown
-    assert stream.getvalue().endswith("\rsorting  12,345" + " " * (len(first) - 1 - len("sorting  12,345")))
+    shown = "sorting  12,345 entries"
+    assert stream.getvalue().endswith("\r" + shown + " " * (len(first) - 1 - len(shown)))
     progress.stage("buckets", 0, 256)
     assert stream.getvalue().endswith("--:-- left")  # nothing to go by yet
     clock.now += 3
     progress.stage("buckets", 64, 256)
-    assert "writing buckets 25%  64  00:09 left" in stream.getvalue()
+    assert "writing buckets 25%  64 of 256 buckets  00:09 left" in stream.getvalue()
     progress.finish()
     assert stream.getvalue().endswith("\n")
 
@@ -95,3 +96,40 @@ def test_summary_json_is_one_object_with_the_builders_details() -> None:
     assert data["rows_rejected"] == {"broken_quoting": 40, "wrong_column_count": 10}
     assert data["values_per_second"] == 411
     assert data["encoding"] == "gb18030" and data["encoding_detected"] is True
+
+
+def test_the_line_left_on_screen_is_the_last_state_not_a_throttled_one() -> None:
+    stream, clock = _Terminal(), _Clock()
+    progress = TerminalProgress(stream=stream, clock=clock)
+    progress.stage("evaluating", 10, 4000)  # a new stage: drawn
+    clock.now += 0.1
+    progress.stage("evaluating", 3999, 4000)  # within half a second: skipped for now
+    assert "3,999" not in stream.getvalue()
+    progress.stage("buckets", 0, 8)
+    clock.now += 0.1
+    progress.stage("buckets", 5, 8)  # skipped, and never followed by a later update
+    progress.finish()
+    last = stream.getvalue().rsplit("\r", 1)[1]
+    assert last.startswith("writing buckets 62%  5 of 8 buckets") and last.endswith("\n")
+
+
+def test_a_stage_that_reaches_its_total_is_always_drawn_with_its_unit() -> None:
+    stream, clock = _Terminal(), _Clock()
+    progress = TerminalProgress(stream=stream, clock=clock)
+    progress.stage("buckets", 0, 1)
+    progress.stage("buckets", 1, 1)  # at once, yet the end of a stage is never throttled
+    assert stream.getvalue().rsplit("\r", 1)[1].startswith("writing buckets 100%  1 of 1 bucket  ")
+
+
+def test_chinese_progress_has_units_and_clears_a_longer_line_by_its_width() -> None:
+    stream, clock = _Terminal(), _Clock()
+    progress = TerminalProgress("zh_CN", stream=stream, clock=clock)
+    progress.stage("evaluating", 4000, 4000)
+    long = stream.getvalue()[1:]
+    assert long.startswith("计算 100%  4,000/4,000 条记录")
+    progress.stage("sorting", 7)
+    short = "排序  7 个条目"
+    def columns(text: str) -> int:
+        return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
+
+    assert stream.getvalue().endswith("\r" + short + " " * (columns(long) - columns(short)))
