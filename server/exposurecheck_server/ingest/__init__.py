@@ -34,7 +34,7 @@ from exposurecheck_server.ingest.options import (
     options_from_args,
     parse_map,
 )
-from exposurecheck_server.ingest.pipeline import Progress, run
+from exposurecheck_server.ingest.pipeline import Progress, check_inputs, run
 from exposurecheck_server.ingest.stats import IngestStats
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "IngestOptions",
     "IngestStats",
     "add_input_arguments",
+    "check_inputs",
     "default_jobs",
     "identifiers",
     "identifiers_from_args",

@@ -90,6 +90,20 @@ def _top_reasons(stats: IngestStats) -> Phrase:
         f"{tr(f'ingest.reason.{reason}', lang)} {count}" for reason, count in top) or "-")
 
 
+def check_inputs(options: IngestOptions) -> None:
+    """What can be checked about the input before any work: each file readable, its encoding known (or the one
+    given fitting it), and the --map columns in its header. The builders call it before they ask for a signing
+    key's passphrase, so a typo in the input options fails at once, not after the passphrase was typed. (An input
+    read through a transcoding spool has its columns checked when the build reads it.)"""
+    delimiter = {"csv": b",", "tsv": b"\t"}.get(options.fmt)
+    for path in options.paths:
+        if not path.is_file():
+            raise UserError("ingest.unreadable", file=str(path))
+        decoding = resolve(path, options.encoding)
+        if decoding.transcode_from is None:
+            _layout(path, decoding, options, delimiter)
+
+
 def _check_inputs(options: IngestOptions, stats: IngestStats) -> list[Decoding]:
     decodings = []
     for path in options.paths:

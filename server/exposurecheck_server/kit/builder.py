@@ -22,7 +22,7 @@ from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import tr
 from exposurecheck.core.trust import kit
 from exposurecheck.core.trust.profile import FILE_NAME as PROFILE_NAME
-from exposurecheck.core.trust.profile import load_profile
+from exposurecheck.core.trust.profile import Profile, load_profile
 from exposurecheck.core.trust.publisher_keys import fingerprint, format_public_key
 
 README_NAME = "README.txt"
@@ -46,16 +46,15 @@ def build_kit(
     profile: Path,
     signing_key: Ed25519PrivateKey,
     today: dt.date | None = None,
+    checked: Profile | None = None,
 ) -> BuiltKit:
-    """Create the kit folder `out` (which must not exist or be empty) and sign it with `signing_key`."""
+    """Create the kit folder `out` (which must not exist or be empty) and sign it with `signing_key`. `checked`: the
+    profile `check_kit` returned for the same arguments (its checks are not repeated)."""
     out = Path(out)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise UserError("kit.build.out_not_empty", folder=str(out))
-    _check_inputs(bundles, packs, profile)
+    org = checked if checked is not None else check_kit(out, bundles=bundles, packs=packs, profile=profile)
     public = signing_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    # Profile and packs are opened the way the app will open them, so a kit never carries one the app would refuse
-    # (a truncated pack, a missing shard, a publisher nobody trusts).
-    org = load_profile(profile)
+    # Packs are opened the way the app will open them, so a kit never carries one the app would refuse (a truncated
+    # pack, a missing shard, a publisher nobody trusts); that needs the signing key, which may trust them.
     pack_files = [path for pack in packs for path in pack_files_checked(Path(pack), [public, *org.trusted_keys])]
     parent = out.resolve().parent
     try:
@@ -91,6 +90,16 @@ def build_kit(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return BuiltKit(root=out, files=len(sums.splitlines()), signer=public)
+
+
+def check_kit(out: Path, *, bundles: Sequence[Path], packs: Sequence[Path], profile: Path) -> Profile:
+    """Everything about a kit that needs no signing key: the output folder, the inputs (each bundle really the app)
+    and the profile, opened as the app opens it. `kit build` runs it before asking for the key's passphrase."""
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise UserError("kit.build.out_not_empty", folder=str(out))
+    _check_inputs(bundles, packs, profile)
+    return load_profile(profile)
 
 
 def _check_inputs(bundles: Sequence[Path], packs: Sequence[Path], profile: Path) -> None:

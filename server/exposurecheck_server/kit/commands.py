@@ -35,12 +35,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     from exposurecheck_server.keys import load_signing_key, read_passphrase
-    from exposurecheck_server.kit.builder import build_kit
+    from exposurecheck_server.kit.builder import build_kit, check_kit
 
     lang = args.lang or admin_lang()
+    # The folder, bundles and profile are checked before the passphrase is asked for (a typo costs no passphrase).
+    org = check_kit(args.out, bundles=args.bundle, packs=args.pack, profile=args.profile)
     passphrase = read_passphrase() if args.passphrase_stdin else None
     key = load_signing_key(args.signing_key, passphrase)
-    built = build_kit(args.out, bundles=args.bundle, packs=args.pack, profile=args.profile, signing_key=key)
+    built = build_kit(args.out, bundles=args.bundle, packs=args.pack, profile=args.profile, signing_key=key,
+                      checked=org)  # fmt: skip
     message = tr(
         "kit.build.done", lang, folder=str(built.root), files=built.files, fingerprint=fingerprint(built.signer)
     )

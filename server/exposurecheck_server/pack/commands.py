@@ -18,7 +18,13 @@ from pathlib import Path
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import tr
 from exposurecheck.core.packs import format as fmt
-from exposurecheck_server.ingest import IngestStats, add_input_arguments, options_from_args, tag_batches
+from exposurecheck_server.ingest import (
+    IngestStats,
+    add_input_arguments,
+    check_inputs,
+    options_from_args,
+    tag_batches,
+)
 from exposurecheck_server.ingest.progress import TerminalProgress
 from exposurecheck_server.ingest.summary import BuildOutput, summary_json, summary_table
 from exposurecheck_server.language import admin_lang
@@ -68,12 +74,14 @@ def run_build(args: argparse.Namespace) -> int:
     started = time.monotonic()
     lang = admin_lang()
     options = options_from_args(args)  # a bad --map, --region or --format fails here, before any work
-    passphrase = read_passphrase() if args.passphrase_stdin else None
-    key = load_signing_key(args.signing_key, passphrase)
+    # Every argument is checked before the signing key's passphrase is asked for: a typo costs no passphrase.
+    check_inputs(options)
     catalog = load_catalog_file(args.catalog)
     if args.breach not in catalog:
         raise UserError("pack.build.unknown_breach", breach=args.breach, known=", ".join(sorted(catalog)[:20]))
     _check_output(args.out, args.workdir)
+    passphrase = read_passphrase() if args.passphrase_stdin else None
+    key = load_signing_key(args.signing_key, passphrase)
     stats = IngestStats()
     progress = TerminalProgress(lang, enabled=False if args.quiet else None)
     salt = os.urandom(fmt.SALT_BYTES)

@@ -56,10 +56,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     from exposurecheck_server.keys import load_signing_key, read_passphrase
 
-    passphrase = read_passphrase() if args.passphrase_stdin else None
-    key = load_signing_key(args.signing_key, passphrase)
     body = ProfileBody(
         name_en=args.name_en,
         name_zh=args.name_zh,
@@ -71,6 +71,14 @@ def run_build(args: argparse.Namespace) -> int:
         offline_only=args.offline_only,
         default_sources=tuple(args.default_source),
     )
+    # Every argument is checked before the signing key's passphrase is asked for: the body is signed with a
+    # throwaway key and read back with the app's own reader, and the output folder must exist.
+    parse_profile(sign_profile(body, Ed25519PrivateKey.generate()))
+    folder = args.out.parent if str(args.out.parent) else Path()
+    if not folder.is_dir() or args.out.is_dir():
+        raise UserError("helpdesk.admin.write_failed", file=str(args.out))
+    passphrase = read_passphrase() if args.passphrase_stdin else None
+    key = load_signing_key(args.signing_key, passphrase)
     data = sign_profile(body, key)
     # Loaded back with the app's own reader before anything is written: a profile that builds is one that loads,
     # and the admin sees any text the app would clean up.

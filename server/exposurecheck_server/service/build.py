@@ -38,6 +38,7 @@ from exposurecheck_server.service.spool import MAX_BREACHES, EntrySpool, Partiti
 MAX_BITS = privacy.MAX_PREFIX_BITS
 TARGET_PER_BUCKET = 1000  # ~10 KiB buckets: the size/anonymity balance in PROTOCOL-NOTES.md
 CHUNK = 2000  # identifiers per evaluation task (about 0.25 s of work: small next to a task's overhead)
+MAX_VALID_DAYS = 366  # a manifest valid for longer would outlive the renewal schedule by far (docs/protocol.md)
 MAX_EPOCHS = 16  # what a manifest may list; more old epochs than that are dropped, oldest first
 
 
@@ -97,6 +98,8 @@ def check_parameters(settings: BuildSettings) -> None:
     low = privacy.block_bits(per_check)
     if settings.prefix_bits is not None and not low <= settings.prefix_bits <= MAX_BITS:
         raise UserError("service.admin.prefix_bits", low=low, high=MAX_BITS)
+    if not 1 <= settings.valid_days <= MAX_VALID_DAYS:  # 0 or less would publish a manifest that is already void
+        raise UserError("service.admin.valid_days", high=MAX_VALID_DAYS)
 
 
 def check_continuity(previous: manifests.Manifest, settings: BuildSettings) -> None:

@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from exposurecheck.core.errors import UserError
@@ -170,16 +171,15 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     from exposurecheck.core.catalog import catalog_from_json, catalog_to_json
-    from exposurecheck_server.ingest import IngestStats, identifiers, options_from_args
+    from exposurecheck_server.ingest import IngestStats, check_inputs, identifiers, options_from_args
     from exposurecheck_server.ingest.progress import TerminalProgress
     from exposurecheck_server.ingest.summary import BuildOutput, summary_json, summary_table
     from exposurecheck_server.keys import load_signing_key, read_passphrase
-    from exposurecheck_server.service.build import BuildSettings, build_site
+    from exposurecheck_server.service.build import BuildSettings, build_site, check_breaches, plan_epoch
 
     started = time.monotonic()
     lang = admin_lang()
     options = options_from_args(args)  # a bad --map, --region or --format fails here, before any work
-    passphrase = read_passphrase() if args.passphrase_stdin else None
     try:
         catalog_bytes = args.catalog.read_bytes()
     except OSError:
@@ -188,7 +188,7 @@ def run_build(args: argparse.Namespace) -> int:
     settings = BuildSettings(
         oprf_key=load_oprf_keypair(args.oprf_key),
         bucketing_key=load_bucketing_keypair(args.bucketing_key),
-        signing_keys=[load_signing_key(path, passphrase) for path in args.signing_key],
+        signing_keys=[],  # unlocked below, once every argument has been checked
         catalog=catalog,
         service_name=args.name,
         epoch_id=args.epoch,
@@ -203,6 +203,15 @@ def run_build(args: argparse.Namespace) -> int:
     )
     if args.workdir is not None and not args.workdir.is_dir():
         raise UserError("service.admin.no_folder", folder=str(args.workdir))
+    # Every argument before the passphrase is asked for (a wrong --valid-days, --out, --breach or input fails on
+    # the argument): parameters, output folder, previous site and the continuity of the OPRF keys first, then the
+    # breach and the input files. The signing keys' continuity is checked once they are unlocked, by the build.
+    _check_out(args.out)
+    plan_epoch(args.out, settings)
+    check_breaches([args.breach], catalog)
+    check_inputs(options)
+    passphrase = read_passphrase() if args.passphrase_stdin else None
+    settings = replace(settings, signing_keys=[load_signing_key(path, passphrase) for path in args.signing_key])
     stats = IngestStats()
     progress = TerminalProgress(lang, enabled=False if args.quiet else None)
     try:
@@ -254,14 +263,18 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
-@contextmanager
-def _building(out: Path) -> Iterator[Path]:
-    """A folder beside `out` to build in, renamed to `out` only when the build has finished: a build that fails
-    (too few rows accepted, a full disk, Ctrl+C) leaves no site behind, not even half of one."""
+def _check_out(out: Path) -> None:
     if not out.parent.is_dir():
         raise UserError("service.admin.no_folder", folder=str(out.parent))
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise UserError("service.admin.out_not_empty", path=str(out))
+
+
+@contextmanager
+def _building(out: Path) -> Iterator[Path]:
+    """A folder beside `out` to build in, renamed to `out` only when the build has finished: a build that fails
+    (too few rows accepted, a full disk, Ctrl+C) leaves no site behind, not even half of one."""
+    _check_out(out)
     building = out.parent / f".{out.name}.building-{os.getpid()}"
     try:
         yield building

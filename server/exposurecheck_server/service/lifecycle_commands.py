@@ -140,10 +140,12 @@ def _signing_keys(args: argparse.Namespace) -> list:
 
 
 def run_renew(args: argparse.Namespace) -> int:
-    from exposurecheck_server.service.renew import renew
+    from exposurecheck_server.service.renew import check_renewal, renew
 
+    renewal = _renewal(args, None)
+    check_renewal(args.site, renewal)  # a wrong argument fails here, before the passphrase is asked for
     keys = _signing_keys(args)
-    manifest = renew(args.site, _renewal(args, None), keys)
+    manifest = renew(args.site, renewal, keys)
     _say("service.admin.renewed", sequence=manifest.sequence, expires=manifests.format_time(manifest.expires_at))
     return 0
 
@@ -153,6 +155,7 @@ def run_manifest(args: argparse.Namespace) -> int:
     from exposurecheck_server.service.renew import next_payload
 
     publishers = [read_public_key(path) for path in args.publisher_key] if args.publisher_key else None
+    _check_new(args.out)
     payload = next_payload(args.site, _renewal(args, publishers))
     _write_new(args.out, canonical_json(payload))
     _describe(manifests.parse_payload(canonical_json(payload)))
@@ -161,9 +164,12 @@ def run_manifest(args: argparse.Namespace) -> int:
 
 
 def run_sign(args: argparse.Namespace) -> int:
-    from exposurecheck_server.service.renew import sign
+    from exposurecheck_server.service.renew import check_signable, sign
 
     data = _read(args.manifest)
+    # Before the passphrase: a file that is not a manifest, or an --out that cannot be written, fails first.
+    check_signable(data)
+    _check_new(args.out)
     keys = _signing_keys(args)
     envelope = sign(data, keys)
     _describe(manifests.parse_payload(manifests.read_envelope(envelope).body))
@@ -212,6 +218,14 @@ def _read(path: Path) -> bytes:
     if len(data) > manifests.MAX_ENVELOPE_BYTES:
         raise UserError("service.admin.not_a_manifest")
     return data
+
+
+def _check_new(path: Path) -> None:
+    """The checks `_write_new` will make, made early (the file is still created exclusively when written)."""
+    if path.exists():
+        raise UserError("service.admin.file_exists", path=str(path))
+    if not path.parent.is_dir():
+        raise UserError("service.admin.no_folder_for_file", folder=str(path.parent))
 
 
 def _write_new(path: Path, data: bytes) -> None:

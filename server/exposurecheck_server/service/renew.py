@@ -27,10 +27,9 @@ from exposurecheck.core.protocol.canonical import canonical_json
 from exposurecheck.core.protocol.errors import ProtocolError
 from exposurecheck.core.protocol.manifest import Manifest
 from exposurecheck_server.service import site as sites
-from exposurecheck_server.service.build import next_sequence
+from exposurecheck_server.service.build import MAX_VALID_DAYS, next_sequence
 
 DEFAULT_VALID_DAYS = 30
-MAX_VALID_DAYS = 366
 
 
 @dataclass(frozen=True)
@@ -90,17 +89,20 @@ def next_payload(site: Path, renewal: Renewal) -> dict[str, Any]:
     return payload
 
 
-def _unique(keys: Sequence[bytes], in_use: set[bytes]) -> list[bytes]:
-    """Keys in order, once each, leaving out those already in use (an announcement ends when the key is used)."""
-    return [key for key in dict.fromkeys(keys) if key not in in_use]
+def check_renewal(site: Path, renewal: Renewal) -> None:
+    """Everything about a renewal that needs no signing key (`next_payload` with the keys that signed the current
+    manifest): `service renew` runs it before asking for the key's passphrase, so a wrong --valid-days or site
+    fails on the argument, not after the operator typed the passphrase."""
+    next_payload(site, renewal)
 
 
-def sign(data: bytes, signing_keys: Sequence[Ed25519PrivateKey]) -> bytes:
-    """Sign an unsigned manifest (`service manifest --unsigned`) or add signatures to an envelope.
+def check_signable(data: bytes) -> Manifest:
+    """The manifest `sign` would sign, read and checked as `sign` does, before a key is unlocked for it."""
+    return _to_sign(data)[2]
 
-    The payload bytes are signed exactly as they are (they must already be canonical); every key must be one the
-    payload lists under `publisher_keys`.
-    """
+
+def _to_sign(data: bytes) -> tuple[bytes, list[Any], Manifest]:
+    """(payload bytes, signatures already on it, the manifest) of an unsigned manifest or an envelope."""
     try:
         document = json.loads(data)
     except (ValueError, UnicodeDecodeError, RecursionError):
@@ -114,9 +116,23 @@ def sign(data: bytes, signing_keys: Sequence[Ed25519PrivateKey]) -> bytes:
     else:
         raise UserError("service.admin.not_a_manifest")
     try:
-        manifest = manifests.parse_payload(body)
+        return body, kept, manifests.parse_payload(body)
     except ProtocolError:
         raise UserError("service.admin.not_a_manifest") from None
+
+
+def _unique(keys: Sequence[bytes], in_use: set[bytes]) -> list[bytes]:
+    """Keys in order, once each, leaving out those already in use (an announcement ends when the key is used)."""
+    return [key for key in dict.fromkeys(keys) if key not in in_use]
+
+
+def sign(data: bytes, signing_keys: Sequence[Ed25519PrivateKey]) -> bytes:
+    """Sign an unsigned manifest (`service manifest --unsigned`) or add signatures to an envelope.
+
+    The payload bytes are signed exactly as they are (they must already be canonical); every key must be one the
+    payload lists under `publisher_keys`.
+    """
+    body, kept, manifest = _to_sign(data)
     for key in signing_keys:
         if key.public_key().public_bytes_raw() not in manifest.publisher_keys:
             raise UserError("service.admin.signer_not_listed")

@@ -38,18 +38,19 @@ def spark_master(args: argparse.Namespace) -> str | None:
 
 
 def run_build_spark(args: argparse.Namespace) -> int:
-    from exposurecheck_server.ingest import options_from_args
+    from exposurecheck_server.ingest import check_inputs, options_from_args
     from exposurecheck_server.keys import load_signing_key, read_passphrase
     from exposurecheck_server.pack.builder import load_catalog_file
     from exposurecheck_server.spark.pack_job import build_pack_spark
 
     started = time.monotonic()
     options = options_from_args(args)  # a bad --map, --region or --format fails here, before any work
-    passphrase = read_passphrase() if args.passphrase_stdin else None
-    key = load_signing_key(args.signing_key, passphrase)
+    check_inputs(options)  # every argument before the passphrase, as the local engine does
     catalog = load_catalog_file(args.catalog)
     if args.out.exists() and args.out.is_dir():
         raise UserError("pack.build.write_failed", file=str(args.out))
+    passphrase = read_passphrase() if args.passphrase_stdin else None
+    key = load_signing_key(args.signing_key, passphrase)
     result = build_pack_spark(options, out=args.out, catalog=catalog, breach=args.breach, signing_key=key,
                               title=args.title, demo=args.demo, chunk_size=args.chunk_size,
                               shard_size=args.shard_size, workdir=args.workdir, master=spark_master(args))  # fmt: skip
