@@ -1,6 +1,8 @@
 """`exposure-check wipe [--yes]`: delete everything the app keeps and say what was removed.
 
-Without `--yes` it asks on a terminal; in a script it refuses, so a mistyped command never wipes by surprise.
+Without `--yes` it asks on a terminal, naming what will be lost as the window does (how many saved checks, their
+key, the settings, the trusted publishers), and goes ahead only on the very word it asks for ("yes" / "是"), not
+"y"; in a script it refuses, so a mistyped command never wipes by surprise.
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ def run(args: argparse.Namespace) -> int:
         if not sys.stdin.isatty():
             print_error(tr("vault.wipe.needs_yes", lang))
             return EXIT_USAGE
-        answer = input(tr("vault.wipe.confirm", lang))
-        if answer.strip().lower() not in ("yes", "y", "是"):
+        word = tr("wipe.answer", lang)
+        answer = input(confirm_question(lang, word))
+        if answer.strip().casefold() != word.casefold():
             print_error(tr("vault.wipe.cancelled", lang))
             return EXIT_USAGE
     report = wipe_everything()
@@ -50,3 +53,16 @@ def run(args: argparse.Namespace) -> int:
         for line in report.lines(lang):
             sys.stdout.write(safe_text(line) + "\n")
     return EXIT_OK if report.complete else EXIT_INCOMPLETE
+
+
+def confirm_question(lang: str, word: str) -> str:
+    """The question, with how many saved checks will go (counted without changing anything; when they cannot be
+    counted, as for a passphrase vault, it says so instead of a number)."""
+    from exposurecheck.core.vault.store import saved_check_count
+
+    count = saved_check_count()
+    if count is None:
+        return tr("wipe.confirm_unknown", lang, answer=word)
+    if count == 0:
+        return tr("wipe.confirm_none", lang, answer=word)
+    return tr("wipe.confirm", lang, count=count, answer=word)

@@ -69,6 +69,7 @@ __all__ = [
     "SavedCheckSummary",
     "SetAside",
     "Vault",
+    "saved_check_count",
     "vault_exists",
     "vault_path",
 ]
@@ -90,6 +91,34 @@ def vault_path() -> Path:
 def vault_exists() -> bool:
     """True if a vault file is there (says nothing about whether it can be opened)."""
     return vault_path().is_file()
+
+
+def saved_check_count(keystore: KeyringKeyStore | None = None, path: Path | None = None) -> int | None:
+    """How many checks the vault holds, for "this deletes the N saved checks" before a wipe; None when they cannot
+    be counted without more from the person (a passphrase vault, a locked or missing keyring, a damaged file).
+
+    Read only: unlike `Vault.open`, it never creates a keyring entry and never sets a file aside, since the person
+    may still answer "no".
+    """
+    path = path or vault_path()
+    try:
+        blob = path.read_bytes()
+    except FileNotFoundError:
+        return 0
+    except OSError:
+        return None
+    try:
+        header, _offset = parse_header(blob)
+        if header.key_source is not KeySource.KEYRING:
+            return None
+        key = (keystore or KeyringKeyStore()).get_key()
+        if key is None:
+            return None
+        data = json.loads(open_sealed(blob, key).decode("utf-8"))
+    except (FormatError, KeystoreUnavailable, WrongKey, Damaged, ValueError, UnicodeDecodeError):
+        return None
+    checks = data.get("checks") if isinstance(data, dict) and data.get("format") == FORMAT else None
+    return len(checks) if isinstance(checks, list) else None
 
 
 @dataclass(frozen=True)
