@@ -130,7 +130,10 @@ def sources_for(args: argparse.Namespace, profile: Profile | None) -> SourcePlan
     from exposurecheck.core.trust.publisher_keys import read_public_key
 
     keys = tuple(read_public_key(path) for path in args.trust)
-    offline_only = args.offline_only or load_settings().settings.offline_only
+    loaded = load_settings()  # read first here, so a damaged file is said once, in the person's language
+    if loaded.problem:
+        print_error(loaded.problem_message(args.lang))
+    offline_only = args.offline_only or loaded.settings.offline_only
     chosen = plan_sources(
         factory_for(profile, args.source, keys), training=False, offline_only=offline_only, profile=profile
     )

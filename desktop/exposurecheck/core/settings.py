@@ -7,6 +7,10 @@ Loading never fails: a missing file gives the defaults; an unreadable or damaged
 timestamp, reported in `LoadedSettings.set_aside`) and the defaults are used; unknown keys are dropped and bad
 values fall back to their default one by one. Saving is atomic (mode 0600 in a 0700 folder).
 
+What went wrong is `LoadedSettings.problem`, for the caller to tell the person in their language
+(`problem_message`; no path: the folder's name may name the person). The log says it only at INFO level, in
+English for a developer (`--verbose`), never as the person's warning.
+
     loaded = load_settings(); settings = loaded.settings
     save_settings(dataclasses.replace(settings, language="zh_CN"))
 """
@@ -47,6 +51,13 @@ class Settings:
 class LoadedSettings:
     settings: Settings
     set_aside: Path | None = None  # where a damaged settings file was moved, to tell the person once
+    problem: str | None = None  # "damaged" (set aside), "damaged_kept" (could not be moved), "unreadable"
+
+    def problem_message(self, lang: str) -> str:
+        """The problem in plain words for the person ("" when there was none)."""
+        from exposurecheck.core.i18n import tr
+
+        return tr(f"settings.problem.{self.problem}", lang) if self.problem else ""
 
 
 def settings_path() -> Path:
@@ -60,8 +71,8 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
     except FileNotFoundError:
         return LoadedSettings(Settings())
     except OSError as exc:
-        log.warning("settings could not be read (%s); using defaults", type(exc).__name__)
-        return LoadedSettings(Settings())
+        log.info("settings could not be read (%s); using defaults", type(exc).__name__)
+        return LoadedSettings(Settings(), problem="unreadable")
     try:
         data = json.loads(raw.decode("utf-8"))
         if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -70,10 +81,10 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
         try:
             moved = set_aside(path, "damaged")
         except OSError:
-            log.warning("damaged settings file could not be moved; using defaults")
-            return LoadedSettings(Settings())
-        log.warning("damaged settings file set aside; using defaults")
-        return LoadedSettings(Settings(), moved)
+            log.info("damaged settings file could not be moved; using defaults")
+            return LoadedSettings(Settings(), problem="damaged_kept")
+        log.info("damaged settings file set aside; using defaults")
+        return LoadedSettings(Settings(), moved, problem="damaged")
     return LoadedSettings(_from_json(data))
 
 
