@@ -63,6 +63,24 @@ def open_pack(path: Path, *, extra_keys: Sequence[bytes] = (), full_check: bool 
     return reader
 
 
+def describe_pack(path: Path, *, extra_keys: Sequence[bytes] = ()) -> PackInfo:
+    """What a pack says it holds, for `pack info`, also when this app does not trust its publisher (then
+    `publisher_trust` is "unknown"). The head is checked against the pack's own key, so what is shown is what that
+    key's holder signed, and every shard is opened to add up its size; but nothing is looked up and no reader is
+    returned: a pack from an unknown publisher can be described, never used for a check."""
+    opened: list[Shard] = []
+    try:
+        first, head = _open_first(path)
+        opened.append(first)
+        meta, info, _hashes = _authenticate(path, first, head, extra_keys, describe_only=True)
+        opened.extend(_open_other_shards(path, head.preamble, meta, info))
+        return dataclasses.replace(info, total_bytes=sum(len(shard.map) for shard in opened))
+    finally:
+        for shard in opened:
+            shard.map.close()
+            shard.file.close()
+
+
 @dataclass(frozen=True)
 class _Head:
     preamble: fmt.Preamble
@@ -159,13 +177,13 @@ def trust_level(key: bytes, extra_keys: Sequence[bytes]) -> str | None:
 
 
 def _authenticate(
-    path: Path, first: Shard, head: _Head, extra_keys: Sequence[bytes]
+    path: Path, first: Shard, head: _Head, extra_keys: Sequence[bytes], *, describe_only: bool = False
 ) -> tuple[dict, PackInfo, bytes]:
     name = path.name
     if head.signature == bytes(64):
         raise UserError("pack.error.unsigned", file=name)
     trust = trust_level(head.public_key, extra_keys)
-    if trust is None:
+    if trust is None and not describe_only:
         raise UserError("pack.error.unknown_publisher", file=name, fingerprint=fingerprint(head.public_key))
     try:
         Ed25519PublicKey.from_public_bytes(head.public_key).verify(head.signature, head.signed)
@@ -203,7 +221,7 @@ def _authenticate(
         counts=meta["counts"],
         breaches=tuple(meta["breaches"]),
         publisher_fingerprint=fingerprint(head.public_key),
-        publisher_trust=trust,
+        publisher_trust=trust or "unknown",
         shard_count=len(shards),
         prefix_bits=prefix_bits,
         chunk_size=chunk,

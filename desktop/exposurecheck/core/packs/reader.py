@@ -43,7 +43,7 @@ class PackInfo:
     counts: dict[str, int]
     breaches: tuple[str, ...]
     publisher_fingerprint: str
-    publisher_trust: str  # "pinned", "added", "demo"
+    publisher_trust: str  # "pinned", "added", "demo"; "unknown" only from `describe_pack`, never on a reader
     shard_count: int
     prefix_bits: int
     chunk_size: int
