@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from exposurecheck.core.trust.publisher_keys import fingerprint
 from tests.conftest import run_cli
 from tests.server.service.site_helpers import PLANTED, Keys, build, make_keys, serve_process
 from tests.server.service.test_recording_proxy import recording_proxy
@@ -34,6 +35,15 @@ def check(url: str, env: dict[str, str], *extra: str) -> dict:
 def trust_add(keys: Keys, env: dict[str, str]) -> None:
     added = run_cli("trust", "add", "--yes", str(keys.publisher_pub), env=env)
     assert added.returncode == 0, added.stderr
+    assert "lookup service" in added.stdout  # it says what the trust now covers
+
+
+def test_trust_add_says_it_covers_lookup_services_in_both_languages(tmp_path: Path, home: dict[str, str]) -> None:
+    keys = make_keys(tmp_path / "keys")
+    chinese = run_cli("trust", "add", "--yes", str(keys.publisher_pub), "--lang", "zh_CN", env=home)
+    assert "在线查询服务" in chinese.stdout and "您" not in chinese.stdout
+    removed = run_cli("trust", "remove", fingerprint(keys.publisher_raw), env=home)
+    assert removed.returncode == 0 and "lookup service" in removed.stdout
 
 
 def test_a_publisher_added_with_trust_add_vouches_for_a_new_service(tmp_path: Path, home: dict[str, str]) -> None:
