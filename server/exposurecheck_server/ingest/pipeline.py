@@ -9,6 +9,7 @@ before anything is written.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -24,6 +25,7 @@ from exposurecheck_server.ingest.options import ColumnMap, IngestOptions
 from exposurecheck_server.ingest.rows import MAX_LINE, QuotedParser, Rejected, delimited_rows, iter_lines
 from exposurecheck_server.ingest.stats import IngestStats
 from exposurecheck_server.ingest.worker import BlockResult, BlockTask, Column, process_block
+from exposurecheck_server.worker_life import exit_with_parent
 
 Progress = Callable[[IngestStats], None]
 
@@ -212,8 +214,9 @@ def _columns(
 
 
 def _parallel(tasks: Iterator[BlockTask], jobs: int) -> Iterator[BlockResult]:
-    # Bounded in-flight work (ProcessPoolExecutor.map would submit every block first) and results in order.
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # Bounded in-flight work (ProcessPoolExecutor.map would submit every block first) and results in order. The
+    # workers end with this process even when it is killed with SIGKILL (worker_life.py).
+    with ProcessPoolExecutor(max_workers=jobs, initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
         pending: deque[Future[BlockResult]] = deque()
         for task in tasks:
             pending.append(pool.submit(process_block, task))

@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from exposurecheck.core.crypto import oprf
 from exposurecheck.core.protocol import bucket as buckets
+from exposurecheck_server.worker_life import exit_with_parent
 
 Row = tuple[bytes, Sequence[int]]  # encoded identifier, breach indices
 Result = tuple[int, bytes, Sequence[int]]  # first 32 bits of the bucketing output, tag, breach indices
@@ -48,8 +49,9 @@ def evaluate_batch(secrets: Secrets, identifiers: Sequence[bytes]) -> bytes:
     return bytes(out)
 
 
-def _init_worker(secrets: Secrets) -> None:
+def _init_worker(secrets: Secrets, parent: int) -> None:
     global _worker_secrets
+    exit_with_parent(parent)  # a builder killed with SIGKILL must not leave workers holding the secrets
     _worker_secrets = secrets
 
 
@@ -76,7 +78,8 @@ def evaluate_stream(
         for label, batch in batches:
             yield label, evaluate_batch(secrets, batch)
         return
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(secrets,)) as pool:
+    initargs = (secrets, os.getpid())
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=initargs) as pool:
         pending: deque[tuple[T, Future[bytes]]] = deque()
         for label, batch in batches:
             pending.append((label, pool.submit(_pool_batch, batch)))
@@ -102,5 +105,5 @@ def evaluate_all(
         for chunk in chunks:
             yield evaluate_chunk(secrets, chunk)
         return
-    with context.Pool(workers, initializer=_init_worker, initargs=(secrets,)) as pool:
+    with context.Pool(workers, initializer=_init_worker, initargs=(secrets, os.getpid())) as pool:
         yield from pool.imap(_pool_task, chunks, chunksize=1)
