@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from exposurecheck.core.i18n import catalog
+from exposurecheck.core.i18n import catalog, plain_source_label
 from tests.conftest import run_cli
 from tests.core.packs.conftest import make_pack
 from tests.support.loopback import Reply, loopback_server
@@ -42,13 +42,12 @@ def text_check(lang: str, password_url: str, pack: Path) -> str:
     return result.stdout
 
 
-def test_the_window_and_the_command_line_use_the_same_plain_labels() -> None:
+def test_the_plain_labels_are_the_ones_the_command_line_uses() -> None:
+    # The window shows the same words: its source_label is plain_source_label (tests/gui/test_plain_words.py).
     for lang, labels in PLAIN.items():
         for name, label in labels.items():
-            assert catalog(lang)[f"gui.source.{name}"] == label
             assert catalog(lang)[f"source.plain.{name}"] == label
-        assert catalog(lang)["source.plain.demo"] == catalog(lang)["gui.source.demo"]
-        assert catalog(lang)["source.plain.service"] == catalog(lang)["gui.source.service"]
+            assert plain_source_label(f"{name}=x" if name != "demo" else name, lang) == label
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
@@ -79,5 +78,5 @@ def test_a_found_line_names_the_source_plainly() -> None:
     person = next(p for p in identities if p["expect"] == "found")
     for lang in ("en", "zh_CN"):
         out = run_cli("check", "--source", "demo", "--phone", person["phone"], "--lang", lang).stdout
-        assert catalog(lang)["gui.source.demo"] in out
+        assert catalog(lang)["source.plain.demo"] in out
         assert catalog(lang)["source.demo"] not in out  # "Demo pack (practice data)" / "演示数据包（练习用）"

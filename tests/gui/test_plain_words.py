@@ -26,7 +26,7 @@ DETAILS_KEYS = {"gui.details.password_details", "gui.consent.details", "gui.publ
 # Messages the window shows in its main text: its own, the answers and the plan's summary, and the errors of data
 # files, services, the network and the vault it passes on.
 MAIN_TEXT = ("gui.", "outcome.", "helpdesk.guided.", "helpdesk.demo_banner", "advice.summary.", "advice.group.",
-             "advice.item.", "pack.error.", "http.", "service.error.", "vault.")
+             "advice.item.", "pack.error.", "http.", "service.error.", "vault.", "source.plain.")
 NOT_IN_THE_WINDOW = ("outcome.cli.", "pack.error.unknown_publisher", "gui.sent.", "vault.wipe.confirm",
                      "vault.wipe.needs_yes", "vault.cli.")
 
@@ -42,6 +42,21 @@ def test_no_jargon_in_the_windows_messages(lang):
     assert len(messages) > 200
     found = {k: JARGON.search(v).group(0) for k, v in messages.items() if JARGON.search(v)}
     assert found == {}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_the_window_names_sources_with_the_command_lines_plain_words(lang):
+    """One set of source labels: the window's are the core's plain ones, word for word."""
+    from exposurecheck.core.i18n import plain_source_label
+    from exposurecheck.gui.pages.checking import source_label
+
+    names = ("hibp-passwords", "demo", "pack=/media/usb/shanghai.ecpack", "service=https://lookup.example.org")
+    for name in names:
+        assert source_label(name, lang) == plain_source_label(name, lang)
+        assert not JARGON.search(source_label(name, lang))
+    assert source_label("pack=/x", "en") == "Data file on this computer"
+    assert source_label("hibp-passwords", "zh_CN") == "在线密码泄露查询"
+    assert source_label("someone-elses-source", lang) == "someone-elses-source"
 
 
 def test_the_details_still_name_things():

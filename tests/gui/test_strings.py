@@ -33,7 +33,6 @@ def _dynamic_keys() -> set[str]:
     keys |= {"gui.consent.sends.hibp-passwords", "gui.consent.sends.service", "gui.consent.sends.other"}
     keys |= {f"gui.passphrase.{kind}{suffix}" for kind in ("create", "open") for suffix in ("", "_note")}
     keys |= {"gui.checking.title", "gui.checking.title_problem"}
-    keys |= {f"gui.source.{name}" for name in ("hibp-passwords", "pack", "demo", "service")}
     keys |= {f"gui.glance.urgency.{level}" for level in URGENCY_LEVELS}
     keys |= {f"gui.results.urgency.{level}" for level in (*SEVERITY_ORDER, "presumed")}  # a plan item's tag
     for kind in ("data_file", "profile"):

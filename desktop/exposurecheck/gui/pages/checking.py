@@ -10,26 +10,24 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QGridLayout, QProgressBar, QWidget
 
-from exposurecheck.core.i18n import catalog
+from exposurecheck.core.i18n import plain_source_label
 from exposurecheck.core.report import Report, SourceState, SourceStatus
 from exposurecheck.core.sources.base import Source
 from exposurecheck.core.sources.lookup_service_reset import refused_for_pins
 from exposurecheck.gui import accessibility
 from exposurecheck.gui.flow_layout import FlowLayout
 from exposurecheck.gui.pages.base import Page, button, label_button
-from exposurecheck.gui.text import t
+from exposurecheck.gui.text import pseudo_enabled, stretch, t
 from exposurecheck.gui.widgets import ErrorLabel, Heading, SecureLabel
 
 
 def source_label(name: str, lang: str) -> str:
-    """A source's name in plain words ("Online password check"), for the main text: the window's own labels
-    (`gui.source.*`) name no service brands; the "What left this computer" page, which is the details, uses the
-    core's (`source.*`, "Pwned Passwords (Have I Been Pwned)"). Unknown names show as they are."""
-    base = name.split(":", 1)[0].split("=", 1)[0]
-    for key in (f"gui.source.{name}", f"gui.source.{base}", f"source.{name}", f"source.{base}"):
-        if key in catalog("en"):
-            return t(key, lang)
-    return name
+    """A source's name in plain words ("Online password check"), for the main text: the core's plain labels
+    (`source.plain.*`, the words the command line uses too), which name no service brands. The "What left this
+    computer" page, which is the details, uses the core's technical names (`source.*`). Unknown names show as they
+    are."""
+    text = plain_source_label(name, lang)
+    return stretch(text) if pseudo_enabled() and text != name else text
 
 
 @dataclass
