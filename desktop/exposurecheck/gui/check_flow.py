@@ -63,6 +63,7 @@ class CheckFlow(QObject):
         checking.pack_requested.connect(self.ask_pack_file)
         checking.reset_service_requested.connect(self._ask_service_reset)
         results.open_pack_requested.connect(self.ask_pack_file)
+        results.confirm_publisher_requested.connect(self.reconsider_publishers)
         self.service_pins.reset_done.connect(self.start)
         self.service_pins.reset_failed.connect(checking.show_status)
         self.publishers.decided.connect(self.start)
@@ -99,13 +100,16 @@ class CheckFlow(QObject):
         # for it) when no password was typed.
         types = {i.type for i in identifiers}
         relevant = tuple(s for s in review.sources if s.accepts & types)
-        self._pending = (identifiers, relevant, dict(chosen.held_back))
+        # A kind that only a turned-down file would have checked is "not checked: its publisher was not
+        # confirmed", which the person can mend, before "you chose offline only" (Reason's order: most specific).
+        held_back = {**chosen.held_back, **review.held_back}
+        self._pending = (identifiers, relevant, held_back)
         self.results.set_source_problems(review.problems)
         if any(s.uses_network for s in relevant) and not self.session.online_consent:
             self.consent.ask(tuple(s for s in relevant if s.uses_network))
             self.page_wanted.emit(self.consent)
             return
-        self._run(identifiers, relevant, chosen.held_back)
+        self._run(identifiers, relevant, held_back)
 
     def _consent_given(self) -> None:
         self.session.online_consent = True
@@ -129,6 +133,11 @@ class CheckFlow(QObject):
                                                     t("gui.checking.pack_filter", lang))
         if path:
             self.use_pack_file(path)
+
+    def reconsider_publishers(self) -> None:
+        """ "Confirm the publisher and check again": ask again about the data files turned down, then check."""
+        self.publishers.reconsider()
+        self.start()
 
     def _ask_service_reset(self) -> None:
         """ "Reset the service's keys…": the lookup services the last check refused for their pinned keys."""

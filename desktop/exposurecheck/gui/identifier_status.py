@@ -23,9 +23,11 @@ _PACK_KINDS = frozenset(IdentifierType) - {IdentifierType.PASSWORD}
 
 
 class IdentifierStatusList(QWidget):
-    """One line per typed identifier of the report on screen, and "Open a data file…" when a file could help."""
+    """One line per typed identifier of the report on screen, and "Open a data file…" when a file could help, or
+    "Confirm the publisher and check again" when the person holds a file whose publisher they did not confirm."""
 
     open_pack_requested = Signal()
+    confirm_publisher_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,9 +38,12 @@ class IdentifierStatusList(QWidget):
         self._lines_layout.setSpacing(SPACE_S)
         self.open_pack_button = button("statusOpenPackButton")
         self.open_pack_button.clicked.connect(self.open_pack_requested)
+        self.confirm_publisher_button = button("statusConfirmPublisherButton")
+        self.confirm_publisher_button.clicked.connect(self.confirm_publisher_requested)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._lines_layout)
+        layout.addWidget(self.confirm_publisher_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.open_pack_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.hide()
 
@@ -68,4 +73,7 @@ class IdentifierStatusList(QWidget):
         )
         label_button(self.open_pack_button, t("outcome.results.open_pack", lang))
         self.open_pack_button.setVisible(wanted)
+        unconfirmed = any(s.reason is Reason.UNKNOWN_PUBLISHER for s in statuses)
+        label_button(self.confirm_publisher_button, t("gui.results.confirm_publisher", lang))
+        self.confirm_publisher_button.setVisible(unconfirmed)
         self.setVisible(bool(statuses))

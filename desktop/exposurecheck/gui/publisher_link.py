@@ -5,13 +5,15 @@ Before a check runs, the window hands the sources it chose to `review`. A data f
 publisher that was not turned down in this session comes back to be asked about (`ask`); the window checks again
 once `decided` fires. "Trust this publisher" stores the key as `exposure-check trust add` does
 (`core.trust.publisher_keys`). "Don't use it" is remembered until the session ends: the file is left out of the
-check, and the results say in plain words which file and why.
+check, the results say in plain words which file and why, and each value only that file could have checked is
+"not checked" because its publisher was not confirmed (`Review.held_back`), with the way to confirm it: the
+results page's "Confirm the publisher and check again" (`reconsider`) asks once more.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,9 +21,11 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from exposurecheck.core.errors import UserError
+from exposurecheck.core.report import Reason
 from exposurecheck.gui.dialogs import PublisherDialog
 
 if TYPE_CHECKING:
+    from exposurecheck.core.identifiers import IdentifierType
     from exposurecheck.core.packs.publisher import PackPublisher
     from exposurecheck.core.sources.base import Source
 
@@ -31,11 +35,13 @@ UNKNOWN_PUBLISHER = "pack.error.unknown_publisher"
 @dataclass(frozen=True)
 class Review:
     """What to do with the chosen sources: ask about `ask` first (then review again), or run `sources`, with
-    `problems` said on the results page."""
+    `problems` said on the results page. `held_back`: the kinds the files left out would have checked, for
+    `core.check.check` to say why they went unchecked (Reason.UNKNOWN_PUBLISHER)."""
 
     ask: PackPublisher | None
     sources: tuple[Source, ...]
     problems: tuple[UserError, ...]
+    held_back: Mapping[IdentifierType, Reason] = field(default_factory=dict)
 
 
 class PublisherLink(QObject):
@@ -68,7 +74,8 @@ class PublisherLink(QObject):
                 return Review(publisher, tuple(sources), tuple(problems))
         kept = tuple(s for s in sources if not (isinstance(s, PackSource) and s.path in unknown))
         said = [self._left_out(p, lang) for p in {p.key: p for p in unknown.values()}.values()]
-        return Review(None, kept, (*self.explain(problems, lang), *said))
+        held_back = {kind: Reason.UNKNOWN_PUBLISHER for p in unknown.values() for kind in p.kinds & PackSource.accepts}
+        return Review(None, kept, (*self.explain(problems, lang), *said), held_back)
 
     def ask(self, publisher: PackPublisher, lang: str, parent: QWidget | None) -> PublisherDialog:
         """Open the dialog for `publisher` (window-modal; the answer comes back through `decided`)."""
@@ -88,6 +95,12 @@ class PublisherLink(QObject):
         as a source, which the dialog cannot be offered for)."""
         return tuple(UserError("gui.publisher.unknown", file=p.params.get("file", "")) if p.key == UNKNOWN_PUBLISHER
                      else p for p in problems)
+
+    def reconsider(self) -> None:
+        """Forget this session's "Don't use it" answers (and failed attempts to trust), so the next review asks
+        again: the person has compared the code with the organisation since and wants to decide anew."""
+        self.declined.clear()
+        self.failed.clear()
 
     def end_session(self) -> None:
         self.declined.clear()

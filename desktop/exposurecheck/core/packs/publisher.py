@@ -16,6 +16,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from exposurecheck.core.errors import UserError
+from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.core.packs.opening import _meta, _open_first, trust_level
 from exposurecheck.core.trust.publisher_keys import fingerprint
 
@@ -23,12 +24,14 @@ from exposurecheck.core.trust.publisher_keys import fingerprint
 @dataclass(frozen=True)
 class PackPublisher:
     """The signer of the pack at `path`: their raw Ed25519 key and the title they signed. `trust` is how this app
-    trusts the key ("pinned", "added", "demo") or None for a publisher it does not know."""
+    trusts the key ("pinned", "added", "demo") or None for a publisher it does not know. `kinds`: the kinds of
+    identifier the pack says it holds (signed by the same key), so a file left out can say what went unchecked."""
 
     path: Path
     key: bytes = field(repr=False)
     title: str
     trust: str | None
+    kinds: frozenset[IdentifierType] = frozenset()
 
     @property
     def fingerprint(self) -> str:
@@ -53,7 +56,8 @@ def pack_publisher(path: Path | str, extra_keys: Iterable[bytes] = ()) -> PackPu
             raise UserError("pack.error.tampered", file=path.name) from None
         meta = _meta(head.meta, path.name, head.preamble.version)
         trust = trust_level(head.public_key, tuple(extra_keys))
-        return PackPublisher(path, bytes(head.public_key), meta["title"], trust)
+        kinds = frozenset(IdentifierType(kind) for kind in meta["types"])  # _meta accepts only known kinds
+        return PackPublisher(path, bytes(head.public_key), meta["title"], trust, kinds)
     finally:
         first.map.close()
         first.file.close()

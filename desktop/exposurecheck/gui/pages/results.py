@@ -89,6 +89,7 @@ class ResultsPage(Page):
     sent_requested = Signal()
     new_check_requested = Signal()
     open_pack_requested = Signal()  # "Open a data file…" under a detail that could not be checked
+    confirm_publisher_requested = Signal()  # a data file turned down: ask about its publisher again, then check
     done_changed = Signal(str, bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -100,6 +101,7 @@ class ResultsPage(Page):
         self.notes.setObjectName("planNotes")
         self.statuses = IdentifierStatusList()  # one answer per typed detail: found, not found, not checked
         self.statuses.open_pack_requested.connect(self.open_pack_requested)
+        self.statuses.confirm_publisher_requested.connect(self.confirm_publisher_requested)
         self.problems = ErrorLabel()
         self.leaks = LeakList()
         self.today = TodayBox()
