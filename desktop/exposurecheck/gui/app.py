@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QThreadPool
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -22,6 +23,9 @@ from exposurecheck.gui.settings_link import link_settings, save_language
 from exposurecheck.gui.style import apply_base_font
 from exposurecheck.gui.translation import QtTranslations
 from exposurecheck.resources import resource_path
+
+if TYPE_CHECKING:
+    from exposurecheck.core.settings import LoadedSettings
 
 
 @dataclass
@@ -65,8 +69,10 @@ def create_window(
     offscreen: bool = False,
     install_hook: bool = True,
     defer_pages: bool = False,
+    settings: LoadedSettings | None = None,
 ) -> Running:
-    """The app's window, ready to show. `defer_pages` builds all but the welcome page after the first paint."""
+    """The app's window, ready to show. `defer_pages` builds all but the welcome page after the first paint.
+    `settings`: the settings as already read at start (`start`), so a damaged file is said; else read here."""
     app = application(offscreen)
     translations = QtTranslations(app)
     pool = pool or QThreadPool.globalInstance()
@@ -76,9 +82,9 @@ def create_window(
     app.aboutToQuit.connect(lambda: (window.runner.cancel(), pool.waitForDone(QUIT_WAIT_MS)))
     translations.apply(lang)
     if window.pages_built:
-        link_settings(window)
+        link_settings(window, settings)
     else:
-        window.on_pages_built.append(lambda: link_settings(window))
+        window.on_pages_built.append(lambda: link_settings(window, settings))
 
     shown = [lang]
 
@@ -97,23 +103,34 @@ def create_window(
     return Running(app, window, hook, translations)
 
 
-def initial_language(requested: str | None) -> str:
-    """--lang, else the saved setting, else the system's language."""
+def initial_language(requested: str | None, loaded: LoadedSettings | None = None) -> str:
+    """--lang, else the saved setting (from `loaded`, or read now), else the system's language."""
     from exposurecheck.core.i18n import normalize_lang
 
     if requested:
         return normalize_lang(requested)
     from exposurecheck.core.settings import load_settings
 
-    saved = load_settings().settings.language
+    saved = (loaded or load_settings()).settings.language
     if saved:
         return saved
     return normalize_lang(os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG"))
 
 
+def start(lang: str | None = None, *, offscreen: bool = False, install_hook: bool = True) -> Running:
+    """The window as a double-click opens it: the settings read once, before anything else reads them (a damaged
+    file is set aside by that read, and only that read knows to say so on the welcome page); the language from
+    `lang` (--lang), else the settings, else the system; the pages after the first paint."""
+    from exposurecheck.core.settings import load_settings
+
+    loaded = load_settings()
+    return create_window(initial_language(lang, loaded), defer_pages=True, settings=loaded, offscreen=offscreen,
+                         install_hook=install_hook)  # fmt: skip
+
+
 def run(lang: str | None = None) -> int:
     """Open the window and run until it is closed."""
-    running = create_window(initial_language(lang), defer_pages=True)
+    running = start(lang)
     screen = running.app.primaryScreen()
     if screen is not None:
         running.window.fit_to(screen.availableGeometry())
