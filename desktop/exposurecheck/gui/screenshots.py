@@ -112,6 +112,36 @@ def _publisher_dialog(w: MainWindow, folder: Path, lang: str) -> list[Path]:
     paths.append(_save_over(w, dialog, folder / f"{lang}-12-unknown-publisher-details.png"))
     dialog.done(0)
     w.flow.publishers.end_session()  # "Don't use it" would be remembered; this was only a picture
+    return paths + _declined_publisher(w, folder, lang, publisher.file_name)
+
+
+def _declined_publisher(w: MainWindow, folder: Path, lang: str, file_name: str) -> list[Path]:
+    """The results after "Don't use it": the phone number only that file would have checked is "not checked" for
+    want of a confirmed publisher, with the way to confirm it. The check runs with no source and the file's kinds
+    held back, as the flow passes them (`PublisherLink.review`); the file itself is the made-up one above."""
+    from exposurecheck.core.check import check
+    from exposurecheck.core.errors import UserError
+    from exposurecheck.core.identifiers import IdentifierType, normalize
+    from exposurecheck.core.report import Reason
+
+    w.end_session()
+    phone = normalize(IdentifierType.PHONE, "13800138000")
+    w.results.set_source_problems((UserError("gui.publisher.declined", file=file_name),))
+    w.flow.finished.emit(check([phone], (), held_back={IdentifierType.PHONE: Reason.UNKNOWN_PUBLISHER}), None)
+    paths = _save(w, w.results, folder, f"{lang}-12-declined-publisher-results", full=True)
+    w.end_session()
+    return paths
+
+
+def _settings_notice(w: MainWindow, folder: Path, lang: str) -> list[Path]:
+    """The welcome page telling the person their settings file was damaged (made up: no settings file is read)."""
+    from exposurecheck.core.settings import LoadedSettings, Settings
+    from exposurecheck.gui.settings_link import SettingsNotice
+
+    notice = SettingsNotice(LoadedSettings(Settings(), problem="damaged"))
+    w.welcome.add_notice(notice)
+    paths = _save(w, w.welcome, folder, f"{lang}-01-welcome-settings-damaged")
+    notice.hide()
     return paths
 
 
@@ -179,6 +209,7 @@ def take_screenshots(folder: Path) -> list[Path]:
         window.show()
         w = window
         written += _save(w, w.welcome, folder, f"{lang}-01-welcome")
+        written += _settings_notice(w, folder, lang)
         written += _focus_and_popup(w, folder, lang)
         fill_demo_identity(w)
         written += _save(w, w.details, folder, f"{lang}-02-details-training")

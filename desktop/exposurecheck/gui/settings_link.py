@@ -13,15 +13,17 @@ import dataclasses
 import logging
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.settings import LoadedSettings, Settings, load_settings, save_settings
 from exposurecheck.gui import accessibility
 from exposurecheck.gui.main_window import MainWindow
 from exposurecheck.gui.pages.base import Part
+from exposurecheck.gui.style import SPACE_S
 from exposurecheck.gui.text import pseudo_enabled, stretch
-from exposurecheck.gui.widgets import SecureLabel
+from exposurecheck.gui.widgets import IconLabel, SecureLabel
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +37,12 @@ class SettingsNotice(Part):
         self.loaded = loaded
         self.text = SecureLabel()
         self.text.setObjectName("settingsProblem")
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.text)
+        layout.setSpacing(SPACE_S)
+        # The "i" of the plan's "suggested for everyone" tag: something to know, not an error; the words say it all.
+        layout.addWidget(IconLabel("urgency-presumed", 22), 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.text, 1)
 
     def retranslate(self, lang: str) -> None:
         super().retranslate(lang)
