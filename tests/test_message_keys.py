@@ -148,14 +148,9 @@ PATTERNS: dict[str, tuple[str, ...]] = {
 }
 # Builders report their stages through callbacks the analysis cannot follow (`progress.stage` passed as a function).
 CALLBACK_KEYS = tuple(f"ingest.{part}.{stage}" for part in ("stage", "unit") for stage in STAGES)
-# Messages no code under desktop/ or server/ uses, kept on purpose, and why.
-KEPT = {
-    # The practice paths' titles and trainer's notes: no screen shows them since the prune of issue 13.5, which
-    # moved the paths to tests/support/practice.py for their tests (tests/core/test_training.py).
-    f"helpdesk.training.{path}.{part}": "tests/support/practice.py"
-    for path in ("nothing_found", "one_leak", "many_leaks", "source_unreachable")
-    for part in ("title", "description")
-}
+# Messages no code under desktop/ or server/ uses, kept on purpose, and why. None today: the practice paths' titles
+# and notes, which only tests used, moved out of the catalogs into tests/support/practice.py.
+KEPT: dict[str, str] = {}
 # Counted messages whose English reads right without a singular form, and why.
 NO_SINGULAR = {
     "pack.cli.entries": "'Entries: 1 (...)' is a label and a number",

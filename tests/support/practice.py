@@ -3,7 +3,7 @@ detail of one who is, every detail of that person, and a source that cannot be r
 
 Each runs on this computer only: the demo pack is a local file, and the unreachable source is Pwned Passwords
 pointed at a closed port on 127.0.0.1, so no identifier, real or made up, leaves the machine. The paths' titles and
-trainer's notes are the `helpdesk.training.<path>.*` strings.
+trainer's notes are in `NOTES`, in both languages.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from exposurecheck.core.errors import UserError
-from exposurecheck.core.i18n import tr
+from exposurecheck.core.i18n import normalize_lang
 from exposurecheck.core.identifiers import Identifier, IdentifierType, normalize
 from exposurecheck.core.report import Report
 from exposurecheck.core.training import DemoIdentity, load_identities
@@ -23,6 +23,60 @@ UNREACHABLE_SOURCE = "hibp-passwords=http://127.0.0.1:9"
 # Made up for practice; it is only ever sent (as a 5-character hash prefix) to the unreachable loopback address.
 PRACTICE_PASSWORD = "practice-only-7f3k"
 PATH_IDS = ("nothing_found", "one_leak", "many_leaks", "source_unreachable")
+# The paths' titles and trainer's notes, (title, notes) by language. No screen shows them (docs/helpdesk.md,
+# "Training mode", describes the paths for staff), so they live with the paths, not in the app's message catalogs.
+NOTES: dict[str, dict[str, tuple[str, str]]] = {
+    "nothing_found": {
+        "en": (
+            "Practice: nothing found",
+            "Enter the details of a demo person who is not in the demo breach. The result says nothing was "
+            "found; practise explaining that this is good news but not a guarantee, and go through the everyday "
+            "basics.",
+        ),
+        "zh_CN": (
+            "练习：什么都没查到",
+            "输入一位不在演示泄露中的演示人物的信息。结果会显示没有查到；练习向对方解释：这是好消息，但不等于绝对"
+            "安全，然后一起过一遍日常基本防护。",
+        ),
+    },
+    "one_leak": {
+        "en": (
+            "Practice: one leak",
+            "Enter only the email address of a demo person who is in the demo breach. One result is found; "
+            "practise opening the plan in guided mode and making a case sheet.",
+        ),
+        "zh_CN": (
+            "练习：查到一处泄露",
+            "只输入一位在演示泄露中的演示人物的邮箱。会查到一条结果；练习用引导模式打开行动计划，并制作个案记录单"
+            "。",
+        ),
+    },
+    "many_leaks": {
+        "en": (
+            "Practice: many leaks",
+            "Enter every detail of a demo person who is in the demo breach (phone, email and ID number). Several "
+            "results are found; practise prioritising: what to do right now, today and this week.",
+        ),
+        "zh_CN": (
+            "练习：查到多处泄露",
+            "输入一位在演示泄露中的演示人物的全部信息（手机号、邮箱和身份证号）。会查到多条结果；练习分清轻重缓急"
+            "：哪些现在就做，哪些今天做，哪些本周内做。",
+        ),
+    },
+    "source_unreachable": {
+        "en": (
+            "Practice: a source cannot be reached",
+            "Check a demo detail and the practice password while the password service cannot be reached (it "
+            "points at a closed address on this computer; nothing is sent anywhere). The offline demo pack still "
+            "answers; practise explaining what was and was not checked.",
+        ),
+        "zh_CN": (
+            "练习：有数据来源无法连接",
+            "在密码查询服务无法连接的情况下，查询一条演示信息和练习用密码（该服务指向本机上一个关闭的地址，不会向"
+            "任何地方发送数据）。离线演示数据包仍然可以查询；练习向对方说明哪些查过了、哪些没查成。",
+        ),
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -35,19 +89,17 @@ class PracticePath:
     password: str | None = None
 
     def title(self, lang: str) -> str:
-        return tr(f"helpdesk.training.{self.id}.title", lang)
+        return NOTES[self.id][normalize_lang(lang)][0]
 
     def description(self, lang: str) -> str:
         """What to enter and what the person will see, in plain words, for the trainer's notes."""
-        return tr(f"helpdesk.training.{self.id}.description", lang)
+        return NOTES[self.id][normalize_lang(lang)][1]
 
     def identifiers(self) -> list[Identifier]:
         found = [normalize(kind, raw) for kind, raw in self.values]
         if self.password is not None:
             found.append(normalize(IdentifierType.PASSWORD, self.password))
         return found
-
-
 
 
 def practice_paths(identities: Sequence[DemoIdentity] | None = None) -> tuple[PracticePath, ...]:
