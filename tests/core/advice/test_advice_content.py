@@ -12,10 +12,10 @@ import pytest
 
 from exposurecheck.core.advice.content import (
     ALWAYS,
+    Entry,
     bundled_entries,
     parse_document,
     parse_entry,
-    uncovered_classes,
 )
 from exposurecheck.core.catalog import load_bundled_catalog
 from exposurecheck.core.errors import UserError
@@ -23,6 +23,12 @@ from exposurecheck.core.i18n import plural_key
 from exposurecheck.resources import resource_path
 
 LANGS = ("en", "zh_CN")
+
+
+def uncovered_classes(entries: tuple[Entry, ...], classes: set[str]) -> set[str]:
+    """The data classes in `classes` that no entry is triggered by."""
+    triggers = {c for e in entries for c in e.data_classes}
+    return {c for c in classes if c not in triggers}
 
 
 def _document(lang: str) -> dict[str, Any]:

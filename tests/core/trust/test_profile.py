@@ -215,18 +215,6 @@ def test_messages_exist_in_both_languages() -> None:
     assert all(key.startswith("helpdesk.") for key in en)
 
 
-def test_source_specs_follow_the_profile(key: Ed25519PrivateKey) -> None:
-    offline = prof.parse_profile(prof.sign_profile(make_body(default_sources=()), key))
-    fallback = ["hibp-passwords", "pack=/media/usb/packs/a.ecpack", "service=https://lookup.example.org", "demo"]
-    assert offline.source_specs(fallback) == ["pack=/media/usb/packs/a.ecpack", "demo"]
-    chosen = prof.parse_profile(
-        prof.sign_profile(make_body(offline_only=False, default_sources=("service=https://ngo.example.org",)), key)
-    )
-    assert chosen.source_specs(fallback) == ["service=https://ngo.example.org"]
-    strict = prof.parse_profile(prof.sign_profile(make_body(default_sources=("HIBP-Passwords", "demo")), key))
-    assert strict.source_specs(fallback) == ["demo"]
-
-
 def test_a_kit_copied_off_the_stick_finds_its_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     bundle = tmp_path / "kit" / prof.KIT_APP_FOLDER / "exposure-check"
     bundle.mkdir(parents=True)

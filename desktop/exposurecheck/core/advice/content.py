@@ -222,9 +222,3 @@ def load_entries(lang: str, extra_entries: Iterable[object] | object = ()) -> tu
     for entry_id, entry in by_lang.get("en", {}).items():
         merged.setdefault(entry_id, entry)
     return tuple(merged.values())
-
-
-def uncovered_classes(entries: Iterable[Entry], classes: Iterable[str]) -> set[str]:
-    """The data classes in `classes` that no entry is triggered by (the coverage check of CI and of NGO packs)."""
-    triggers = {c for e in entries for c in e.data_classes}
-    return {c for c in classes if c not in triggers}

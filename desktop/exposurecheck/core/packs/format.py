@@ -197,13 +197,6 @@ def v2_prefix_bits_for(entries: int) -> int:
     return max(MIN_PREFIX_BITS, min(V2_MAX_PREFIX_BITS, bits))
 
 
-def split_tag(tag: int, prefix_bits: int) -> tuple[int, int, int]:
-    """(prefix, high u32, low u8) of a 64-bit tag in a section with `prefix_bits`: the top bits pick the index
-    slot, the next 40 are stored; the rest (24 - prefix_bits bits) are dropped."""
-    kept = tag >> (V2_MAX_PREFIX_BITS - prefix_bits)  # the top prefix_bits + 40 bits
-    return kept >> RESIDUAL_BITS, (kept >> 8) & 0xFFFFFFFF, kept & 0xFF
-
-
 def _align8(value: int) -> int:
     return (value + 7) // 8 * 8
 

@@ -46,8 +46,6 @@ FILE_NAME = "profile.ecprofile"
 SIGNING_CONTEXT = b"exposurecheck.profile.v1\x00"
 ENV_PROFILE = "EXPOSURECHECK_PROFILE"
 KIT_APP_FOLDER = "app"  # where `exposure-check-admin kit build` puts the app inside a kit
-# Source kinds that use the network (see core/sources/registry.py); an offline-only profile never uses them.
-NETWORK_SOURCES = frozenset({"hibp-passwords", "service"})
 
 _MAX_FILE = 2 * 1024 * 1024  # advice entries included; a profile is a small file
 _MAX_NAME = 120
@@ -106,14 +104,6 @@ class Profile(ProfileBody):
     def fingerprint(self) -> str:
         """The signer key's fingerprint, as shown for first-use confirmation (same form as publisher keys)."""
         return key_fingerprint(self.signer)
-
-    def source_specs(self, fallback: Sequence[str]) -> list[str]:
-        """The source specs to use when the person chose none: the profile's defaults (or `fallback`), with every
-        network source removed when the profile says offline only."""
-        specs = list(self.default_sources) or list(fallback)
-        if self.offline_only:
-            specs = [spec for spec in specs if spec.partition("=")[0].strip().lower() not in NETWORK_SOURCES]
-        return specs
 
     def contact_lines(self, lang: str) -> tuple[str, ...]:
         """The contact block as plain-text lines: name, hotline, website, email (empty parts left out)."""
