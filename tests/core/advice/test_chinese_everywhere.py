@@ -2,11 +2,13 @@
 readability test reads: the message catalogs, the advice entries' help-link labels and source lines, the breach
 catalog, the data-class labels, the questionnaire and the demo identities. Each is checked for the words mainland
 readers should not see (您, 上网地址, 公民社会, a bank card 冻结; `readability.ZH_AVOID`) and for ASCII ,;:?! after
-Chinese text."""
+Chinese text. And no English text in that data guesses a plural with brackets ("leak(s)"): counted words come from
+the translation data's plural forms."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,14 +17,14 @@ from exposurecheck.core.advice.readability import ASCII_PUNCT_AFTER_CJK, chinese
 from exposurecheck.resources import resource_path
 
 ZH_KEYS = ("zh_CN", "title_zh", "description_zh", "label_zh", "name_zh")
+BRACKETED_PLURAL = re.compile(r"\w\((?:s|es)\)")
 
 
-def _strings(value: Any, where: str, chinese: bool) -> Iterator[tuple[str, str]]:
-    """Every string in a JSON value that a Chinese reader sees: all of it in a *.zh_CN.json file (`chinese`), else
-    what sits under a Chinese key (`ZH_KEYS`)."""
+def _strings(value: Any, where: str, chinese: bool) -> Iterator[tuple[str, str, bool]]:
+    """Every string in a JSON value a reader sees, and whether it is Chinese: all of a *.zh_CN.json file
+    (`chinese`), else what sits under a Chinese key (`ZH_KEYS`)."""
     if isinstance(value, str):
-        if chinese:
-            yield where, value
+        yield where, value, chinese
     elif isinstance(value, dict):
         for key, item in value.items():
             if not key.startswith("_"):  # "_comment" is for the people who edit the file
@@ -32,7 +34,7 @@ def _strings(value: Any, where: str, chinese: bool) -> Iterator[tuple[str, str]]
             yield from _strings(item, f"{where}[{index}]", chinese)
 
 
-def chinese_texts(root: Path) -> list[tuple[str, str]]:
+def _texts(root: Path) -> list[tuple[str, str, bool]]:
     found = []
     for path in sorted(root.rglob("*.json")):
         if path.name == "schema.json":
@@ -40,6 +42,14 @@ def chinese_texts(root: Path) -> list[tuple[str, str]]:
         document = json.loads(path.read_text(encoding="utf-8"))
         found += _strings(document, str(path.relative_to(root)), path.name.endswith(".zh_CN.json"))
     return found
+
+
+def chinese_texts(root: Path) -> list[tuple[str, str]]:
+    return [(where, text) for where, text, chinese in _texts(root) if chinese]
+
+
+def english_texts(root: Path) -> list[tuple[str, str]]:
+    return [(where, text) for where, text, chinese in _texts(root) if not chinese]
 
 
 def problems(texts: list[tuple[str, str]]) -> list[str]:
@@ -77,3 +87,14 @@ def test_the_check_finds_each_kind_of_mistake(tmp_path: Path) -> None:
     assert sum("ASCII punctuation" in p for p in found) == 2  # "设置," and "吗?"
     assert not any("_comment" in p for p in found)
     assert not any("title_en" in p for p in found)  # English fields are not read as Chinese
+
+
+def test_no_bundled_english_text_guesses_a_plural_with_brackets(tmp_path: Path) -> None:
+    texts = english_texts(resource_path("i18n").parent)
+    assert any("entries.en.json" in where for where, _ in texts) and any("breaches" in w for w, _ in texts)
+    assert [f"{where}: {text}" for where, text in texts if BRACKETED_PLURAL.search(text)] == []
+    made_up = {"breaches": [{"description_en": "2 leak(s) of address(es)", "description_zh": "泄露(s)"}]}
+    (tmp_path / "breaches.json").write_text(json.dumps(made_up), "utf-8")
+    assert [w for w, text in english_texts(tmp_path) if BRACKETED_PLURAL.search(text)] == [
+        "breaches.json.breaches[0].description_en"
+    ]
