@@ -155,6 +155,9 @@ def _smuggled(body_request: bytes) -> bytes:
     [
         b"POST /v2/unknown HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n",
         b"GET /v2/manifest.json HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n",
+        b"HEAD /v2/manifest.json HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n",
+        b"PUT /v2/eval HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n",  # a method the server does not serve
+        b"OPTIONS /v2/eval HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n",
     ],
 )
 def test_a_body_on_keep_alive_never_becomes_the_next_request(tmp_path: Path, first: bytes) -> None:
@@ -171,7 +174,7 @@ def test_a_body_on_keep_alive_never_becomes_the_next_request(tmp_path: Path, fir
     # Either the body was read and the honest request answered, or the connection closed after the first answer:
     # never an answer to the smuggled request (which would be a second 404 before the manifest).
     assert statuses in ([statuses[0], b"200"], [statuses[0]])
-    assert statuses[0] in (b"404", b"200")
+    assert statuses[0] in (b"404", b"200", b"501")
     if first.startswith(b"POST"):
         assert statuses == [b"404", b"200"]  # a small body on an unknown path is read and dropped
         assert b'"format":"exposurecheck.manifest-envelope"' in answer
