@@ -25,13 +25,13 @@ from exposurecheck.core.advice.content import bundled_entries
 from exposurecheck.core.advice.plan import select_items
 from exposurecheck.core.sources.choice import default_factory
 from exposurecheck.gui import accessibility
-from exposurecheck.gui.accessibility import contrast_ratio
 from exposurecheck.gui.main_window import MainWindow
 from exposurecheck.gui.plan_cards import item_card
 from exposurecheck.gui.style import apply_base_font
 from exposurecheck.gui.text import t
 from exposurecheck.gui.widgets import SecureLabel
 from exposurecheck.resources import resource_path
+from tests.gui.contrast import contrast_ratio
 
 LANGS = ("en", "zh_CN")
 

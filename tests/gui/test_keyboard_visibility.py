@@ -22,21 +22,10 @@ from PySide6.QtWidgets import (
 from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.core.vault.store import SavedCheckSummary
 from tests.gui.conftest import PHONE_CANONICAL, PHONE_RAW, ListSource
+from tests.gui.contrast import contrast_ratio as contrast
+from tests.gui.contrast import luminance as _luminance
 
 FOCUSABLE = (QAbstractButton, QLineEdit, QComboBox, QListWidget)
-
-
-def _luminance(color: QColor) -> float:
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * channel(color.red()) + 0.7152 * channel(color.green()) + 0.0722 * channel(color.blue())
-
-
-def contrast(a: QColor, b: QColor) -> float:
-    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 def _picture(widget: QWidget) -> QImage:

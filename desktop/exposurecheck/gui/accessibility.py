@@ -232,19 +232,6 @@ def high_contrast_wanted() -> bool:
     return hints is not None and hints.accessibility().contrastPreference() == Qt.ContrastPreference.HighContrast
 
 
-def contrast_ratio(first: QColor, second: QColor) -> float:
-    """WCAG 2 contrast ratio between two colours (1 to 21)."""
-    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
-def _luminance(color: QColor) -> float:
-    def channel(value: float) -> float:
-        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF()) + 0.0722 * channel(color.blueF())
-
-
 # The palette of our own look (resources/gui/app.qss): what a widget the stylesheet does not colour falls back on,
 # so a dark desktop theme cannot put its light text on our light pages.
 _LIGHT = {
