@@ -51,7 +51,7 @@ def _read(path: Path) -> dict[str, str]:
 
 
 def source_label(name: str, lang: str) -> str:
-    """A person-friendly name for a data source ("demo" → "Demo pack (practice data)" / "演示数据包（练习数据）").
+    """A data source's technical name for the details ("demo" → "Demo pack (practice data)" / "演示数据包（练习用）").
 
     Source names look like `demo`, `pack=PATH` or `service=URL`; the kind before `=` or `:` picks the label.
     An unknown kind shows as it is, which is better than hiding where a result came from.
