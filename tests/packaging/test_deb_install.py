@@ -1,164 +1,67 @@
 """The .deb installed as a person's apt would install it: into a clean Debian 12 root, with its dependencies
 resolved from Debian's archive, then started, used and removed.
 
-The root comes from `debootstrap --variant=minbase bookworm` against the mirror this machine's apt uses, made
-once and kept under build/deb-test/ (EXPOSURECHECK_DEBROOT_CACHE moves it); every run works in a fresh copy.
-Needs root (chroot, mount), debootstrap and the archive; the .deb comes from `scripts/build_bundle.sh --deb` (or
-`--deb-only`; scripts/test builds it). Without them the tests skip and say why, except under CI, where a
-missing piece is a failure: CI is where these checks must run.
+The root, the archive's package lists and every Debian package the .deb needs are fetched before the suite runs
+(`python -m tests.packaging.debian_root`, which scripts/test runs after building the .deb); here apt installs from
+those, and every command in the root runs in a network namespace with no network, so the test reaches nothing
+outside this machine and a dependency that was not fetched makes the install fail. Needs root
+(chroot, mount, unshare) and the .deb. Without them the tests skip and say why, except under CI, where a missing
+piece is a failure: CI is where these checks must run.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from exposurecheck import __version__
-from tests.conftest import REPO
+from tests.packaging.debian_root import Chroot, copy_root, default_deb, is_prepared, remove_tree
+from tests.support.ci import required
 
 pytestmark = [pytest.mark.frozen, pytest.mark.slow]
 
 PACKAGE = "exposure-check"
-DEB = REPO / "dist" / f"{PACKAGE}_{__version__}_amd64.deb"
-CACHE = Path(os.environ.get("EXPOSURECHECK_DEBROOT_CACHE", REPO / "build" / "deb-test"))
-SUITE = "bookworm"
-CHROOT_ENV = {
-    "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
-    "HOME": "/root",
-    "LANG": "C.UTF-8",
-    "DEBIAN_FRONTEND": "noninteractive",
-    "QT_QPA_PLATFORM": "offscreen",
-}
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"CI must run the .deb install test, but: {reason}")
-    pytest.skip(reason)
-
-
-def debian_mirror() -> str:
-    """The Debian archive apt on this machine is configured with (deb822 .sources or one-line lists)."""
-    sources = [Path("/etc/apt/sources.list"), *sorted(Path("/etc/apt/sources.list.d").glob("*"))]
-    for path in sources:
-        if not path.is_file() or path.suffix not in ("", ".list", ".sources"):
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        for stanza in re.split(r"\n\s*\n", text):
-            uris = re.search(r"^URIs:\s*(\S+)", stanza, re.MULTILINE)
-            suites = re.search(r"^Suites:\s*(.+)$", stanza, re.MULTILINE)
-            if uris and suites and SUITE in suites.group(1).split() and "security" not in uris.group(1):
-                return uris.group(1)
-        for line in text.splitlines():
-            parts = line.split()
-            if len(parts) >= 3 and parts[0] == "deb" and parts[2] == SUITE:
-                return next(part for part in parts[1:] if "://" in part)
-    return "http://deb.debian.org/debian"
-
-
-def _mounts_under(path: Path) -> list[str]:
-    prefix = str(path.resolve()) + "/"
-    with open("/proc/mounts", encoding="utf-8") as mounts:
-        points = [line.split()[1].replace("\\040", " ") for line in mounts]
-    return sorted((point for point in points if point.startswith(prefix)), reverse=True)
-
-
-def remove_tree(path: Path) -> None:
-    """rm -rf that first detaches anything mounted inside (a debootstrap stopped half-way leaves /proc and /sys
-    mounted in its root) and refuses while something stays mounted, so it never deletes through a mount."""
-    if not path.exists():
-        return
-    for point in _mounts_under(path):
-        subprocess.run(["umount", "--lazy", point], check=False)
-    if _mounts_under(path):
-        raise RuntimeError(f"{path} still has file systems mounted inside; not deleting it")
-    shutil.rmtree(path, ignore_errors=True)
-
-
-def pristine_root() -> Path:
-    """A minimal Debian 12 with fresh package lists, made once (about 30 s plus the download) and reused."""
-    root = CACHE / f"{SUITE}-minbase"
-    if (root / ".complete").is_file():
-        return root
-    partial = CACHE / f"{SUITE}-minbase.partial"
-    remove_tree(partial)
-    partial.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        ["debootstrap", "--variant=minbase", SUITE, str(partial), debian_mirror()],
-        check=True, capture_output=True, text=True, timeout=900,
-    )  # fmt: skip
-    remove_tree(root)
-    partial.rename(root)
-    (root / ".complete").touch()
-    return root
-
-
-class Chroot:
-    """A copy of the pristine root with /proc and /dev mounted; commands run inside with a minimal environment."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.mounts: list[Path] = []
-
-    def mount(self) -> None:
-        for target, args in (("proc", ["-t", "proc", "proc"]), ("dev", ["--bind", "/dev"])):
-            point = self.path / target
-            point.mkdir(exist_ok=True)
-            subprocess.run(["mount", *args, str(point)], check=True)
-            self.mounts.append(point)
-        shutil.copy("/etc/resolv.conf", self.path / "etc" / "resolv.conf")  # apt reaches the archive from inside
-
-    def unmount(self) -> bool:
-        """Detach /proc and /dev; True when nothing is mounted inside any more (only then may the copy be deleted:
-        deleting through a bind mount of /dev would delete the host's device nodes)."""
-        for point in reversed(self.mounts):
-            subprocess.run(["umount", "--lazy", str(point)], check=False)
-        self.mounts = [point for point in self.mounts if os.path.ismount(point)]
-        return not self.mounts
-
-    def run(self, *command: str, timeout: float = 600, check: bool = True) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            ["chroot", str(self.path), *command],
-            env=CHROOT_ENV, capture_output=True, text=True, timeout=timeout, check=False,
-        )  # fmt: skip
-        if check and result.returncode != 0:
-            output = f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-            pytest.fail(f"{' '.join(command)} exited {result.returncode}:\n{output}")
-        return result
+DEB = default_deb()
 
 
 @pytest.fixture(scope="module")
 def chroot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chroot]:
     if os.geteuid() != 0:
-        _missing("installing into a chroot needs root")
-    for tool in ("debootstrap", "chroot", "mount", "dpkg-deb"):
+        required("installing into a chroot needs root")
+    for tool in ("debootstrap", "chroot", "mount", "unshare", "dpkg-deb"):
         if not shutil.which(tool):
-            _missing(f"{tool} is not installed (scripts/bootstrap.sh installs it)")
+            required(f"{tool} is not installed (scripts/bootstrap.sh installs it)")
     if not DEB.is_file():
-        _missing(f"no package at {DEB}: build it with scripts/build_bundle.sh --deb")
-    pristine = pristine_root()
+        required(f"no package at {DEB}: build it with scripts/build_bundle.sh --deb")
+    if not is_prepared(DEB):
+        required(
+            f"the Debian root and packages for {DEB.name} were not fetched: "
+            "run .venv/bin/python -m tests.packaging.debian_root (scripts/test does)"
+        )
     work = tmp_path_factory.mktemp("debroot") / "root"
-    subprocess.run(["cp", "-a", "--reflink=auto", str(pristine), str(work)], check=True)
-    (work / ".complete").unlink()
-    box = Chroot(work)
+    box = copy_root(work)
     try:
         box.mount()
         (work / "packages").mkdir()
         shutil.copy(DEB, work / "packages" / DEB.name)
-        retries = "-oAcquire::Retries=3"  # a dropped connection to the archive is not a packaging failure
-        box.run("apt-get", retries, "update", "-qq")
-        box.run("apt-get", retries, "install", "-y", "-qq", "--no-install-recommends", f"/packages/{DEB.name}")
+        box.run("apt-get", "install", "-y", "-qq", "--no-install-recommends", f"/packages/{DEB.name}")
         yield box
     finally:
         box.unmount()
         remove_tree(work)
+
+
+def test_the_install_runs_without_network(chroot: Chroot) -> None:
+    """What the tests here run in the root has no network: no interface but a loopback that is down, and the
+    archive's name does not resolve (so the install above used only the packages fetched beforehand)."""
+    interfaces = chroot.run("cat", "/proc/net/dev").stdout
+    assert [line.split(":")[0].strip() for line in interfaces.splitlines()[2:]] == ["lo"]
+    assert chroot.run("getent", "hosts", "deb.debian.org", check=False).returncode != 0
 
 
 def packaged_entries() -> list[tuple[str, bool]]:
