@@ -1,6 +1,7 @@
 """The layers, checked: Qt only in the GUI package (the core, the CLI and the operator tools import without it),
-no import circle anywhere, and who may import whom (the core neither the GUI nor the CLI, the operator tools not
-the GUI, the CLI the GUI only to open the window or print a case sheet)."""
+no import circle anywhere (between modules, nor between the core's rooms), and who may import whom (the core
+neither the GUI nor the CLI, the operator tools not the GUI, the CLI the GUI only to open the window or print a
+case sheet)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import REPO, cli_env
-from tests.support.import_graph import circles, import_graph, imports_from, module_files
+from tests.support.import_graph import circles, import_graph, imports_from, module_files, rooms
 
 QT_FREE = [REPO / "desktop" / "exposurecheck" / "core", REPO / "server" / "exposurecheck_server"]
 
@@ -91,6 +92,21 @@ def test_the_circle_check_finds_a_circle() -> None:
     graph = {"a": frozenset({"b"}), "b": frozenset({"c"}), "c": frozenset({"a"}), "d": frozenset({"a"})}
     assert circles(graph) == [["a", "b", "c"]]
     assert circles({"a": frozenset({"b"}), "b": frozenset()}) == []
+
+
+def test_no_circle_between_the_cores_rooms() -> None:
+    # A level up from modules: the core's packages and flat modules (sources, packs, trust, http, ...) import each
+    # other one way only, so each can be read without the ones above it (the HTTP client once reached up into
+    # sources for its Cancelled, and trust into packs for the removable drives).
+    graph = rooms(_graph(), "exposurecheck.core")
+    assert {"exposurecheck.core.sources", "exposurecheck.core.http", "exposurecheck.core.trust"} <= set(graph)
+    assert circles(graph) == []
+
+
+def test_rooms_collapse_modules_to_their_room() -> None:
+    graph = {"p.a.x": frozenset({"p.b.y"}), "p.b.y": frozenset({"p.a.z", "q.r"}), "p.a.z": frozenset({"p.a.x"})}
+    assert rooms(graph, "p") == {"p.a": frozenset({"p.b"}), "p.b": frozenset({"p.a"})}
+    assert circles(rooms(graph, "p")) == [["p.a", "p.b"]]
 
 
 def test_the_core_imports_neither_the_gui_nor_the_cli() -> None:

@@ -109,3 +109,20 @@ def imports_from(graph: Graph, importer_prefix: str, imported_prefix: str) -> di
         for module, targets in sorted(graph.items())
         if under(module, importer_prefix) and any(under(t, imported_prefix) for t in targets)
     }
+
+
+def rooms(graph: Graph, prefix: str) -> dict[str, frozenset[str]]:
+    """The graph between the rooms under `prefix` (each subpackage or module right below it, `a.b.sources` for
+    `a.b.sources.pack`): one room imports another when any of its modules does."""
+    def room(name: str) -> str | None:
+        if not name.startswith(prefix + "."):
+            return None
+        return ".".join(name.split(".")[: prefix.count(".") + 2])
+
+    found: dict[str, set[str]] = {}
+    for module, targets in graph.items():
+        here = room(module)
+        if here is None:
+            continue
+        found.setdefault(here, set()).update(t for t in map(room, targets) if t is not None and t != here)
+    return {name: frozenset(targets) for name, targets in found.items()}

@@ -18,6 +18,11 @@ class Phrase:
         return self.render("en")
 
 
+class Cancelled(Exception):
+    """The person pressed cancel; not an error. Raised by sources between calls and by the HTTP client when the
+    check's budget says so (it lives here, below both, so the transport never reaches up into the sources)."""
+
+
 class UserError(Exception):
     """An error with a message for people.
 

@@ -32,7 +32,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.retry import Retry
 
 from exposurecheck import __version__
-from exposurecheck.core.errors import UserError
+from exposurecheck.core.errors import Cancelled, UserError
 from exposurecheck.core.http_budget import DEFAULT_SECONDS, Budget, BudgetSpent, current_budget
 from exposurecheck.core.http_decode import BoundedInflater
 
@@ -346,8 +346,6 @@ def _raise_if_spent(budget: Budget) -> None:
 
 
 def _raise_spent(budget: Budget) -> None:
-    from exposurecheck.core.sources.base import Cancelled
-
     if budget.check() == "cancelled":
         raise Cancelled()
     raise UserError("http.deadline")

@@ -8,17 +8,15 @@ packs elsewhere; set it empty to find none.
 
 from __future__ import annotations
 
-import glob
 import os
-import string
 import sys
 from pathlib import Path
 
+from exposurecheck.core.drives import removable_mounts
 from exposurecheck.resources import is_frozen
 
 PACK_SUFFIX = ".ecpack"
 ENV_VAR = "EXPOSURECHECK_PACK_DIRS"
-_DRIVE_REMOVABLE = 2  # GetDriveTypeW
 
 
 def discover_packs() -> list[Path]:
@@ -49,26 +47,3 @@ def search_dirs() -> list[Path]:
         folders.append(Path(sys.executable).resolve().parent / "packs")
     folders.extend(mount / "packs" for mount in removable_mounts())
     return folders
-
-
-def removable_mounts() -> list[Path]:
-    """Top folders of mounted removable drives on this system."""
-    if sys.platform == "win32":
-        return _windows_removable_drives()
-    patterns = ["/Volumes/*"] if sys.platform == "darwin" else ["/media/*/*", "/run/media/*/*"]
-    mounts: list[Path] = []
-    for pattern in patterns:
-        mounts.extend(Path(p) for p in sorted(glob.glob(pattern)))
-    return mounts
-
-
-def _windows_removable_drives() -> list[Path]:  # pragma: no cover - Windows only
-    import ctypes
-
-    drives = []
-    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]  # ctypes.windll exists on Windows only
-    for letter in string.ascii_uppercase[3:]:  # A and B are floppies, C is the system drive
-        root = f"{letter}:\\"
-        if kernel32.GetDriveTypeW(ctypes.c_wchar_p(root)) == _DRIVE_REMOVABLE:
-            drives.append(Path(root))
-    return drives

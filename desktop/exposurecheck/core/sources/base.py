@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from exposurecheck.core.catalog import Catalog
+from exposurecheck.core.errors import Cancelled as Cancelled  # sources and their callers name it from here
 from exposurecheck.core.identifiers import Identifier, IdentifierType
 from exposurecheck.core.report import SourceResult
 
@@ -27,10 +28,6 @@ class CancelToken:
     def raise_if_cancelled(self) -> None:
         if self.is_cancelled():
             raise Cancelled()
-
-
-class Cancelled(Exception):
-    """The person pressed cancel; not an error."""
 
 
 class Source(abc.ABC):

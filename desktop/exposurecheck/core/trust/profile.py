@@ -300,7 +300,7 @@ def discover_profile(roots: Sequence[Path] | None = None) -> Path | None:
 def search_roots() -> tuple[Path, ...]:
     """Folders where an NGO's files may sit: the app's own folder (when installed or on a stick), then the tops of
     mounted removable drives (found the same way as offline packs)."""
-    from exposurecheck.core.packs.discovery import removable_mounts
+    from exposurecheck.core.drives import removable_mounts
 
     roots: list[Path] = []
     if getattr(sys, "frozen", False):
