@@ -120,6 +120,31 @@ def test_files_that_are_damaged_or_fine_are_not_asked_about(folders):
     assert [e.key for e in review.problems] == ["gui.publisher.unknown"]
 
 
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_opening_the_dialogs_details_brings_them_into_view(qtbot, make_window, lang):
+    """On a screen too small for the whole dialog, "Details" opens below the fold; pressing it must show them, not
+    seem to do nothing (seen on the English screenshot at 1024×768)."""
+    window = make_window(lang=lang)
+    dialog = PublisherDialog(lang, "data_file", TITLE, "0123456789abcdef" * 2, file_name="ngo.ecpack",
+                             parent=window)
+    qtbot.addWidget(dialog)
+    dialog.setMaximumHeight(360)  # a small screen: the text scrolls
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    viewport = dialog.text_area.viewport()
+
+    def in_view(widget) -> bool:  # type: ignore[no-untyped-def]
+        """Wholly in sight (or, if taller than the view, filling it from its top)."""
+        top = widget.mapTo(viewport, widget.rect().topLeft()).y()
+        return top >= 0 and top + min(widget.height(), viewport.height()) <= viewport.height()
+
+    assert not in_view(dialog.details.text)
+    dialog.details.button.click()
+    qtbot.waitUntil(lambda: dialog.details.text.isVisible() and in_view(dialog.details.text), timeout=2_000)
+    assert in_view(dialog.details.button), "the button that opened them stays in sight, to close them again"
+    dialog.reject()
+
+
 # --- wipe and end session ------------------------------------------------------------------------------------
 
 

@@ -139,7 +139,7 @@ class PublisherDialog(_Dialog):
         self.details.set_texts(lang, "gui.publisher.details_what",
                                t(f"gui.publisher.{kind}.details", lang, fingerprint=fingerprint))
         self.layout_.addWidget(self.details)
-        self.details.button.toggled.connect(lambda _open: QTimer.singleShot(0, self.fit_height))
+        self.details.button.toggled.connect(lambda opened: QTimer.singleShot(0, lambda: self._details_toggled(opened)))
 
         self.trust_button = button("trustPublisherButton")
         self.decline_button = button("declinePublisherButton")
@@ -151,6 +151,15 @@ class PublisherDialog(_Dialog):
         self.setAccessibleName(self.heading.text())
         self.setAccessibleDescription(claims)
         self.setMinimumWidth(600)
+
+    def _details_toggled(self, opened: bool) -> None:
+        """Grow to fit, and bring opened details into view: on a small screen (or in English, whose text is longer)
+        they open below the dialog's fold, and pressing "Details" seemed to do nothing."""
+        self.fit_height()
+        if opened:
+            self.layout_.activate()  # the body's new height, so the scroll bar's range includes the details
+            bar = self.text_area.verticalScrollBar()
+            bar.setValue(min(bar.maximum(), self.details.y()))
 
     @staticmethod
     def _code_grid(lang: str, fingerprint: str) -> QWidget:
