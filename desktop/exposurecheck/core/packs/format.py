@@ -30,7 +30,6 @@ FORMAT_VERSION = 2  # what the builder writes
 READABLE_VERSIONS = (1, 2)
 META_FORMAT = "exposurecheck.pack"
 SIGNATURE_DOMAINS = {1: b"exposure-check pack v1\x00", 2: b"exposure-check pack v2\x00"}
-SIGNATURE_DOMAIN = SIGNATURE_DOMAINS[FORMAT_VERSION]
 
 PREAMBLE = struct.Struct("<8sHHHH32sQQ")  # magic, version, shard index, shard count, reserved, pack id, offset, length
 FIXED_HEAD = struct.Struct("<32s64sIIQ")  # publisher key, signature, meta length, catalog length, chunk count

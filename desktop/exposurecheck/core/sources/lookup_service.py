@@ -39,7 +39,6 @@ from exposurecheck.core.trust import publisher_keys
 from exposurecheck.core.trust.publisher_keys import read_public_key
 from exposurecheck.resources import resource_path
 
-MANIFEST_PATH = paths.MANIFEST
 EVAL_PATH = paths.EVAL
 MAX_BUCKET_BYTES = 64 * 1024 * 1024
 
