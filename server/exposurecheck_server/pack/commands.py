@@ -14,6 +14,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.i18n import tr
@@ -28,8 +29,11 @@ from exposurecheck_server.ingest import (
 from exposurecheck_server.ingest.progress import TerminalProgress
 from exposurecheck_server.ingest.summary import BuildOutput, summary_json, summary_table
 from exposurecheck_server.language import admin_lang
-from exposurecheck_server.pack.builder import TaggedBatches, build_pack, load_catalog_file
-from exposurecheck_server.spark.pack_command import add_engine_arguments, run_build_spark
+from exposurecheck_server.pack.builder import BuildResult, TaggedBatches, build_pack, load_catalog_file
+from exposurecheck_server.spark.pack_command import add_engine_arguments, build_with_spark
+
+if TYPE_CHECKING:
+    from exposurecheck_server.spark.pack_job import SparkPackResult
 
 _SIZE = re.compile(r"^\s*(\d+)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
 
@@ -67,8 +71,8 @@ def parse_size(text: str) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    if args.engine == "spark":  # the same build as a Spark job (server/exposurecheck_server/spark/)
-        return run_build_spark(args)
+    # Both engines share everything but the build itself: the checks before the passphrase, the progress line, the
+    # refusal of a build that accepted too little (no pack left behind) and the summary table or --json.
     from exposurecheck_server.keys import load_signing_key, read_passphrase
 
     started = time.monotonic()
@@ -84,29 +88,32 @@ def run_build(args: argparse.Namespace) -> int:
     key = load_signing_key(args.signing_key, passphrase)
     stats = IngestStats()
     progress = TerminalProgress(lang, enabled=False if args.quiet else None)
-    salt = os.urandom(fmt.SALT_BYTES)
-    scratch = args.workdir or args.out.parent
-    # Worker processes read, normalize and hash; this process only sorts and writes (ingest/pipeline.py).
-    batches = tag_batches(options, stats, salt, progress=progress.reading, scratch=scratch)
 
     def stage(name: str, count: int) -> None:
         if name != "hashing":  # hashing happens while reading, which the ingest reports itself
             progress.stage(name, count)
 
     try:
-        result = build_pack(
-            TaggedBatches(salt, batches),
-            out=args.out,
-            catalog=catalog,
-            breach=args.breach,
-            signing_key=key,
-            title=args.title,
-            demo=args.demo,
-            chunk_size=args.chunk_size,
-            shard_size=args.shard_size,
-            workdir=args.workdir,
-            progress=stage,
-        )
+        if args.engine == "spark":  # the same build as a Spark job (server/exposurecheck_server/spark/)
+            result: BuildResult | SparkPackResult = build_with_spark(args, options, catalog, key, stats, stage)
+        else:
+            salt = os.urandom(fmt.SALT_BYTES)
+            scratch = args.workdir or args.out.parent
+            # Worker processes read, normalize and hash; this process only sorts and writes (ingest/pipeline.py).
+            batches = tag_batches(options, stats, salt, progress=progress.reading, scratch=scratch)
+            result = build_pack(
+                TaggedBatches(salt, batches),
+                out=args.out,
+                catalog=catalog,
+                breach=args.breach,
+                signing_key=key,
+                title=args.title,
+                demo=args.demo,
+                chunk_size=args.chunk_size,
+                shard_size=args.shard_size,
+                workdir=args.workdir,
+                progress=stage,
+            )
     finally:
         progress.finish()
     size = sum(path.stat().st_size for path in result.files)
@@ -117,6 +124,7 @@ def run_build(args: argparse.Namespace) -> int:
         entries=result.entries,
         output_line=tr("pack.build.output", lang, files=files, size=f"{size:,}", per_entry=per_entry),
         details={
+            "engine": args.engine,
             "entries_per_type": result.counts,
             "files": [str(path) for path in result.files],
             "bytes": size,

@@ -1,18 +1,23 @@
 """`exposure-check-admin pack build --engine spark`: the same options as the local build, run as a Spark job.
 
-The summary has the same counts as the local build's (they come from the same ingest, per block) plus the
-entries written; like it, it never contains a value. `add_engine_arguments` and `spark_master` serve
-`service build --engine spark` too (service_command.py).
+The command (pack/commands.py) is the local build's: the same checks before the passphrase, the same progress line
+and the same summary (table or --json), whose counts come from the same ingest, per block; only the build step
+runs here. `add_engine_arguments` and `spark_master` serve `service build --engine spark` too (service_command.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-import time
+from typing import TYPE_CHECKING
 
-from exposurecheck.core.errors import UserError
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from exposurecheck.core.catalog import Catalog
+    from exposurecheck_server.ingest.options import IngestOptions
+    from exposurecheck_server.ingest.stats import IngestStats
+    from exposurecheck_server.pack.builder import Progress
+    from exposurecheck_server.spark.pack_job import SparkPackResult
 
 
 def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,41 +42,20 @@ def spark_master(args: argparse.Namespace) -> str | None:
     return args.spark_master or (None if in_spark_submit() else "local[2]")
 
 
-def run_build_spark(args: argparse.Namespace) -> int:
-    from exposurecheck_server.ingest import check_inputs, options_from_args
-    from exposurecheck_server.keys import load_signing_key, read_passphrase
-    from exposurecheck_server.pack.builder import load_catalog_file
+def build_with_spark(
+    args: argparse.Namespace,
+    options: IngestOptions,
+    catalog: Catalog,
+    key: Ed25519PrivateKey,
+    stats: IngestStats,
+    progress: Progress,
+) -> SparkPackResult:
+    """The build step of `pack build` (pack/commands.py), run as a Spark job. The command has checked every
+    argument and the output path already, and prints the same summary as for the local engine; the job fills
+    `stats` with the same counts and refuses too few accepted rows before anything is written."""
     from exposurecheck_server.spark.pack_job import build_pack_spark
 
-    started = time.monotonic()
-    options = options_from_args(args)  # a bad --map, --region or --format fails here, before any work
-    check_inputs(options)  # every argument before the passphrase, as the local engine does
-    catalog = load_catalog_file(args.catalog)
-    if args.out.exists() and args.out.is_dir():
-        raise UserError("pack.build.write_failed", file=str(args.out))
-    passphrase = read_passphrase() if args.passphrase_stdin else None
-    key = load_signing_key(args.signing_key, passphrase)
-    result = build_pack_spark(options, out=args.out, catalog=catalog, breach=args.breach, signing_key=key,
-                              title=args.title, demo=args.demo, chunk_size=args.chunk_size,
-                              shard_size=args.shard_size, workdir=args.workdir, master=spark_master(args))  # fmt: skip
-    size = sum(path.stat().st_size for path in result.files)
-    summary = {
-        **result.stats,
-        "engine": "spark",
-        "entries": result.entries,
-        "entries_per_type": result.counts,
-        "files": [str(path) for path in result.files],
-        "bytes": size,
-        "bytes_per_entry": round(size / result.entries, 3) if result.entries else None,
-        "seconds": round(time.monotonic() - started, 2),
-    }
-    if args.json:
-        sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
-    else:
-        for name, value in summary.items():
-            sys.stdout.write(f"{name.replace('_', ' ')}: {value}\n")
-    from exposurecheck_server.keys import operator_lang
-    from exposurecheck_server.limits import remind_who_may_hold_packs
-
-    remind_who_may_hold_packs(operator_lang(), json_output=args.json)
-    return 0
+    return build_pack_spark(options, out=args.out, catalog=catalog, breach=args.breach, signing_key=key,
+                            title=args.title, demo=args.demo, chunk_size=args.chunk_size,
+                            shard_size=args.shard_size, workdir=args.workdir, master=spark_master(args),
+                            stats=stats, progress=progress)  # fmt: skip

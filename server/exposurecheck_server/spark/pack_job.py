@@ -39,9 +39,15 @@ from exposurecheck.core.packs import format as fmt
 from exposurecheck_server.ingest.options import IngestOptions
 from exposurecheck_server.ingest.pipeline import block_tasks, check_accepted
 from exposurecheck_server.ingest.stats import IngestStats
+from exposurecheck_server.pack.builder import Progress
 from exposurecheck_server.pack.sections import SectionWriter, write_sections_pack
 from exposurecheck_server.pack.sorter import SortedRun
 from exposurecheck_server.spark.blocks import counts_from_json, counts_json, load_task, spark_options, task_frame
+
+
+def _ignore(_stage: str, _count: int) -> None:
+    pass
+
 
 _EMIT = 1 << 20  # tags of one type buffered per task before they go out as one binary value per bucket
 
@@ -136,21 +142,32 @@ def build_pack_spark(
     workdir: Path | None = None,
     master: str | None = "local[2]",
     salt: bytes | None = None,
+    stats: IngestStats | None = None,
+    progress: Progress | None = None,
 ) -> SparkPackResult:
     """Build a pack of the identifiers the inputs of `options` hold, with Spark; the same pack contents as
-    `build_pack`. `options.min_accepted` is checked as the local engine checks it, before anything is written."""
+    `build_pack`. `options.min_accepted` is checked as the local engine checks it, before anything is written;
+    `stats` (if given) gets the ingest's counts, `progress` the entries sorted and written (as `build_pack` says
+    them; the reading stage is inside the Spark job, whose counts come back only with its buckets)."""
     from exposurecheck_server.spark.session import job_session
 
     if breach not in catalog:
         raise UserError("pack.build.unknown_breach", breach=breach, known=", ".join(sorted(catalog)[:20]))
+    if chunk_size & (chunk_size - 1) or not fmt.MIN_CHUNK_SIZE <= chunk_size <= fmt.MAX_CHUNK_SIZE:
+        raise UserError("pack.build.bad_chunk_size")
+    say = progress or _ignore
     salt = salt or os.urandom(fmt.SALT_BYTES)
     scratch = workdir or out.parent
-    work = Path(tempfile.mkdtemp(prefix=".ecpack-spark-", dir=scratch))
+    try:
+        work = Path(tempfile.mkdtemp(prefix=".ecpack-spark-", dir=scratch))
+    except OSError:
+        raise UserError("pack.build.workdir_failed", folder=str(scratch)) from None
+    stats = stats if stats is not None else IngestStats()
     try:
         parts = work / "parts"
         parts.mkdir()
         found: list[tuple[int, int]] = []
-        stats = IngestStats()
+        collected = 0
         with job_session(work / "spark", master) as spark:
             planned = spark_options(options, spark.sparkContext.defaultParallelism)
             with block_tasks(planned, stats, salt=salt, scratch=work) as tasks:
@@ -168,6 +185,8 @@ def build_pack_spark(
                         continue
                     (parts / f"{row.kind}-{row.bucket}").write_bytes(row.tags)
                     found.append((row.kind, row.bucket))
+                    collected += len(row.tags) // 8
+                    say("sorting", collected)  # sorted and deduplicated buckets as they reach the driver
         check_accepted(stats, options.min_accepted)
         hashed = Counter({IdentifierType(kind).code: n for kind, n in stats.identifiers.items()})
         sections = SectionWriter(work, {(code, 0): n for code, n in hashed.items() if n})
@@ -177,6 +196,7 @@ def build_pack_spark(
             tags = np.fromfile(path, dtype="<u8").astype(np.uint64)
             path.unlink()
             entries += sections.add(SortedRun({(kind, 0): tags}))
+        say("writing", entries)
         written, counts, bits = write_sections_pack(
             sections, entries, out=out, catalog=catalog, breach=breach, signing_key=signing_key, title=title,
             demo=demo, chunk_size=chunk_size, shard_size=shard_size, salt=salt,
