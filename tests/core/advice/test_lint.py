@@ -132,3 +132,25 @@ def test_marks_and_help_labels_are_checked() -> None:
     problems = "\n".join(lint_documents([en, zh]))
     assert "scam.fake_police: confirmation marks differ between languages" in problems
     assert "neutral label" in problems
+
+
+def test_a_number_or_code_lost_in_one_language_is_drift() -> None:
+    # Issue 14.6: English and Chinese say the same thing. A translator who drops the "3" of "3 wrong PINs", a
+    # hotline, or the "(P-03)" a step points to has changed what the step says.
+    en, zh = _doc("en"), _doc("zh_CN")
+    sim = _entry(zh, "phone.sim_pin")
+    sim["steps"][0]["text"] = sim["steps"][0]["text"].replace("连续输错3次", "连续输错三次")
+    police = _entry(zh, "scam.fake_police")
+    police["steps"][-1]["text"] = police["steps"][-1]["text"].replace("（P-03）", "")
+    problems = lint_documents([en, zh])
+    assert "phone.sim_pin: step 1 names 3 in one language only" in problems, problems
+    assert any(p.startswith("scam.fake_police: step 6 names P-03") for p in problems), problems
+    assert len(problems) == 2  # nothing else in the two files differs
+
+
+def test_the_same_number_twice_in_one_language_is_not_drift() -> None:
+    # The Chinese 12381 step says "12381" twice where the English says it once: the same fact, not drift.
+    en, zh = _doc("en"), _doc("zh_CN")
+    step = next(s for s in _entry(zh, "phone.antifraud_app")["steps"] if s["text"].count("12381") == 2)
+    assert step  # the case this test is about is still in the files
+    assert lint_documents([en, zh]) == []

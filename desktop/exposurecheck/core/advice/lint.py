@@ -2,8 +2,9 @@
 
 For NGOs writing their own entries, and used by CI on the bundled files. It runs the same rules the app applies
 when it loads entries (shape, allowed values, no markup), the plain-language checks, two safety rules, and — given
-one file per language — that both languages carry the same ids with the same shared fields. Exit status 0 means
-no problems.
+one file per language — that both languages carry the same ids with the same shared fields, and that each text
+(title, summary, why, every step, the done check) names the same numbers and reference codes in both: a hotline,
+a count of wrong PINs or a "(P-03)" that one language lost is drift. Exit status 0 means no problems.
 
 The safety rules:
 - a default SIM PIN (1234 or 0000) may only appear after the lock-out warning (3 wrong PINs lock the card and ask
@@ -95,8 +96,33 @@ def entry_problems(entry: Entry, lang: str) -> list[str]:
     return problems
 
 
+# Numbers as digits (phone numbers, counts, articles of a law) and reference codes ("P-03"): both languages write
+# them the same way (the Chinese style guide gives numbers as digits), so a set that differs means a lost fact.
+_FACT = re.compile(r"(?<![A-Za-z])[A-Z]-[0-9]{2,3}(?![0-9])|[0-9]+(?:\.[0-9]+)?")
+
+
+def _facts(text: str) -> set[str]:
+    return set(_FACT.findall(text))
+
+
+def _texts(entry: Entry) -> list[tuple[str, str]]:
+    named = [("title", entry.title), ("summary", entry.summary), ("why", entry.why), ("done_check", entry.done_check)]
+    return named + [(f"step {number}", step.text) for number, step in enumerate(entry.steps, start=1)]
+
+
+def fact_drift(first: Entry, second: Entry) -> list[str]:
+    """The texts of one entry whose numbers or reference codes differ between two languages."""
+    problems = []
+    for (where, one), (_where, other) in zip(_texts(first), _texts(second), strict=False):
+        only = _facts(one) ^ _facts(other)
+        if only:
+            problems.append(f"{first.id}: {where} names {', '.join(sorted(only))} in one language only")
+    return problems
+
+
 def pair_problems(first: Sequence[Entry], second: Sequence[Entry]) -> list[str]:
-    """Differences between two languages' entries that must not differ (ids, codes, triggers, timing, platforms)."""
+    """Differences between two languages' entries that must not differ (ids, codes, triggers, timing, platforms,
+    the numbers and codes each text names)."""
     a = {e.id: e for e in first}
     b = {e.id: e for e in second}
     problems = [f"{i}: only in one language" for i in sorted(set(a) ^ set(b))]
@@ -108,6 +134,8 @@ def pair_problems(first: Sequence[Entry], second: Sequence[Entry]) -> list[str]:
             problems.append(f"{entry_id}: steps differ between languages")
         if (a[entry_id].review, a[entry_id].source_reviews) != (b[entry_id].review, b[entry_id].source_reviews):
             problems.append(f"{entry_id}: confirmation marks differ between languages")
+        if len(a[entry_id].steps) == len(b[entry_id].steps):
+            problems += fact_drift(a[entry_id], b[entry_id])
     return problems
 
 
