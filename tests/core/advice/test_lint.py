@@ -154,3 +154,9 @@ def test_the_same_number_twice_in_one_language_is_not_drift() -> None:
     step = next(s for s in _entry(zh, "phone.antifraud_app")["steps"] if s["text"].count("12381") == 2)
     assert step  # the case this test is about is still in the files
     assert lint_documents([en, zh]) == []
+
+
+def test_a_help_number_that_differs_between_languages_is_drift() -> None:
+    en, zh = _doc("en"), _doc("zh_CN")
+    _entry(zh, "phone.sim_pin")["help"][0]["phone"] = "10087"  # a typo in one language's hotline
+    assert lint_documents([en, zh]) == ["phone.sim_pin: help numbers or addresses differ between languages"]

@@ -122,7 +122,7 @@ def fact_drift(first: Entry, second: Entry) -> list[str]:
 
 def pair_problems(first: Sequence[Entry], second: Sequence[Entry]) -> list[str]:
     """Differences between two languages' entries that must not differ (ids, codes, triggers, timing, platforms,
-    the numbers and codes each text names)."""
+    the numbers and codes each text names, the help lines' numbers and addresses)."""
     a = {e.id: e for e in first}
     b = {e.id: e for e in second}
     problems = [f"{i}: only in one language" for i in sorted(set(a) ^ set(b))]
@@ -136,6 +136,9 @@ def pair_problems(first: Sequence[Entry], second: Sequence[Entry]) -> list[str]:
             problems.append(f"{entry_id}: confirmation marks differ between languages")
         if len(a[entry_id].steps) == len(b[entry_id].steps):
             problems += fact_drift(a[entry_id], b[entry_id])
+        contacts = [[(h.phone, h.url, h.official) for h in e.help] for e in (a[entry_id], b[entry_id])]
+        if contacts[0] != contacts[1]:
+            problems.append(f"{entry_id}: help numbers or addresses differ between languages")
     return problems
 
 
