@@ -6,6 +6,7 @@ case sheet)."""
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -130,3 +131,23 @@ def test_the_cli_reaches_the_gui_only_to_open_the_window_or_print_a_case_sheet()
     }
     reached = imports_from(_graph(), "exposurecheck.cli", "exposurecheck.gui")
     assert {m: set(t) - allowed.get(m, set()) for m, t in reached.items() if set(t) - allowed.get(m, set())} == {}
+
+
+def test_the_cli_runs_a_check_and_the_questionnaire_without_qt(tmp_path: Path) -> None:
+    # The import graph says where the CLI may reach the GUI; this runs it. A PySide6 that refuses to import sits
+    # first on the path: `check` and `presumed` still work (only --case-sheet and `gui` may need Qt), and the
+    # case sheet really does reach for Qt, so the poisoned package is the one Python would load.
+    poisoned = tmp_path / "PySide6"
+    poisoned.mkdir()
+    (poisoned / "__init__.py").write_text("raise ImportError('Qt was imported')\n", encoding="utf-8")
+    env = cli_env({"PYTHONPATH": os.pathsep.join([str(tmp_path), cli_env()["PYTHONPATH"]]), "HOME": str(tmp_path)})
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "exposurecheck", *args], capture_output=True, text=True,
+                              env=env, timeout=120, check=False)
+
+    checked = run("check", "--phone", "13800138000", "--source", "demo", "--json")
+    assert checked.returncode == 0, checked.stderr
+    assert run("presumed", "--answer", "shanghai_before_2022=yes", "--json").returncode == 0
+    sheet = run("check", "--phone", "13800138000", "--source", "demo", "--case-sheet", str(tmp_path / "sheet.pdf"))
+    assert sheet.returncode != 0 and "ImportError" in sheet.stderr  # the app's crash line names the error's type
