@@ -310,6 +310,32 @@ def test_tab_order_follows_the_screen(tours, lang):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_focus_is_never_lost_nor_on_an_unnamed_object(tours, lang):
+    """Issue 18.3: after every step of the walk (a page change, a dialog, a box that asks and goes away, a language
+    switch) some shown control has the focus, named in the step's language and with a control's role: a screen
+    reader never falls silent on a hidden widget or an unnamed container ("Keep this check" with a passphrase once
+    left the focus nowhere)."""
+    tour = _tour(tours, lang)
+    problems = []
+    for step in tour["steps"]:
+        if "focused" not in step:
+            continue  # the steps that record the focus before and after one action instead
+        focused = step["focused"]
+        if focused is None:
+            problems.append(f"{step['step']}: no shown control has the focus")
+            continue
+        name = _spoken_name(focused)
+        where = f"{step['step']}: the focus is on {focused['object']} ({focused['role']})"
+        if "showing" not in focused["states"]:
+            problems.append(f"{where}, which is not shown")
+        if focused["role"] not in CONTROL_ROLES:
+            problems.append(f"{where}, not a control")
+        if not name or not _in_language(name, step["lang"]):
+            problems.append(f"{where}, named {name!r}")
+    assert not problems, "\n".join(problems)
+
+
 MAIN_FIELD = {"DetailsPage": "field_phone"}  # pages that name their main field (Page.focus_target)
 
 

@@ -505,8 +505,20 @@ class Reader:
     def focused(self) -> dict[str, object] | None:
         """The shown node that has the focus now (read from the states, not from events); a dialog's first, as
         a control of the window under it may keep its focused state."""
+        def focused(acc: Atspi.Accessible) -> bool:
+            return "focused" in self._states(acc)
+
         for window in reversed(self.windows()):
-            hit = self._first(window, lambda a: "focused" in self._states(a), shown_only=True)
+            hit = self._first(window, focused, shown_only=True)
+            # A container whose focus proxy has the focus says "focused" too (a tab widget around its tab bar): the
+            # control is the deepest focused node, the one a screen reader's focus event names.
+            while hit is not None and hit.getRoleName() != "combo box":
+                children = (hit.getChildAtIndex(i) for i in range(hit.childCount))
+                deeper = next((found for child in children if child is not None
+                               and (found := self._first(child, focused, shown_only=True)) is not None), None)
+                if deeper is None:
+                    break
+                hit = deeper
             if hit is not None:
                 return self.info(hit)
         return None

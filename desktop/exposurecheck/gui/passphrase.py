@@ -4,8 +4,9 @@ one when opening. The passphrase lives only in these fields and is cleared as so
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+import shiboken6
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
 from exposurecheck.gui import accessibility
 from exposurecheck.gui.pages.base import Part, button, label_button
@@ -18,6 +19,7 @@ class PassphraseBox(Part):
 
     def __init__(self, *, confirm: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._return_to: QWidget | None = None  # where the focus was when the box asked (issue 18.3)
         self.setObjectName("passphraseBox")
         self.confirm = confirm
         self.note = SecureLabel()
@@ -47,8 +49,36 @@ class PassphraseBox(Part):
         self.second.setVisible(confirm)
         self.retranslate(self.lang)
         self.clear()
+        focus = QApplication.focusWidget()
+        if focus is not None and not self._holds(focus):
+            self._return_to = focus
         self.show()
         self.first.setFocus()
+
+    # The box is disabled while the key is derived and hidden once it is used. Either would leave the focus on a
+    # field a keyboard or screen-reader user can no longer reach (Qt moves it wherever the focus chain leads, and
+    # an AT-SPI client saw no focused control at all after "Keep this check"): it goes back to where it was when the
+    # box asked, the button that asked, which is where the person's next Tab starts anyway.
+
+    def setEnabled(self, enabled: bool) -> None:  # Qt's name; vault_link calls it from Python
+        had_focus = self._holds(QApplication.focusWidget())
+        super().setEnabled(enabled)
+        if had_focus and not enabled:
+            self._give_focus_back()
+
+    def setVisible(self, visible: bool) -> None:  # Qt's virtual: hide() comes here too
+        had_focus = self._holds(QApplication.focusWidget())
+        super().setVisible(visible)
+        if had_focus and not visible:
+            self._give_focus_back()
+
+    def _holds(self, widget: QWidget | None) -> bool:
+        return widget is not None and (widget is self or self.isAncestorOf(widget))
+
+    def _give_focus_back(self) -> None:
+        back = self._return_to
+        if back is not None and shiboken6.isValid(back) and back.isVisible() and back.isEnabled():
+            back.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def clear(self) -> None:
         for edit in (self.first, self.second):
