@@ -34,7 +34,8 @@ def test_every_area_has_both_languages_with_the_same_keys() -> None:
     assert "core" in areas and "identifier" in areas
     for area, langs in areas.items():
         assert set(langs) == set(LANGUAGES), area
-        assert _general_keys(langs["en"]) == _general_keys(langs["zh_CN"]), area
+        for lang in LANGUAGES:  # every language, so a new one (CONTRIBUTING.md) is held to every key too
+            assert _general_keys(langs[lang]) == _general_keys(langs["en"]), (area, lang)
 
 
 def test_plural_forms_belong_to_a_message_and_only_where_the_language_has_them() -> None:
@@ -54,8 +55,10 @@ def test_placeholders_match_between_languages() -> None:
     for area, langs in _areas().items():
         for key in _general_keys(langs["en"]):
             text = langs["en"][key]
-            assert set(PLACEHOLDER.findall(text)) == set(PLACEHOLDER.findall(langs["zh_CN"][key])), f"{area}:{key}"
-            list(string.Formatter().parse(text))  # raises on a malformed template
+            for lang in LANGUAGES:
+                found = set(PLACEHOLDER.findall(langs[lang][key]))
+                assert set(PLACEHOLDER.findall(text)) == found, f"{area}:{key} ({lang})"
+                list(string.Formatter().parse(langs[lang][key]))  # raises on a malformed template
 
 
 def test_no_english_message_guesses_a_plural_with_brackets() -> None:
@@ -86,9 +89,9 @@ def test_full_width_check_catches_ascii_punctuation() -> None:
 
 def test_no_message_is_empty_and_chinese_is_chinese() -> None:
     for area, langs in _areas().items():
-        for key, text in langs["zh_CN"].items():
-            assert text.strip(), f"{area}:{key}"
-            assert langs["en"][key].strip(), f"{area}:{key}"
+        for lang in LANGUAGES:
+            for key, text in langs[lang].items():
+                assert text.strip(), f"{area}:{key} ({lang})"
 
 
 def test_keys_are_unique_across_areas() -> None:
