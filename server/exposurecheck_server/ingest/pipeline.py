@@ -79,6 +79,29 @@ def check_accepted(stats: IngestStats, min_accepted: float | None) -> None:
             minimum=f"{min_accepted:.0%}",
             reasons=_top_reasons(stats),
         )
+    _check_decoded(stats, min_accepted)
+
+
+def _check_decoded(stats: IngestStats, min_accepted: float) -> None:
+    """Refuse a mapped column that mostly did not decode: the encoding is wrong for it (a GBK file built with
+    `--encoding utf-8` lost every email and still accepted every row by its phone number). A stray bad byte costs
+    its own value only; a column is refused when its undecodable share is above what --min-accepted leaves (so
+    `--min-accepted 0` builds anyway)."""
+    for reason, undecodable in sorted(stats.values_rejected.items()):
+        if not reason.startswith("undecodable_") or reason == "undecodable_line":
+            continue
+        kind = reason.removeprefix("undecodable_")
+        rejected = sum(n for r, n in stats.values_rejected.items() if r.endswith(f"_{kind}"))
+        values = stats.identifiers.get(kind, 0) + rejected
+        if values and undecodable / values > 1 - min_accepted:
+            raise UserError(
+                "ingest.mostly_undecodable",
+                kind=Phrase(lambda lang, kind=kind: tr(f"ingest.type.{kind}", lang)),
+                undecodable=undecodable,
+                values=values,
+                share=f"{undecodable / values:.0%}",
+                encoding=stats.encoding,
+            )
 
 
 def _top_reasons(stats: IngestStats) -> Phrase:

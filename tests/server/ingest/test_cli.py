@@ -114,6 +114,28 @@ def test_too_few_accepted_rows_fail_in_the_operators_language(tmp_path: Path, ke
     assert json.loads(lower.stdout)["rows_accepted"] == 10
 
 
+def test_a_wrong_encoding_that_loses_a_whole_column_is_refused(tmp_path: Path, keys: Keys, catalog: Path) -> None:
+    # Every row has an ASCII phone number, so every row is accepted; but the GBK emails and usernames cannot be
+    # decoded as UTF-8. Both builders used to exit 0 with those columns silently gone.
+    source = _csv(tmp_path / "leak.csv", list(PLANTED) + FILLER, "gbk")
+    pack = _pack(keys, catalog, source, tmp_path / "leak.ecpack", "--encoding", "utf-8")
+    site = _service(keys, catalog, source, tmp_path / "site", "--encoding", "utf-8")
+    for result in (pack, site):
+        assert result.returncode == 2 and result.stdout == ""
+        assert "could not be decoded as utf-8" in result.stderr and "Nothing was written" in result.stderr
+        assert "Traceback" not in result.stderr
+        _never_quoted(result)
+    assert "of the username values (62 of 62)" in pack.stderr  # the first such column, named
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog.json", "leak.csv"]
+    chinese = _pack(keys, catalog, source, tmp_path / "leak.ecpack", "--encoding", "utf-8",
+                    env={"LANG": "zh_CN.UTF-8"})  # fmt: skip
+    assert chinese.returncode == 2 and "用户名这一列有 100% 的值（62 个中的 62 个）无法按 utf-8 解码" in chinese.stderr
+    # The operator who really means it can still build; a stray bad byte never needed this (test_encoding.py).
+    anyway = _pack(keys, catalog, source, tmp_path / "leak.ecpack", "--encoding", "utf-8", "--min-accepted", "0")
+    assert anyway.returncode == 0, anyway.stderr
+    assert "Some values could not be decoded as utf-8" in anyway.stdout
+
+
 @pytest.mark.parametrize(
     ("args", "cause"),
     [
