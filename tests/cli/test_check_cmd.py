@@ -33,7 +33,9 @@ def test_password_found_with_the_count_the_real_body_holds(range_body: bytes) ->
     assert exposure["type"] == "password" and exposure["source"] == "hibp-passwords"
     assert exposure["count"] == 49938
     assert exposure["breaches"] == []
-    assert report["sources"] == [{"name": "hibp-passwords", "status": "ok", "error": None, "notices": [], "demo": False}]
+    assert report["sources"] == [
+        {"name": "hibp-passwords", "status": "ok", "error": None, "notices": [], "demo": False}
+    ]
     assert isinstance(report["advice"], list) and report["advice"]
     assert {"id", "code", "severity", "when", "title", "steps"} <= set(report["advice"][0])
     assert result.stderr == ""
