@@ -79,9 +79,23 @@ def _texts(root: QWidget) -> list[tuple[str, str]]:
     return found
 
 
+def _all_texts(root: QWidget) -> list[tuple[str, str]]:
+    """`_texts`, with each tab of the dialog's tab widgets shown in turn (a tab's page is hidden until chosen: the
+    print dialog's "Options", the printer properties' "Job options")."""
+    texts = _texts(root)
+    for tabs in root.findChildren(QTabWidget):
+        current = tabs.currentIndex()
+        for index in range(tabs.count()):
+            if tabs.isTabEnabled(index):
+                tabs.setCurrentIndex(index)
+                texts += _texts(root)
+        tabs.setCurrentIndex(current)
+    return texts
+
+
 def _english(root: QWidget) -> list[tuple[str, str]]:
-    return [(name, text) for name, text in _texts(root) if name not in NAMES_NOT_WORDS
-            and set(ENGLISH_WORD.findall(text.replace("&", ""))) - KEPT_WORDS]
+    return sorted({(name, text) for name, text in _all_texts(root) if name not in NAMES_NOT_WORDS
+                   and set(ENGLISH_WORD.findall(text.replace("&", ""))) - KEPT_WORDS})
 
 
 @pytest.fixture
@@ -154,7 +168,7 @@ def test_the_print_dialog_has_no_english_with_its_options_and_properties(results
         assert isinstance(properties, QDialog) and properties is not dialog
         opened.append(properties)
         seen.extend(_english(properties))
-        seen.extend(("texts", text) for _n, text in _texts(properties) if "每张纸印几页" in text)
+        seen.extend(("texts", text) for _n, text in _all_texts(properties))
         properties.reject()
 
     QTimer.singleShot(0, read_and_close)
@@ -162,6 +176,7 @@ def test_the_print_dialog_has_no_english_with_its_options_and_properties(results
     assert opened, "the printer's properties opened"
     assert [s for s in seen if s[0] != "texts"] == []
     assert ("texts", "每张纸印几页(&P)：") in seen, "pages per sheet is shown, in Chinese"
+    assert ("texts", "什么时候打印(&P)：") in seen, "the job options tab was read, in Chinese"
     dialog.reject()
 
 
