@@ -49,10 +49,39 @@ def main(argv: list[str] | None = None) -> int:
         if args.only in (None, "server"):
             stage = _stage(Path(temp) / "server", skip_gui=True)
             (stage / "pyproject.toml").write_text(server_pyproject(ROOT / "pyproject.toml"), encoding="utf-8")
-            built.append(_wheel(stage, args.out))
+            wheel = _wheel(stage, args.out)
+            built.append(wheel)
+            requirements = server_requirements_path(wheel)
+            requirements.write_text(server_requirements((ROOT / "requirements" / "server.txt").read_text("utf-8")),
+                                    encoding="utf-8")
+            built.append(requirements)
     for wheel in built:
         print(wheel)
     return 0
+
+
+# Only the window needs them; the operator wheel requires neither.
+_QT_PINS = re.compile(r"(?i)^(pyside6-essentials|shiboken6)==")
+
+
+def server_requirements_path(wheel: Path) -> Path:
+    """exposure_check_server-VERSION-requirements.txt, next to the wheel it belongs to."""
+    return wheel.with_name(wheel.name.split("-py3-")[0] + "-requirements.txt")
+
+
+def server_requirements(server_lock: str) -> str:
+    """The operator wheel's dependencies with their hashes: requirements/server.txt (the app's dependencies and the
+    server extra, locked with everything else) without Qt. `pip install exposure_check_server-*.whl` alone would
+    resolve cryptography, requests, numpy, ... from the index at whatever version is newest that day, unhashed."""
+    blocks = re.split(r"\n(?=\S)", server_lock.strip())
+    kept = [block for block in blocks if not block.startswith("#") and not _QT_PINS.match(block)]
+    header = (
+        "# The dependencies of the exposure-check-server wheel beside this file, each pinned with its hashes:\n"
+        "# requirements/server.txt without Qt (scripts/build_wheels.py writes it). Install them, then the wheel:\n"
+        "#   pip install --require-hashes -r THIS_FILE\n"
+        "#   pip install --no-deps exposure_check_server-*.whl\n"
+    )
+    return header + "\n".join(kept) + "\n"
 
 
 def _setuptools_problem() -> str | None:

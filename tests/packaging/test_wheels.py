@@ -12,14 +12,20 @@ dependencies from this project's own .venv (linked in, PySide6 left out for the 
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
+import re
 import subprocess
 import sys
 import sysconfig
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
+from packaging.markers import Marker
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from tests.conftest import REPO
 
@@ -115,3 +121,43 @@ def test_a_relative_out_folder_as_the_readme_prints_it_gets_the_wheel(tmp_path: 
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert [w.name.split("-")[0] for w in (tmp_path / "dist" / "wheels").glob("*.whl")] == ["exposure_check_server"]
+
+
+def _pins(requirements: str) -> dict[str, str]:
+    pins = {}
+    for block in re.split(r"\n(?=\S)", requirements):
+        match = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)(?: ; ([^\\]+))?", block)
+        if match:
+            assert "--hash=sha256:" in block, f"{match.group(1)} has no hash"
+            if match.group(3) is None or Marker(match.group(3)).evaluate():  # the pin for this Python and platform
+                pins[canonicalize_name(match.group(1))] = match.group(2)
+    return pins
+
+
+def test_the_operator_wheel_comes_with_its_dependencies_pinned_by_hash(wheels: dict[str, Path]) -> None:
+    """`pip install exposure_check_server-*.whl` alone would take its dependencies from the index unpinned (issue
+    17.3: the lock drives every install). Beside the wheel: every package it needs, transitively, pinned with hashes
+    at the locked version, and no Qt; README and docs/protocol.md install from it with --require-hashes."""
+    requirements = wheels["server"].with_name(wheels["server"].name.split("-py3-")[0] + "-requirements.txt")
+    assert requirements.is_file()
+    pins = _pins(requirements.read_text(encoding="utf-8"))
+    assert not {"pyside6-essentials", "shiboken6"} & pins.keys()
+    with zipfile.ZipFile(wheels["server"]) as archive:
+        metadata = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        needed = [Requirement(line.split(":", 1)[1].strip()) for line in archive.read(metadata).decode().splitlines()
+                  if line.startswith("Requires-Dist:")]
+    assert needed
+    seen: set[str] = set()
+    while needed:  # the closure, through the distributions installed from the lock in this environment
+        requirement = needed.pop()
+        name = canonicalize_name(requirement.name)
+        if name in seen or (requirement.marker and not requirement.marker.evaluate({"extra": ""})):
+            continue
+        seen.add(name)
+        assert name in pins, f"{name} is not pinned beside the operator wheel"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (name, pins[name])
+        assert importlib.metadata.version(name) == pins[name], name
+        needed += [Requirement(r) for r in importlib.metadata.requires(name) or []]
+    for doc in ("README.md", "docs/protocol.md"):
+        text = (REPO / doc).read_text(encoding="utf-8")
+        assert "--require-hashes -r exposure_check_server-" in text, doc
