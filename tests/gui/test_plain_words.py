@@ -129,6 +129,15 @@ def test_one_form_of_address_in_chinese_everywhere():
     assert polite == {}
 
 
+def test_one_name_for_the_app_in_chinese():
+    """The app calls itself 本软件 / 这个软件 everywhere: the no-data page said "本软件帮你查看…" above "这个应用里
+    没有手机号码的泄露数据" (应用 stays for other apps: 官方App, 应用商店)."""
+    other_names = re.compile(r"这个应用|本应用|该应用|这款应用")
+    assert {k: v for k, v in catalog("zh_CN").items() if other_names.search(v)} == {}
+    # nor by its English name in the window's Chinese (its Chinese name is 信息泄露自查)
+    assert {k: v for k, v in _main_text_keys("zh_CN").items() if "Exposure Check" in v} == {}
+
+
 def test_the_saved_checks_list_shows_dates_marks_practice_and_says_when_empty(qtbot, make_window):
     window = make_window()
     saved = window.saved
