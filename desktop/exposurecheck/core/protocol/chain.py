@@ -12,7 +12,8 @@ The pin holds public keys, hashes, counters and a bit count: nothing about the p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from exposurecheck.core.protocol import privacy
 from exposurecheck.core.protocol.errors import ProtocolError
@@ -59,6 +60,29 @@ def compare(pin: Pin, manifest: Manifest) -> None:
         raise ProtocolError("service.error.forked")
 
 
+@dataclass(frozen=True)
+class Step:
+    """One manifest of a walked history, reduced to what checking it forwards needs.
+
+    A walk may fetch up to MAX_CHAIN_STEPS manifests of up to 8 MB each, none of them believed yet; holding them all
+    until the forward check would let whoever serves the files make the client hold gigabytes. A step keeps the
+    keys, counters and links, and which of the keys the manifest lists really signed its bytes (checked once, when
+    it is fetched), not its catalog, breach list or bytes.
+    """
+
+    manifest: Manifest
+    signers: frozenset[bytes]  # keys listed in the manifest's publisher_keys whose signature over it is valid
+
+
+def step_of(envelope: Envelope, *, keep_content: bool = False) -> Step:
+    """The step for a fetched history manifest; `keep_content` keeps its catalog and breach ids (the current one)."""
+    manifest = parse_payload(envelope.body)
+    signers = frozenset(key for key in manifest.publisher_keys if envelope.signed_by((key,)) is not None)
+    if not keep_content:
+        manifest = replace(manifest, catalog=None, breach_ids=(), service="")
+    return Step(manifest, signers)
+
+
 def follows(pin: Pin, envelope: Envelope) -> Manifest:
     """Accept `envelope` as a successor of the pinned manifest (directly or further down its chain).
 
@@ -69,16 +93,28 @@ def follows(pin: Pin, envelope: Envelope) -> Manifest:
     if signer is None:
         raise ProtocolError("service.error.key_change")
     manifest = parse_payload(envelope.body)
+    _check_successor(pin, manifest, signer in manifest.publisher_keys)
+    return manifest
+
+
+def _step_follows(pin: Pin, step: Step) -> Manifest:
+    """`follows` for a walked step, whose signatures were checked when it was fetched."""
+    if not step.signers & pin.publisher_keys:
+        raise ProtocolError("service.error.key_change")
+    _check_successor(pin, step.manifest, True)
+    return step.manifest
+
+
+def _check_successor(pin: Pin, manifest: Manifest, signer_listed: bool) -> None:
     compare(pin, manifest)
     unknown_oprf = any(e.public_key not in pin.oprf_keys for e in manifest.epochs)
     if (
-        signer not in manifest.publisher_keys
+        not signer_listed
         or manifest.bucketing_key != pin.bucketing_key
         or not set(manifest.publisher_keys) <= pin.publisher_keys
         or unknown_oprf
     ):
         raise ProtocolError("service.error.key_change")
-    return manifest
 
 
 def needs_walk(pin: Pin, envelope: Envelope) -> bool:
@@ -92,7 +128,7 @@ def needs_walk(pin: Pin, envelope: Envelope) -> bool:
     return False
 
 
-def verify_chain(pin: Pin, chain: list[Envelope]) -> Manifest:
+def verify_chain(pin: Pin, chain: Sequence[Envelope | Step]) -> Manifest:
     """Check a walked chain, oldest first: it starts right after the pin and each step follows the one before.
 
     `chain[-1]` is the current manifest. Raises ProtocolError `forked` when the links do not connect, and the
@@ -100,8 +136,8 @@ def verify_chain(pin: Pin, chain: list[Envelope]) -> Manifest:
     """
     current = pin
     manifest: Manifest | None = None
-    for envelope in chain:
-        manifest = follows(current, envelope)
+    for link in chain:
+        manifest = _step_follows(current, link) if isinstance(link, Step) else follows(current, link)
         if manifest.previous != current.digest:
             raise ProtocolError("service.error.forked")
         current = pin_of(manifest, current)

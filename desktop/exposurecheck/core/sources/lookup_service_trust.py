@@ -67,9 +67,13 @@ def _current(get: Get) -> bytes:
 
 
 def _walk(get: Get, pin: chain.Pin, current: Envelope) -> Manifest:
-    """Follow `previous` from the current manifest back to the pinned one, then check every step forwards."""
-    walked = [current]
-    manifest = parse_payload(current.body)  # read only for its `previous`; believed after verify_chain
+    """Follow `previous` from the current manifest back to the pinned one, then check every step forwards.
+
+    Each manifest fetched is read only for its links and keys, and believed after verify_chain; only that much of it
+    is kept (chain.Step), so a long history of large manifests costs about one manifest of memory.
+    """
+    walked = [chain.step_of(current, keep_content=True)]
+    manifest = walked[0].manifest
     while manifest.previous != pin.digest:
         if not manifest.previous or manifest.sequence <= pin.sequence:
             raise ProtocolError("service.error.forked")  # went past the pin without meeting it
@@ -83,7 +87,9 @@ def _walk(get: Get, pin: chain.Pin, current: Envelope) -> Manifest:
             raise
         if envelope.digest != manifest.previous:
             raise ProtocolError("service.error.forked")
-        manifest = parse_payload(envelope.body)
-        walked.append(envelope)
+        step = chain.step_of(envelope)
+        del envelope  # its bytes go now, not at the end of the walk
+        manifest = step.manifest
+        walked.append(step)
     walked.reverse()
     return chain.verify_chain(pin, walked)
