@@ -1,7 +1,8 @@
 """The window and `exposure-check check` choose the same sources for the same settings, and give each typed
 identifier the same answer (issue 13.1): both ask `core.sources.choice`. The window is the real one, offscreen,
 with the app's own settings link; the command line is a real subprocess sharing its config folder. Cases: defaults,
-settings, offline only, a confirmed profile, training mode and a data file opened by hand."""
+settings, offline only (from settings, or ticked / --offline-only), a confirmed profile, training mode and a data file
+opened by hand."""
 
 from __future__ import annotations
 
@@ -53,6 +54,7 @@ class Same:
     password: bool = False
     in_window: Callable[[Any], None] | None = None
     cli_args: tuple[str, ...] = ()
+    cli_settings: Settings | None = None  # settings to put back before the command line runs
 
 
 SETUPS: dict[str, Callable[[Path, pytest.MonkeyPatch, str], Same]] = {}
@@ -93,6 +95,16 @@ def _online(_tmp: Path, _mp: pytest.MonkeyPatch, url: str) -> Same:
 def _profile_defaults(tmp: Path, mp: pytest.MonkeyPatch, url: str) -> Same:
     _profile(tmp, mp, default_sources=(f"hibp-passwords={url}", "demo"), offline_only=True)
     return Same(password=True)
+
+
+@setup("the offline-only switch, ticked by the person")
+def _switch(_tmp: Path, _mp: pytest.MonkeyPatch, url: str) -> Same:
+    # Not from settings: ticked on the welcome page for this check, as --offline-only says it on the command line.
+    # The window keeps the ticked switch in settings; they are put back first, so only --offline-only says it there.
+    online = Settings(sources=(f"hibp-passwords={url}", "demo"))
+    save_settings(online)
+    return Same(password=True, in_window=lambda window: window.welcome.set_offline(True), cli_args=("--offline-only",),
+                cli_settings=online)
 
 
 @setup("training mode")
@@ -150,11 +162,14 @@ def _cli_answers(same: Same):  # type: ignore[no-untyped-def]
 def test_window_and_command_line_choose_alike(qtbot, make_window, pwned, tmp_path, monkeypatch, name) -> None:
     same = SETUPS[name](tmp_path, monkeypatch, pwned.url)
     window = _window_answers(qtbot, make_window, same)
+    if same.cli_settings is not None:
+        save_settings(same.cli_settings)
     cli = _cli_answers(same)
     assert window == cli
     ran, answers = window
     assert len(answers) == len(TYPED) + same.password  # one answer per typed identifier
-    if name in ("settings say offline only", "a confirmed profile's defaults"):
+    if name in ("settings say offline only", "a confirmed profile's defaults",
+                "the offline-only switch, ticked by the person"):
         assert ran == ["demo"] and answers[-1][3] == "offline_only"
         assert pwned.requests == []
     if name == "online with consent":
