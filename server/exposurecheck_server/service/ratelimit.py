@@ -4,12 +4,16 @@ What is counted: evaluated elements. Every request to `/v2/eval` costs the manif
 before the body is even parsed, whatever it holds (a padded batch, a malformed one, a wrong epoch), so a large or
 broken request cannot cheat the limit and every request costs the same. Who is counted: the client's address (the
 last X-Forwarded-For entry behind nginx with `--trust-forwarded-for`); an IPv6 client by its /64 network, since
-one computer usually holds a whole /64 and could otherwise use a new address for every request.
+one computer usually holds a whole /64 and could otherwise use a new address for every request, and also by its
+/48, which gets 16 times one client's allowance: a home connection's /56 or a free tunnel's /48 holds 256 or 65,536
+networks of /64, which alone would have tested every Chinese mobile number in about 18 days or 1.7 hours.
 
 What it buys: mapping the buckets back to phone numbers needs one evaluation per candidate, and an attacker fills
 every slot of every batch with candidates. At the reference default (240 per minute, burst 64):
 - one address tests 240 numbers a minute, 345,600 a day: every Chinese mobile number (about 1.6 billion) takes it
   about 12.7 years;
+- one IPv6 /48 (a site's or a hosting account's allocation, or a free tunnel) tests at most 3,840 a minute: every
+  Chinese mobile number in about 290 days;
 - a thousand addresses (a small botnet, or cloud machines with many IPv4 addresses) test 240,000 a minute: every
   Chinese mobile number in about 4.6 days, and any one number at once.
 So the limit protects against casual scraping, not a determined, well-resourced attacker: the privacy promise of
@@ -42,18 +46,34 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     def take(self, client: str, cost: int) -> int | None:
-        """Spend `cost` tokens for `client`; None when allowed, else whole seconds until it would be."""
-        client = client_key(client)
+        """Spend `cost` tokens for `client`; None when allowed, else whole seconds until it would be.
+
+        An IPv6 client pays at its /64 and at its /48 (NETWORK_FACTOR times the allowance): one site or hosting
+        account usually holds a whole /48, 65,536 networks of /64 that would otherwise each get a full allowance.
+        """
+        charges = [(client_key(client), 1)]
+        network = network_key(client)
+        if network is not None:
+            charges.append((network, NETWORK_FACTOR))
         with self._lock:
             now = self._clock()
-            tokens, last = self._clients.get(client, (self._burst, now))
-            tokens = min(self._burst, tokens + (now - last) * self._rate)
             if cost > self._burst:
                 return 3600  # can never be satisfied; a bounded, honest answer
-            if tokens < cost:
-                self._clients[client] = (tokens, now)
-                return max(1, math.ceil((cost - tokens) / self._rate)) if self._rate > 0 else 3600
-            self._clients[client] = (tokens - cost, now)
+            balances = []
+            waits = []
+            for key, scale in charges:
+                burst, rate = self._burst * scale, self._rate * scale
+                tokens, last = self._clients.get(key, (burst, now))
+                tokens = min(burst, tokens + (now - last) * rate)
+                balances.append((key, tokens))
+                if tokens < cost:
+                    waits.append(max(1, math.ceil((cost - tokens) / rate)) if rate > 0 else 3600)
+            if waits:
+                for key, tokens in balances:
+                    self._clients[key] = (tokens, now)
+                return max(waits)
+            for key, tokens in balances:
+                self._clients[key] = (tokens - cost, now)
             if len(self._clients) > self._max_clients:
                 self._forget_full(now)
             return None
@@ -62,6 +82,21 @@ class RateLimiter:
         # Clients whose bucket has refilled are indistinguishable from new ones: dropping them loses nothing.
         refill = self._burst / self._rate if self._rate > 0 else math.inf
         self._clients = {c: (t, last) for c, (t, last) in self._clients.items() if now - last < refill}
+
+
+# How many /64 clients' allowance one IPv6 /48 gets in all (see RateLimiter.take).
+NETWORK_FACTOR = 16
+
+
+def network_key(address: str) -> str | None:
+    """The IPv6 /48 an address belongs to (None for IPv4): the second, wider account an IPv6 client pays from."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    if not isinstance(parsed, ipaddress.IPv6Address) or parsed.ipv4_mapped is not None:
+        return None
+    return str(ipaddress.IPv6Network((parsed, 48), strict=False))
 
 
 def client_key(address: str) -> str:

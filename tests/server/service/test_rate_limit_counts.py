@@ -43,6 +43,26 @@ def test_rotating_through_one_ipv6_64_is_still_one_client(tmp_path: Path) -> Non
     assert elsewhere == 200  # another /64 is another client
 
 
+def test_many_64s_of_one_ipv6_48_share_a_bounded_allowance(tmp_path: Path) -> None:
+    # The attack: one /48 (a free tunnel gives anyone one) holds 65,536 networks of /64, each a fresh client with a
+    # full allowance: every Chinese mobile number in under two hours at the defaults. Now the /48 pays too, and gets
+    # NETWORK_FACTOR clients' allowance in all (here 16 requests of 8 elements at burst 8).
+    server = _running(tmp_path)
+    body = messages.encode_request(1, [sodium.point_from_hash(os.urandom(64)) for _ in range(8)])
+    try:
+        answers = [
+            request(server, "POST", "/v2/eval", body, **{"X-Forwarded-For": f"2001:db8:7:{n:x}::1"})[0]
+            for n in range(ratelimit.NETWORK_FACTOR + 2)
+        ]
+        elsewhere = request(server, "POST", "/v2/eval", body, **{"X-Forwarded-For": "2001:db8:8::1"})[0]
+        ipv4 = [request(server, "POST", "/v2/eval", body, **{"X-Forwarded-For": f"198.51.100.{n}"})[0] for n in (1, 2)]
+    finally:
+        server.close()
+    assert answers == [200] * ratelimit.NETWORK_FACTOR + [429, 429]
+    assert elsewhere == 200  # another /48 is another network
+    assert ipv4 == [200, 200]  # IPv4 addresses are not grouped
+
+
 def test_a_malformed_request_costs_a_whole_batch(tmp_path: Path) -> None:
     server = _running(tmp_path)
     good = messages.encode_request(1, [sodium.point_from_hash(os.urandom(64)) for _ in range(8)])
