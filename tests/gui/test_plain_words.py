@@ -157,3 +157,14 @@ def test_the_saved_checks_list_shows_dates_marks_practice_and_says_when_empty(qt
     real_zh, practice_zh = (saved.list.item(i).text() for i in range(2))
     assert re.search(r"2026年12月[0-9]{1,2}日 [0-9]{2}:[0-9]{2}", real_zh)
     assert practice_zh.startswith("练习（演示数据）")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_a_found_line_never_nests_brackets(lang):
+    """"found in 1 known leak (Practice data (demo))" read badly on the demo results (seen on the screenshot)."""
+    from exposurecheck.core.i18n import plain_source_label, tr
+
+    for source in ("demo", "pack=/x", "service=https://lookup.example.org", "hibp-passwords"):
+        for count in (1, 2):
+            line = tr("gui.results.found_in", lang, count=count, source=plain_source_label(source, lang))
+            assert not re.search(r"[(（][^)）]*[(（]", line), line
