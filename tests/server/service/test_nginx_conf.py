@@ -6,16 +6,16 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import REPO
+from tests.support.ci import required
 from tests.support.tls import self_signed
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
 
-@pytest.mark.skipif(NGINX is None, reason="nginx is not installed (apt-get install nginx-light)")
 def test_example_nginx_configuration_is_valid(tmp_path: Path) -> None:
+    if NGINX is None:  # the bootstrap installs it: under CI this fails instead of skipping (issue 15.7)
+        required("nginx is not installed (apt-get install nginx-light)")
     cert, key = self_signed(tmp_path)
     text = (REPO / "docs" / "nginx.conf").read_text(encoding="utf-8")
     replacements = {

@@ -8,10 +8,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from exposurecheck_server.cli import build_parser
 from tests.conftest import REPO
+from tests.support.ci import required
 
 UNIT = REPO / "docs" / "exposure-check-evaluator.service"
 ANALYZE = shutil.which("systemd-analyze")
@@ -33,8 +32,9 @@ def test_exec_start_is_a_valid_serve_command() -> None:
     assert "server 127.0.0.1:8081;" in nginx  # nginx passes POST /v2/eval to this very port
 
 
-@pytest.mark.skipif(ANALYZE is None, reason="systemd-analyze is not installed (apt-get install systemd)")
 def test_systemd_accepts_the_unit(tmp_path: Path) -> None:
+    if ANALYZE is None:  # the bootstrap installs it: under CI this fails instead of skipping (issue 15.7)
+        required("systemd-analyze is not installed (apt-get install systemd)")
     # verify needs the program named in ExecStart to exist: point it at a stand-in in tmp_path, nothing else changes.
     stand_in = tmp_path / "exposure-check-admin"
     stand_in.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")

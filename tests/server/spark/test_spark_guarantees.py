@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ import pytest
 from exposurecheck_server.keys import write_signing_key
 from tests.conftest import REPO, cli_env, run_cli
 from tests.server.service.site_helpers import breach_ids, make_keys
+from tests.server.spark.conftest import spark_available
 from tests.support.terminal import on_a_terminal
 
 BREACH = "demo_breach"
@@ -170,9 +170,7 @@ def test_spark_pack_build_names_a_missing_output_folder(tmp_path: Path, capsys: 
 
 def test_spark_pack_build_shows_progress_at_a_terminal(tmp_path: Path) -> None:
     """Its own process at a pseudo-terminal (its own Spark session: it cannot share this process's)."""
-    pytest.importorskip("pyspark")
-    if shutil.which("java") is None:
-        pytest.skip("no Java runtime (scripts/bootstrap.sh installs openjdk-17-jre-headless)")
+    spark_available()
     source = _sparse_csv(tmp_path / "rows.csv", good=200, bad=0)
     argv = _pack_build(tmp_path, "--engine", "spark", "--input", str(source), "--map", "phone=phone,email=email",
                        "--out", str(tmp_path / "p.ecpack"))  # fmt: skip
