@@ -158,6 +158,25 @@ def test_errors_name_their_real_cause(tmp_path: Path, keys: Keys, catalog: Path,
     assert "disk may be full" not in result.stderr
 
 
+def test_errors_name_their_real_cause_in_chinese(tmp_path: Path, keys: Keys, catalog: Path) -> None:
+    # An operator whose locale is Chinese reads the same causes in Chinese: a missing output folder (not "the disk
+    # may be full") and an unknown encoding name (not "the first line could not be read as a header row").
+    source = _csv(tmp_path / "leak.csv", FILLER)
+    chinese = {"LANG": "zh_CN.UTF-8"}
+    missing = _pack(keys, catalog, source, tmp_path / "no" / "x.ecpack", env=chinese)
+    assert missing.returncode == 2 and f"文件夹 {tmp_path / 'no'} 不存在" in missing.stderr
+    unknown = _pack(keys, catalog, source, tmp_path / "x.ecpack", "--encoding", "gbkk", env=chinese)
+    assert unknown.returncode == 2 and "--encoding：Python 不认识编码名称“gbkk”" in unknown.stderr
+    site = run_cli("service", "build", "--input", str(source), "--map", "phone=phone", "--breach", "demo_breach",
+                   "--catalog", str(catalog), "--oprf-key", str(keys.oprf_key), "--bucketing-key",
+                   str(keys.bucketing_key), "--signing-key", str(keys.signing_key), "--out",
+                   str(tmp_path / "no" / "site"), admin=True, env=chinese)  # fmt: skip
+    assert site.returncode == 2 and f"文件夹 {tmp_path / 'no'} 不存在" in site.stderr
+    for result in (missing, unknown, site):
+        assert "磁盘" not in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog.json", "leak.csv"]
+
+
 def test_service_build_names_a_missing_folder(tmp_path: Path, keys: Keys, catalog: Path) -> None:
     source = _csv(tmp_path / "leak.csv", FILLER)
     result = _service(keys, catalog, source, tmp_path / "no" / "site")
