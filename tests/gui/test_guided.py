@@ -170,6 +170,8 @@ def test_chinese_and_demo(qtbot) -> None:  # type: ignore[no-untyped-def]
     qtbot.addWidget(widget)
     assert widget.position_label.text() == "第 1 步，共 4 步 · P-01 · Change your password"
     assert widget.demo_banner.isVisibleTo(widget)
+    # the top bar's banner words, so one screen does not say it twice in two ways
+    assert widget.demo_banner.text() == "演示 —— 练习用的假数据，不是真实结果"
     assert widget.done_items() == frozenset({"id.p-07"})
     assert widget.next_button.text() == "下一步"
 

@@ -25,7 +25,7 @@ DETAILS_KEYS = {"gui.details.password_details", "gui.consent.details", "gui.publ
                 "gui.publisher.profile.details"}
 # Messages the window shows in its main text: its own, the answers and the plan's summary, and the errors of data
 # files, services, the network and the vault it passes on.
-MAIN_TEXT = ("gui.", "outcome.", "helpdesk.guided.", "helpdesk.demo_banner", "advice.summary.", "advice.group.",
+MAIN_TEXT = ("gui.", "outcome.", "helpdesk.guided.", "advice.summary.", "advice.group.",
              "advice.item.", "pack.error.", "http.", "service.error.", "vault.", "source.plain.")
 NOT_IN_THE_WINDOW = ("outcome.cli.", "pack.error.unknown_publisher", "gui.sent.", "vault.wipe.confirm",
                      "vault.wipe.needs_yes", "vault.cli.")

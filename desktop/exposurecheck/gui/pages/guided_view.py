@@ -176,7 +176,7 @@ class GuidedView(QWidget):
         outer = QVBoxLayout(self)
         outer.setSpacing(12)
 
-        self.demo_banner = SecureLabel(t("helpdesk.demo_banner", lang))
+        self.demo_banner = SecureLabel(t("gui.demo.banner", lang))  # the top bar's words, word for word
         self.demo_banner.setObjectName("demoBanner")
         self.demo_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.demo_banner.setVisible(self.plan.demo)
