@@ -94,9 +94,13 @@ def _check_decoded(stats: IngestStats, min_accepted: float) -> None:
         rejected = sum(n for r, n in stats.values_rejected.items() if r.endswith(f"_{kind}"))
         values = stats.identifiers.get(kind, 0) + rejected
         if values and undecodable / values > 1 - min_accepted:
+
+            def kind_label(lang: str, kind: str = kind) -> str:  # typed, where a lambda's default is not
+                return tr(f"ingest.type.{kind}", lang)
+
             raise UserError(
                 "ingest.mostly_undecodable",
-                kind=Phrase(lambda lang, kind=kind: tr(f"ingest.type.{kind}", lang)),
+                kind=Phrase(kind_label),
                 undecodable=undecodable,
                 values=values,
                 share=f"{undecodable / values:.0%}",
