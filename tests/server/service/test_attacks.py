@@ -94,8 +94,17 @@ def test_rechecks_and_a_matching_key_change_show_the_operator_the_same_buckets(t
             swap(live, second_site)
             for state in ("state", "another-installation"):  # the pinned client, and a first use
                 recording.requests.clear()
-                assert check(url, keys, tmp_path / state, phone) == 1
+                source = ServiceSource(url, [keys.publisher_raw], state=PinStore(tmp_path / state))
+                result = source.lookup(phone, lambda _n, _f: None, CancelToken())
+                assert len(result.exposures) == 1
                 seen.append(recording.bucket_numbers())
+                # The pinned client followed the announced key through the history, and says so on "What left
+                # this computer" (one earlier manifest: the renewal that announced it); a first use walks nothing.
+                history = [r for r in recording.requests if "/v2/manifests/" in r[1]]
+                said = [
+                    dict(line.params).get("count") for line in result.sent.items if line.key == "service.sent.history"
+                ]
+                assert said == ([str(len(history))] if state == "state" else []) and len(history) == (state == "state")
                 assert all("/epochs/2/" in r[1] for r in recording.requests if "/buckets/" in r[1])
     assert seen[0] == seen[1] == seen[2] == seen[3]  # not one bucket number more for the operator to intersect
     assert len(seen[0]) == 8 and seen[0] == list(range(seen[0][0], seen[0][0] + 8)) and seen[0][0] % 8 == 0

@@ -105,7 +105,7 @@ class ServiceSource(Source):
             raise UserError("service.error.no_crypto") from None
         session = self._session or make_session(allow_insecure_http=self.allow_insecure_http)
         try:
-            manifest, revealed = self._manifest(session, trusted)
+            manifest, revealed, history = self._manifest(session, trusted)
             progress(self.name, 0.1)
             epoch = manifest.epoch()
             outputs, batches = self._evaluate(session, manifest, epoch, identifiers, cancel)
@@ -118,6 +118,7 @@ class ServiceSource(Source):
             self.name,
             (
                 sent_line("service.sent.manifest"),
+                *([sent_line("service.sent.history", count=history)] if history else []),
                 sent_line("service.sent.blinded", count=batches * manifest.batch_size),
                 sent_line(
                     "service.sent.buckets", count=fetched, bits=epoch.prefix_bits, per_check=manifest.buckets_per_check
@@ -155,15 +156,21 @@ class ServiceSource(Source):
             return self._given
         return tuple(dict.fromkeys((*self._given, *pinned_keys(), *publisher_keys.trusted_keys())))
 
-    def _manifest(self, session: requests.Session, trusted: Sequence[bytes]) -> tuple[Manifest, int]:
-        """The accepted manifest and the most bits any check against this service has revealed (pinned)."""
+    def _manifest(self, session: requests.Session, trusted: Sequence[bytes]) -> tuple[Manifest, int, int]:
+        """The accepted manifest, the most bits any check against this service has revealed (pinned), and how many
+        earlier manifests were fetched to follow a key change (each tells the service roughly when this computer
+        last checked, so "What left this computer" lists them)."""
+        history = 0
 
         def get(path: str) -> bytes:
+            nonlocal history
+            if path.startswith(paths.HISTORY + "/"):
+                history += 1
             return self._get(session, path, 8 * 1024 * 1024, "service.error.html")
 
         manifest, pin = accepted_manifest(get, self.base_url, trusted, self._state, self._clock())
         self.manifest = manifest
-        return manifest, pin.revealed_bits
+        return manifest, pin.revealed_bits, history
 
     def _evaluate(
         self,
