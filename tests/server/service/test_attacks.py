@@ -254,6 +254,38 @@ def test_a_second_encoding_of_a_point_is_refused_by_the_client(tmp_path: Path, w
     assert caught.value.key == "service.error.bad_proof"
 
 
+def test_a_bucket_host_cannot_make_a_check_read_more_than_the_signed_bucket_size(tmp_path: Path) -> None:
+    # Whoever serves the static files (a CDN) is not trusted with anything: a bucket answer bigger than the size the
+    # signed manifest gives every bucket is refused from its declared length, before its body is read (it was read
+    # up to 64 MB per bucket, eight buckets per identifier, and only then found to be the wrong size).
+    keys = make_keys(tmp_path / "keys")
+    site = build(keys, tmp_path / "site", sequence=10, filler=5)
+    bucket_bytes = sites.read_site_manifest(site).epoch().bucket_bytes
+
+    def evaluate(_path: str, _headers: dict[str, str], body: bytes) -> Reply:
+        request = messages.parse_request(body)
+        matching, proof = oprf.blind_evaluate_verifiable(keys.oprf(), request.elements)
+        bucketing, bucketing_proof = oprf.blind_evaluate_verifiable(keys.bucketing(), request.elements)
+        return Reply(200, messages.encode_response(request.epoch, matching, proof, bucketing, bucketing_proof))
+
+    def static(path: str, _headers: dict[str, str], _body: bytes) -> Reply:
+        file = site / path.lstrip("/")
+        if not file.is_file():
+            return Reply(404, b"")
+        padding = bytes(32 << 20) if "/buckets/" in path else b""
+        return Reply(200, file.read_bytes() + padding)
+
+    with loopback_server() as server:
+        server.set("/v2/eval", evaluate)
+        server.set("/v2/", static)
+        with pytest.raises(UserError) as caught:
+            check(server.url, keys, tmp_path / "state", planted_identifiers()[:1])
+        fetched = [r[1] for r in server.requests if "/buckets/" in r[1]]
+    assert caught.value.key == "http.too_large"
+    assert len(fetched) == 1  # the first oversized bucket ended the check
+    assert bucket_bytes < 1 << 20
+
+
 def test_a_version_1_site_is_named_as_outdated(tmp_path: Path) -> None:
     old = canonical_json({"format": manifests.ENVELOPE_FORMAT, "version": 1, "payload": "", "signatures": []})
     with loopback_server() as server:

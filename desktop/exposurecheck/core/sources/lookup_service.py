@@ -242,7 +242,8 @@ class ServiceSource(Source):
             body = self._get(
                 session,
                 buckets.bucket_path(epoch.id, prefix, epoch.prefix_bits),
-                MAX_BUCKET_BYTES,
+                # Every bucket has the signed size exactly: whoever serves the files cannot make a check read more.
+                min(epoch.bucket_bytes, MAX_BUCKET_BYTES),
                 "service.error.html",
             )
             parsed = buckets.parse_bucket(body, epoch, prefix)
