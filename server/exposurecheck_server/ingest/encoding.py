@@ -203,10 +203,13 @@ def readable(path: Path, decoding: Decoding, scratch: Path) -> Iterator[tuple[Pa
         return
     spool = scratch / f".ingest-{os.getpid()}-{abs(hash(path))}.utf8"
     try:
-        _transcode(path, decoding, spool)
+        try:
+            _transcode(path, decoding, spool)
+        except OSError:
+            # Only writing the spool is this folder's fault: an error while the build reads it (the body of the
+            # with statement) keeps its own cause instead of becoming "could not write temporary files".
+            raise UserError("ingest.scratch_failed", folder=str(scratch)) from None
         yield spool, Decoding("utf-8", detected=decoding.detected, transcode_from=decoding.transcode_from)
-    except OSError:
-        raise UserError("ingest.scratch_failed", folder=str(scratch)) from None
     finally:
         spool.unlink(missing_ok=True)
 

@@ -40,13 +40,16 @@ def run(
 ) -> Iterator[BlockResult]:
     """Block results in file order; `stats` is kept up to date. Raises UserError for unusable input."""
     decodings = _check_inputs(options, stats)
-    tasks = _tasks(options, decodings, salt, scratch or options.paths[0].parent, stats)
-    results = _parallel(tasks, options.jobs) if options.jobs > 1 else map(process_block, tasks)
-    for result in results:
-        stats.add(result.counts)
-        if progress is not None:
-            progress(stats)
-        yield result
+    # A transcoded input's spool must outlive the task generator: the pool is handed the last tasks and the
+    # generator ends (which would delete the spool) before the workers have opened it.
+    with ExitStack() as spools:
+        tasks = _tasks(options, decodings, salt, scratch or options.paths[0].parent, stats, spools)
+        results = _parallel(tasks, options.jobs) if options.jobs > 1 else map(process_block, tasks)
+        for result in results:
+            stats.add(result.counts)
+            if progress is not None:
+                progress(stats)
+            yield result
     check_accepted(stats, options.min_accepted)
 
 

@@ -92,6 +92,27 @@ def test_service_site_from_a_gbk_file_without_encoding(tmp_path: Path, keys: Key
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be"])
+def test_utf16_files_build_with_several_workers(tmp_path: Path, keys: Keys, catalog: Path, codec: str) -> None:
+    # A UTF-16 input is read through a UTF-8 spool. With two workers the spool was deleted when the last task had
+    # been handed out, before the workers had opened it: every UTF-16 build on a multi-core machine failed with
+    # "Could not write temporary files ... the disk may be full". Both builders, with and without a byte order mark.
+    source = _csv(tmp_path / "leak.csv", list(PLANTED) + FILLER * 20, codec)
+    if codec == "utf-16-be":
+        source.write_bytes(b"\xfe\xff" + source.read_bytes())  # Windows tools write the mark; BE with it
+    pack = _pack(keys, catalog, source, tmp_path / "leak.ecpack", "--json", "--jobs", "2")
+    site = _service(keys, catalog, source, tmp_path / "site", "--json", "--jobs", "2")
+    for result in (pack, site):
+        assert result.returncode == 0, result.stderr
+        summary = json.loads(result.stdout)
+        assert summary["encoding"].startswith("utf-16") and summary["encoding_detected"] is True
+        assert summary["rows_accepted"] == len(PLANTED) + 20 * len(FILLER) and summary["values_rejected"] == {}
+        _never_quoted(result)
+    assert json.loads(pack.stdout)["entries"] == 3 * (len(PLANTED) + len(FILLER))
+    assert json.loads(site.stdout)["distinct_identifiers"] == 3 * (len(PLANTED) + len(FILLER))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog.json", "leak.csv", "leak.ecpack", "site"]  # no spool
+
+
 def test_builds_that_accept_nothing_leave_nothing_behind(tmp_path: Path, keys: Keys, catalog: Path) -> None:
     source = _csv(tmp_path / "junk.csv", [("n/a", "none", "")] * 30)
     pack = _pack(keys, catalog, source, tmp_path / "junk.ecpack")
