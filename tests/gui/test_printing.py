@@ -42,7 +42,7 @@ def test_print_opens_the_system_print_dialog_and_prints_the_done_marks(qtbot, ma
     done = _mark_first_two_done(window)
     assert len(done) == 2
     button = window.results.print_button
-    assert button.isVisible() and button.text() in {"Print case sheet…", "打印个案单…"}
+    assert button.isVisible() and button.text() in {"Print case sheet…", "打印个案记录单…"}
     button.click()
     dialog = window.help_desk.print_dialog
     assert isinstance(dialog, QPrintDialog) and dialog.isVisible(), "the system's print dialog, opened"
@@ -57,6 +57,16 @@ def test_print_opens_the_system_print_dialog_and_prints_the_done_marks(qtbot, ma
     text = pdf_text(tmp_path / "printed.pdf")
     assert text.count(TICK_DONE) == 2 and TICK_OPEN in text
     assert window.results.status.isVisible()
+
+
+def test_the_chinese_sheet_has_one_name() -> None:
+    """The buttons said 个案单, the print dialog and the sheet itself 个案记录单: a help-desk worker saying "press
+    打印个案单" then saw another name. One name everywhere."""
+    from exposurecheck.core.i18n import catalog
+
+    short = {k: v for k, v in catalog("zh_CN").items() if "个案单" in v}
+    assert short == {}
+    assert "个案记录单" in catalog("zh_CN")["gui.results.print"]
 
 
 def test_the_saved_pdf_carries_the_done_marks(qtbot, make_window, tmp_path: Path):
