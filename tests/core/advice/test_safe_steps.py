@@ -74,3 +74,37 @@ def test_a_missing_point_is_found() -> None:
     assert missing_points("Install the app now.", APP_POINTS["en"]) == [
         "who makes it", "what it asks for", "a choice", "96110 without it", "12381 without it"
     ]
+
+
+# Issue 14.5: the facts CONTENT-RESEARCH.md marks P or U, each with words in the text that state it, and how the
+# text says it is not sure (the lint's hedges, plus "older guides" for what 110.qq.com did once).
+SOFT_FACTS = [
+    ("P-02", "service password", "服务密码", "summary"),
+    ("P-02", "carrier's official app", "运营商的官方App", "step"),
+    ("M-02", "Account and Security", "“账号与安全”，修改支付密码", "step"),  # the Alipay menu path
+    ("M-02", "Login Device Management", "登录设备管理", "step"),  # the WeChat menu path
+    ("M-02", "110.qq.com", "110.qq.com", "step"),
+    ("P-03", "emergency stop", "紧急止付", "step"),
+    ("I-05", "一键查卡", "一键查卡", "step"),
+    ("P-05", "ID number", "身份证号", "step"),
+]
+EXTRA_HEDGES = {"en": ("older guides",), "zh_CN": ("旧的指南",)}
+
+
+def _hedged(text: str, lang: str) -> bool:
+    from exposurecheck.core.advice.lint import _HEDGES
+
+    return bool(_HEDGES[lang].search(text)) or any(h in text for h in EXTRA_HEDGES[lang])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+@pytest.mark.parametrize(("code", "en_words", "zh_words", "where"), SOFT_FACTS)
+def test_each_partly_confirmed_fact_is_worded_softly_where_it_is_said(
+    lang: str, code: str, en_words: str, zh_words: str, where: str
+) -> None:
+    entry = _entry(lang, code)
+    words = en_words if lang == "en" else zh_words
+    texts = [entry.summary] if where == "summary" else [s.text for s in entry.steps]
+    saying = [text for text in texts if words in text]
+    assert saying, (code, words)  # the fact is still there to be checked
+    assert all(_hedged(text, lang) for text in saying), saying
