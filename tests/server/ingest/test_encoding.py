@@ -156,3 +156,41 @@ def test_detection_tolerates_a_stray_byte_in_a_column_nobody_uses(tmp_path: Path
     found, stats = _read(path)
     assert found >= EXPECTED
     assert not stats.values_rejected
+
+
+# Traditional Chinese names and Taiwanese addresses (made up), as a Big5 dump from Taiwan or Hong Kong holds them.
+BIG5_ROWS = [("phone", "email", "username", "city")] + [
+    (f"0912{n:06d}", f"user{n}@example.tw", name + str(n), city)
+    for n, (name, city) in enumerate(
+        zip(["陳志明", "林俊傑", "黃雅婷", "張淑芬", "李建宏", "王美玲", "吳家豪", "劉怡君", "蔡宗翰", "楊惠如"] * 5,
+            ["臺北市", "新北市", "臺中市", "高雄市", "桃園市"] * 10, strict=True)
+    )
+]  # fmt: skip
+
+
+def test_a_big5_file_is_not_read_as_gb18030_silently(tmp_path: Path) -> None:
+    # Big5 bytes are nearly all valid GB18030: detection took such a file for GB18030 and every name came out as
+    # other characters (exit 0, usernames that no lookup would ever find). Now the operator is asked.
+    source = _write(tmp_path / "dump.csv", "big5", rows=BIG5_ROWS)
+    assert source.read_bytes().decode("gb18030")  # the trap: it does decode
+    with pytest.raises(UserError) as info:
+        _read(source)
+    assert info.value.key == "ingest.encoding_gb_or_big5"
+    assert "--encoding big5" in info.value.message("en") and "--encoding big5" in info.value.message("zh_CN")
+    stats = IngestStats()
+    found = set(iter_identifiers([source], "csv", parse_map(SPEC), stats=stats, encoding="big5", region="TW"))
+    assert {(i.type.value, i.canonical) for i in found} >= {("username", "陳志明0"), ("username", "楊惠如49")}
+    assert not stats.values_rejected
+
+
+def test_mainland_text_with_rare_name_characters_is_still_gb18030(tmp_path: Path) -> None:
+    # Simplified text decodes as Big5 too, about as often: what tells them apart is GB2312's repertoire, which
+    # mainland text keeps to but for a few rare name characters (喆 堃 淼 琇 鑫 here: one name in two has one).
+    names = ["王喆", "李堃", "张淼", "刘琇", "陈鑫", "杨伟", "赵敏", "黄磊", "周杰", "吴娟"]
+    rows = [ROWS[0]] + [(f"1380013{n:04d}", f"u{n}@qq.com", names[n % 10] + str(n), "上海市浦东新区")
+                        for n in range(60)]  # fmt: skip
+    source = _write(tmp_path / "dump.csv", "gbk", rows=rows)
+    decoding = resolve(source, None)
+    assert (decoding.codec, decoding.detected) == ("gb18030", True)
+    found, stats = _read(source)
+    assert ("username", "王喆0") in found and not stats.values_rejected
