@@ -275,8 +275,8 @@ def test_tab_order_follows_the_screen(tours, lang):
     problems = []
     for step in tour["steps"]:
         cycle = step.get("tab")
-        if cycle is None:
-            continue
+        if cycle is None or "dialog" in step:
+            continue  # dialogs: test_tab_order_in_dialogs_follows_the_screen
         name = step["step"]
         if any(stop.get("lost") for stop in cycle):
             problems.append(f"{name}: the focus was lost on Tab")
@@ -333,6 +333,40 @@ def test_the_focus_is_never_lost_nor_on_an_unnamed_object(tours, lang):
             problems.append(f"{where}, not a control")
         if not name or not _in_language(name, step["lang"]):
             problems.append(f"{where}, named {name!r}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_tab_order_in_dialogs_follows_the_screen(tours, lang):
+    """Issue 18.3 in the dialogs (About, the unknown publisher's question, the wipe confirmation): Tab goes round
+    the dialog's own controls in reading order, reaches each of them, never leaves the dialog and is never trapped
+    (a text area that kept the Tab key would end the cycle with the focus lost)."""
+    tour = _tour(tours, lang)
+    problems = []
+    dialogs = [step for step in tour["steps"] if "dialog" in step]
+    assert len(dialogs) >= 3 and all("tab" in step for step in dialogs)
+    for step in dialogs:
+        name, cycle = step["step"], step["tab"]
+        if not cycle or any(stop.get("lost") for stop in cycle):
+            problems.append(f"{name}: the focus was lost on Tab: {[s.get('object') for s in cycle]}")
+            continue
+        for stop in cycle:
+            if stop["id"].startswith("QApplication.mainWindow") or "showing" not in stop["states"]:
+                problems.append(f"{name}: Tab left the dialog for {stop['object']}")
+        # The cycle starts where the dialog put the focus (its safe answer); read it from the top left.
+        start = min(range(len(cycle)), key=lambda i: (cycle[i]["page_box"][1], cycle[i]["page_box"][0]))
+        stops = cycle[start:] + cycle[:start]
+        for before, after in itertools.pairwise(stops):
+            a, b = before["page_box"], after["page_box"]
+            in_order = a[0] < b[0] if _overlap(a, b) else a[1] < b[1]
+            if not in_order:
+                problems.append(f"{name}: {before['object']} {a[:2]} is followed by {after['object']} {b[:2]}")
+        visited = {(stop["object"], stop["name"]) for stop in cycle}
+        for control in step["dialog_controls"]:
+            if "enabled" not in control["states"] or control["role"] in ("page tab", "list item"):
+                continue  # a tab bar is one stop (arrows move between its tabs)
+            if (control["object"], control["name"]) not in visited:
+                problems.append(f"{name}: Tab never reaches {control['object']} {control['name']!r}")
     assert not problems, "\n".join(problems)
 
 

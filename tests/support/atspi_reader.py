@@ -550,14 +550,15 @@ class Reader:
 
     # --- Tab order ---
 
-    def tab_cycle(self, limit: int = 60) -> list[dict[str, object]]:
+    def tab_cycle(self, limit: int = 60, *, dialog: bool = False) -> list[dict[str, object]]:
         """Press Tab until the focus comes back to where it started. Each stop is what the focus event names (what
         Orca would speak), with its place relative to the page: the page scrolls as the focus moves, so screen
-        positions alone would not compare."""
-        self.desktop.focus_window()
+        positions alone would not compare. `dialog`: the cycle of the open dialog, places relative to it."""
+        focus = self.desktop.focus_dialog if dialog else self.desktop.focus_window
+        focus()
         self.pump(0.2)
         stops: list[dict[str, object]] = []
-        page = self.page_node()
+        page = self.windows()[-1] if dialog else self.page_node()
         for _ in range(limit):
             self.focus_events.clear()
             self.desktop.keys("Tab")
@@ -565,7 +566,7 @@ class Reader:
             while not self.focus_events and time.monotonic() < deadline:
                 self.pump(0.03)
             if not self.focus_events and not stops:  # the first key may have come before the window had the keyboard
-                self.desktop.focus_window()
+                focus()
                 self.pump(0.3)
                 self.desktop.keys("Tab")
                 deadline = time.monotonic() + 3
@@ -656,7 +657,7 @@ class Tour:
         reader.announcements.clear()
         if tab:
             started = time.monotonic()
-            entry["tab"] = reader.tab_cycle()
+            entry["tab"] = reader.tab_cycle(dialog=dialog)
             entry["focused_after"] = reader.focused()  # where the cycle left the focus
             self._timed("tab", started)
         self.steps.append(entry)
@@ -684,7 +685,7 @@ class Tour:
         r.find("aboutDialog")
         r.desktop.focus_dialog()
         r.pump(0.3)
-        self.record("about dialog", arrived=False, dialog=True)
+        self.record("about dialog", tab=True, arrived=False, dialog=True)
         self.close_dialog()
 
         r.press("questionsButton")
@@ -705,7 +706,7 @@ class Tour:
             r.find("publisherDialog")
             r.desktop.focus_dialog()
             r.pump(0.3)
-            self.record("publisher dialog", arrived=False, dialog=True)
+            self.record("publisher dialog", tab=True, arrived=False, dialog=True)
             self.close_dialog("declinePublisherButton")
         self.page_change("ConsentPage")
         self.record("consent", tab=True)
@@ -815,7 +816,7 @@ class Tour:
         r.find("confirmDialog")
         r.desktop.focus_dialog()
         r.pump(0.3)
-        self.record("wipe confirmation", arrived=False, dialog=True)
+        self.record("wipe confirmation", tab=True, arrived=False, dialog=True)
         self.close_dialog("cancelButton")
 
         r.press("endSession")
