@@ -86,7 +86,7 @@ def test_a_gbk_site_renewed_without_records_or_oprf_keys_answers_checks(tmp_path
     _admin("service", "sign", "--manifest", str(unsigned), "--signing-key", str(keys.signing_key), "--out", str(signed))
     _admin("service", "publish", "--site", str(site), "--manifest", str(signed))
     after = read_site_manifest(site)
-    assert after.sequence == before.sequence + 2 and after.epochs == before.epochs
+    assert after.sequence > before.sequence and after.epochs == before.epochs  # (sequences follow the clock)
     for path in (keys.oprf_key, keys.bucketing_key):  # the evaluator needs them again to serve
         (away / path.name).rename(path)
 
