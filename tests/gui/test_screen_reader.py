@@ -422,6 +422,7 @@ def test_results_read_in_order_each_plan_item_one_unit(tours, lang):
         assert item.startswith(code), (box["name"], box["groups"])
         assert box["description"].startswith(item)
         assert "\n1. " in box["description"]  # the numbered steps travel with the box
+        assert ("所需时间" if lang == "zh_CN" else "Time needed") in box["description"]  # and the time it takes
     steps = [t["name"] for t in results["texts"] if t["object"] == "steps"]
     assert steps and max(len(s) for s in steps) > 200  # not cut at 200 characters any more
     for other in results["controls"]:
@@ -488,11 +489,12 @@ def test_names_switch_language_at_once(tours, lang):
     """Issue 18.4: one press of the other language's button re-names everything on the page, Chinese as Chinese."""
     tour = _tour(tours, lang)
     steps = _steps(tour)
-    before = {c["object"]: _spoken_name(c) for c in steps["results"]["controls"]}
-    after = {c["object"]: _spoken_name(c) for c in steps["results, other language"]["controls"]}
-    assert before.keys() == after.keys()
-    other = steps["results, other language"]["lang"]
-    assert other != lang
-    changed = [key for key in before if before[key] != after[key]]
-    assert len(changed) == len(before)
-    assert all(_in_language(name, other) for name in after.values())
+    for page in ("results", "guided"):  # the results and, after the switch, guided mode
+        before = {c["object"]: _spoken_name(c) for c in steps[page]["controls"]}
+        after = {c["object"]: _spoken_name(c) for c in steps[f"{page}, other language"]["controls"]}
+        assert before.keys() == after.keys(), page
+        other = steps[f"{page}, other language"]["lang"]
+        assert other != lang
+        changed = [key for key in before if before[key] != after[key]]
+        assert len(changed) == len(before), (page, set(before) - set(changed))
+        assert all(_in_language(name, other) for name in after.values()), page
