@@ -97,11 +97,14 @@ def operator_lang() -> str:
 def ask_new_passphrase() -> bytes:
     """A new passphrase: asked twice without echo on a terminal, else one line of stdin (never argv)."""
     if not sys.stdin.isatty():
-        return read_passphrase()
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:  # a script or cron job that did not know keygen encrypts: say what it can do instead
+            raise UserError("keygen.no_terminal")
+        return line.encode("utf-8")
     lang = operator_lang()
     first = getpass.getpass(tr("keygen.prompt_new", lang))
     if not first:
-        raise UserError("pack.keygen.empty_passphrase")
+        raise UserError("keygen.empty_at_prompt")  # typed at the prompt: nothing to do with standard input
     if getpass.getpass(tr("keygen.prompt_again", lang)) != first:
         raise UserError("keygen.passphrase_mismatch")
     return first.encode("utf-8")

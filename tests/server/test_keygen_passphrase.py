@@ -48,8 +48,18 @@ def test_without_a_terminal_or_a_passphrase_keygen_refuses(tmp_path: Path) -> No
         input="", capture_output=True, text=True, env=env, check=False,
     )
     assert result.returncode == 2
-    assert "No passphrase" in result.stderr
+    # The real cause and the ways out (it said "No passphrase was given on standard input" to a script that
+    # never meant to give one): no terminal, a line on stdin, or --unencrypted.
+    assert "no terminal" in result.stderr and "standard input" in result.stderr and "--unencrypted" in result.stderr
     assert not (tmp_path / "k" / "publisher.key").exists()
+
+
+def test_an_empty_passphrase_at_the_prompt_is_said_as_such(tmp_path: Path) -> None:
+    out = tmp_path / "keys"
+    code, screen = _on_a_terminal(["keygen", "--out", str(out)], [""], tmp_path)
+    assert code == 2
+    assert "The passphrase cannot be empty" in screen and "standard input" not in screen
+    assert not (out / "publisher.key").exists()
 
 
 def test_a_signing_command_asks_for_the_passphrase_of_an_encrypted_key(tmp_path: Path) -> None:
