@@ -173,3 +173,28 @@ def test_a_damaged_pack_opened_by_hand_is_reported(qtbot, make_window, tmp_path)
     qtbot.waitUntil(lambda: not window.busy, timeout=20_000)
     shown = window.checking.problem.text() + window.results.problems.text()
     assert shown.strip(), "the broken pack is named, not silently skipped"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_a_lookup_service_nobody_trusts_yet_is_said_without_a_command(qtbot, make_window, lang):
+    """The lookup service's own message tells a command-line user to run `exposure-check trust add FILE.pub`; the
+    window says the same in plain words (issue 12.4: never a command line) and, the network not being the cause,
+    gives no network tips and no "offline data only" (issue 12.2). Nothing is sent: the refusal comes first."""
+    from exposurecheck.core.sources.lookup_service import ServiceSource
+
+    service = ServiceSource(f"http://127.0.0.1:{_free_port()}")  # nothing listens: a request would fail otherwise
+    window = make_window(lambda _t: [service], lang=lang)
+    window.session.online_consent = True
+    window.show_page(window.details)
+    window.details.fields[IdentifierType.PHONE].edit.setText("13800138000")
+    window.details.check_button.click()
+    qtbot.waitUntil(lambda: not window.busy, timeout=30_000)
+    page = window.checking
+    assert window.current_page() is page
+    problem = page.problem.text()
+    assert ("does not yet know who runs it" in problem) if lang == "en" else ("还不知道它是谁运营的" in problem)
+    shown = " ".join([problem, page.way_forward.text() if page.way_forward.isVisible() else ""])
+    assert "exposure-check" not in shown and ".pub" not in shown and "--trust" not in shown
+    assert not any(word in shown for word in ("network", "网络", "try again in a moment", "过一会儿再试"))
+    assert not page.offline_button.isVisible()
+    assert page.questions_button.isVisible()

@@ -30,6 +30,18 @@ def source_label(name: str, lang: str) -> str:
     return stretch(text) if pseudo_enabled() and text != name else text
 
 
+# Sources' messages that tell a command-line user what to type; the window says them its own way (issue 12.4: a
+# person who has never opened a terminal is never shown a command), with the way forward in the message itself.
+WINDOW_WORDS = frozenset({"service.error.no_trusted_keys"})
+
+
+def message_key(status: SourceStatus) -> str:
+    """The message for a failed source in the window."""
+    if status.error_key == "service.error.no_trusted_keys":
+        return "gui.checking.service_no_trusted_keys"
+    return status.error_key or "check.source_crashed"
+
+
 @dataclass
 class _Row:
     name: str
@@ -203,26 +215,29 @@ class CheckingPage(Page):
             return
         lines = [
             t("gui.checking.source_problem", self.lang, source=source_label(s.name, self.lang),
-              message=t(s.error_key or "check.source_crashed", self.lang, **dict(s.error_params)))
+              message=t(message_key(s), self.lang, **dict(s.error_params)))
             for s in errors
         ]
         self.problem.show_message("\n".join(lines))
         if not self.said_problems:  # once per check, not again when the language changes
             self.said_problems = True
             accessibility.announce(self, "\n".join(lines), assertive=True)
-        # Network tips only when a source that uses the network failed: a refused data file is not helped by
-        # another network.
-        network = any(s.name in self.network_names for s in errors)
-        ways = [t("gui.checking.way_forward" if network else "outcome.way_forward.local", self.lang)]
+        # Network tips only when a source that uses the network failed for want of the network: a refused data file
+        # is not helped by another network, nor is a service this app does not trust yet (its message, in
+        # WINDOW_WORDS, already says the way forward).
+        network = any(s.name in self.network_names and s.error_key not in WINDOW_WORDS for s in errors)
+        explained = all(s.error_key in WINDOW_WORDS for s in errors)
+        ways = [] if explained else [t("gui.checking.way_forward" if network else "outcome.way_forward.local",
+                                       self.lang)]
         pins = refused_for_pins(self.report)
         if pins:
             ways.append(t("gui.checking.way_forward_pin", self.lang))
         self.way_forward.setText("\n".join(ways))
-        self.way_forward.show()
+        self.way_forward.setVisible(bool(ways))
         self.results_button.setVisible(self.report is not None and not self.report.all_failed)
         self._title()
         # An unreachable online source: offer the offline pack(s) instead (on a stick, say), with one press.
-        self.offline_button.setVisible(any(s.name in self.network_names for s in errors))
+        self.offline_button.setVisible(network)
         self.pack_button.setVisible(self.offline_button.isVisibleTo(self))
         self.reset_service_button.setVisible(pins)
 
