@@ -198,3 +198,4 @@ def test_a_lookup_service_nobody_trusts_yet_is_said_without_a_command(qtbot, mak
     assert not any(word in shown for word in ("network", "网络", "try again in a moment", "过一会儿再试"))
     assert not page.offline_button.isVisible()
     assert page.questions_button.isVisible()
+    assert page.pack_button.isVisible(), "the data file the message asks for can be opened from here"

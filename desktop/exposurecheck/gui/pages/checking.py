@@ -238,7 +238,8 @@ class CheckingPage(Page):
         self._title()
         # An unreachable online source: offer the offline pack(s) instead (on a stick, say), with one press.
         self.offline_button.setVisible(network)
-        self.pack_button.setVisible(self.offline_button.isVisibleTo(self))
+        # And a data file opened by hand: for an unreachable service, or the one the message asks the person to get.
+        self.pack_button.setVisible(network or any(s.error_key in WINDOW_WORDS for s in errors))
         self.reset_service_button.setVisible(pins)
 
     def _title(self) -> None:
