@@ -244,6 +244,7 @@ def run_build(args: argparse.Namespace) -> int:
         entries=summary.records,
         output_line=message,
         details={
+            "engine": args.engine,  # as the pack build's summary says it
             "site": str(args.out),
             "epoch": summary.epoch_id,
             "distinct_identifiers": summary.identifiers,

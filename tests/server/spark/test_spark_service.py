@@ -146,6 +146,7 @@ def test_the_admin_command_builds_with_spark(tmp_path: Path, spark: Any, capsys:
     assert code == 0, err
     summary = json.loads(out)
     assert summary["builder"] == "service" and summary["prefix_bits"] == 3  # 6,000 identifiers: one block of 8
+    assert summary["engine"] == "spark"
     assert summary["entries"] == summary["distinct_identifiers"] == 6000 and summary["rows_read"] == 1500
     assert not any(p.name.startswith((".ec-service-spark-", ".site.building")) for p in tmp_path.iterdir())
     verified = run_cli("service", "verify", "--site", str(tmp_path / "site"), "--trust", str(keys.publisher_pub),
