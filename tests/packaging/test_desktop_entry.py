@@ -76,7 +76,8 @@ def test_the_metainfo_validates_as_the_package_ships_it(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("size", [16, 22, 24, 32, 48, 64, 128, 256, 512])
-def test_hicolor_icons_have_their_real_size(tmp_path_factory: pytest.TempPathFactory, size: int) -> None:
+def test_hicolor_icons_have_their_real_size(qapp, tmp_path_factory: pytest.TempPathFactory, size: int) -> None:
+    # qapp first: the renderer would otherwise make a bare QGuiApplication, and the suite's widgets after it abort.
     build_deb = _build_deb()
     folder = tmp_path_factory.getbasetemp() / "hicolor"
     if not folder.is_dir():
