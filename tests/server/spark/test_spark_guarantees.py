@@ -201,3 +201,20 @@ def test_spark_service_build_refuses_too_few_accepted_rows_and_leaves_no_site(
     assert code == 2 and stdout == ""
     assert "Only 20 of 100 rows (20%)" in err and "--min-accepted (50%)" in err
     assert sorted(p.name for p in out.iterdir()) == []  # no site, no half-built folder, no Spark scratch
+
+
+def test_spark_refuses_a_wrong_encoding_that_loses_a_whole_column(
+    tmp_path: Path, spark: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Every row has an ASCII phone number (so every row is accepted), but no email decodes as UTF-8: the local
+    # engine refuses this (tests/server/ingest/test_cli.py), and so must Spark, leaving nothing behind.
+    source = _gbk_csv(tmp_path / "gbk.csv")
+    source.write_bytes(source.read_bytes().replace(b"@example.cn", "@例子.中国".encode("gbk")))
+    out = tmp_path / "out"
+    out.mkdir()
+    argv = _pack_build(tmp_path, "--engine", "spark", "--input", str(source), "--map", "phone=3,email=4",
+                       "--encoding", "utf-8", "--out", str(out / "p.ecpack"))  # fmt: skip  (the header is GBK too)
+    code, stdout, err = _run(argv, capsys)
+    assert code == 2 and stdout == ""
+    assert "of the email values (300 of 300) could not be decoded as utf-8" in err and "Nothing was written" in err
+    assert _left_behind(out) == []
