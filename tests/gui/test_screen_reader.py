@@ -370,6 +370,22 @@ def test_tab_order_in_dialogs_follows_the_screen(tours, lang):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_is_a_group_named_in_its_language(tours, lang):
+    """Orca names the group the focus enters: each control of a page sits in a group named in the page's language
+    (the page's heading; the results by the verdict), so "Your details" is heard when Tab first reaches the page."""
+    tour = _tour(tours, lang)
+    problems = []
+    for step in tour["steps"]:
+        for control in step.get("controls", ()):
+            if "QStackedWidget" not in control["id"]:
+                continue  # the top bar and dialogs
+            groups = control["groups"]
+            if not groups or not _in_language(groups[0], step["lang"]):
+                problems.append(f"{step['step']}: {control['object']} is in groups {groups}")
+    assert not problems, "\n".join(problems)
+
+
 MAIN_FIELD = {"DetailsPage": "field_phone"}  # pages that name their main field (Page.focus_target)
 
 
