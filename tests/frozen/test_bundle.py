@@ -141,6 +141,19 @@ def test_gui_self_test_passes(bundle: Path, clean_env: dict[str, str]) -> None:
     assert "self-test: OK" in result.stdout
 
 
+def test_gui_self_test_fails_when_about_has_no_notices(bundle: Path, clean_env: dict[str, str], tmp_path: Path) -> None:
+    """The self-test (what the installers' and the .deb's checks run) opens About: a bundle without its notices
+    fails it, so "About shows the licence and the notices" is checked on every installed copy (issue 17.2)."""
+    if sys.platform == "win32":
+        pytest.skip("a linked copy of the bundle: POSIX hard links")
+    copy = tmp_path / "bundle"
+    subprocess.run(["cp", "-al", str(bundle), str(copy)], check=True)  # hard links: quick, the original untouched
+    (copy / "_internal" / "licenses" / "THIRD-PARTY-NOTICES.txt").unlink()
+    result = run(copy / EXE.name, "gui", "--self-test", env=clean_env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "About does not show the third-party notices" in result.stderr
+
+
 def _demo_phone() -> str:
     document = json.loads((INTERNAL / "resources" / "training" / "identities.json").read_text(encoding="utf-8"))
     entries = document.get("identities", []) if isinstance(document, dict) else document

@@ -2,8 +2,9 @@
 
 Starts the real window offscreen, checks a demo identity against the bundled demo pack (no network: training
 mode uses only the demo pack), and verifies that the results page shows a plan with items, the breaches, and
-the DEMO label, that nothing is clipped at 1024×768, that guided mode opens and that a case sheet PDF can be
-written (in a temporary folder, removed at once). Prints one line per finding, never an identifier, and returns
+the DEMO label, that nothing is clipped at 1024×768, that guided mode opens, that a case sheet PDF can be
+written (in a temporary folder, removed at once) and that About shows the version, the licence and (frozen) the
+third-party notices. Prints one line per finding, never an identifier, and returns
 0 (all good) or 1.
 """
 
@@ -32,6 +33,29 @@ def _help_desk_parts(window: MainWindow) -> list[str]:
         sheet = Path(folder) / "case-sheet.pdf"
         if not window.help_desk.save_case_sheet(sheet) or not sheet.read_bytes().startswith(b"%PDF"):
             found.append("the case sheet could not be written")
+    return found
+
+
+def _about_parts(lang: str) -> list[str]:
+    """About shows the version and the GPL; a frozen app (installer, .deb, tarball) also the notices of what it
+    bundles, read from its own licences folder (issue 17.2). From a checkout the notices exist only after a build."""
+    from PySide6.QtWidgets import QLabel
+
+    from exposurecheck import __version__
+    from exposurecheck.gui.about import AboutDialog
+
+    found = []
+    dialog = AboutDialog(lang)
+    shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    if __version__ not in shown:
+        found.append("About does not show the version")
+    if "GNU GENERAL PUBLIC LICENSE" not in dialog.licence_view.toPlainText():
+        found.append("About does not show the licence (LICENSE missing)")
+    notices = dialog.notices_view.toPlainText()
+    complete = "GNU LESSER GENERAL PUBLIC LICENSE" in notices and "libsodium" in notices
+    if getattr(sys, "frozen", False) and not complete:
+        found.append("About does not show the third-party notices (licenses/THIRD-PARTY-NOTICES.txt)")
+    dialog.deleteLater()
     return found
 
 
@@ -67,6 +91,7 @@ def self_test(lang: str = "en") -> int:
             if clipped:
                 problems.append("clipped text: " + ", ".join(clipped[:5]))
             problems += _help_desk_parts(window)
+    problems += _about_parts(lang)
     window.end_session()
     window.close()
     for problem in problems:
