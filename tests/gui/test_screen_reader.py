@@ -468,6 +468,8 @@ def test_details_buttons_say_what_the_details_are(tours, lang):
 def test_live_changes_are_said_without_moving_the_focus(tours, lang):
     tour = _tour(tours, lang)
     steps = _steps(tour)
+    checking = "正在查询" if lang == "zh_CN" else "Checking"
+    assert any(checking in said for said in steps["checking"]["announcements"])  # the check has started
     failed = steps["checking failed"]["announcements"]
     assert any("404" in said for said in failed)  # the failing source, with its reason, as it happened
     assert steps["kept"]["announcements"]  # "This check is kept …" said where the focus is
