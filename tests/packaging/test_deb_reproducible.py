@@ -8,10 +8,8 @@ PyInstaller's half (two bundle builds, minutes of both cores) is measured by han
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import shutil
-import sys
 import time
 from pathlib import Path
 
@@ -19,17 +17,13 @@ import pytest
 
 from tests.conftest import REPO
 from tests.support.ci import required
+from tests.support.scripts import load_script
 
 pytestmark = pytest.mark.slow
 
 
 def _build_deb():
-    spec = importlib.util.spec_from_file_location("build_deb", REPO / "packaging" / "linux" / "build_deb.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script(REPO / "packaging" / "linux" / "build_deb.py")
 
 
 def _stand_in_bundle(folder: Path) -> Path:

@@ -6,7 +6,6 @@ it; with another name it shows a generic icon)."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import struct
 import subprocess
@@ -18,17 +17,13 @@ import pytest
 
 from tests.conftest import REPO, cli_env
 from tests.support.ci import required
+from tests.support.scripts import load_script
 
 LINUX = REPO / "packaging" / "linux"
 
 
 def _build_deb():
-    spec = importlib.util.spec_from_file_location("build_deb", LINUX / "build_deb.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script(LINUX / "build_deb.py")
 
 
 def _tool(name: str) -> str:
