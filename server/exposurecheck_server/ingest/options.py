@@ -97,7 +97,8 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
         type=parse_fraction,
         default=DEFAULT_MIN_ACCEPTED,
         metavar="SHARE",
-        help="fail (and write nothing) unless at least this share of rows gives an identifier (default 50%%)",
+        help="fail (and write nothing) unless at least this share of rows gives an identifier, and of each "
+        "mapped column's values are read (default 50%%)",
     )
 
 

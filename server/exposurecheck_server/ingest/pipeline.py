@@ -82,25 +82,34 @@ def check_accepted(stats: IngestStats, min_accepted: float | None) -> None:
             minimum=f"{min_accepted:.0%}",
             reasons=_top_reasons(stats),
         )
-    _check_decoded(stats, min_accepted)
+    _check_columns(stats, min_accepted)
 
 
-def _check_decoded(stats: IngestStats, min_accepted: float) -> None:
-    """Refuse a mapped column that mostly did not decode: the encoding is wrong for it (a GBK file built with
-    `--encoding utf-8` lost every email and still accepted every row by its phone number). A stray bad byte costs
-    its own value only; a column is refused when its undecodable share is above what --min-accepted leaves (so
-    `--min-accepted 0` builds anyway)."""
-    for reason, undecodable in sorted(stats.values_rejected.items()):
-        if not reason.startswith("undecodable_") or reason == "undecodable_line":
+def _check_columns(stats: IngestStats, min_accepted: float) -> None:
+    """Refuse a mapped column whose values were mostly rejected, even when every row was accepted through another
+    column: the column is being read wrongly, and the pack or site would silently lack it.
+
+    - Mostly undecodable: the encoding is wrong for it (a GBK file built with `--encoding utf-8` lost every email
+      and still accepted every row by its phone number).
+    - Mostly invalid: the wrong column was mapped, or its values are wrapped for Excel (`="11010519491231002X"`,
+      a leading `'`), which no normalizer reads; an ID-number column exported that way was lost whole, exit 0.
+
+    A column is refused when its rejected share is above what --min-accepted leaves (so `--min-accepted 0` builds
+    anyway); a stray bad value costs only itself."""
+    kinds = set(stats.identifiers)
+    kinds |= {r.split("_", 1)[1] for r in stats.values_rejected if r.startswith(("invalid_", "undecodable_"))}
+    kinds.discard("line")  # undecodable_line is a whole row's reason, counted with the rows
+    for kind in sorted(kinds):
+        undecodable = stats.values_rejected.get(f"undecodable_{kind}", 0)
+        invalid = stats.values_rejected.get(f"invalid_{kind}", 0)
+        values = stats.identifiers.get(kind, 0) + undecodable + invalid
+        if not values or (undecodable + invalid) / values <= 1 - min_accepted:
             continue
-        kind = reason.removeprefix("undecodable_")
-        rejected = sum(n for r, n in stats.values_rejected.items() if r.endswith(f"_{kind}"))
-        values = stats.identifiers.get(kind, 0) + rejected
-        if values and undecodable / values > 1 - min_accepted:
 
-            def kind_label(lang: str, kind: str = kind) -> str:  # typed, where a lambda's default is not
-                return tr(f"ingest.type.{kind}", lang)
+        def kind_label(lang: str, kind: str = kind) -> str:  # typed, where a lambda's default is not
+            return tr(f"ingest.type.{kind}", lang)
 
+        if undecodable / values > 1 - min_accepted:
             raise UserError(
                 "ingest.mostly_undecodable",
                 kind=Phrase(kind_label),
@@ -109,6 +118,14 @@ def _check_decoded(stats: IngestStats, min_accepted: float) -> None:
                 share=f"{undecodable / values:.0%}",
                 encoding=stats.encoding,
             )
+        rejected = undecodable + invalid
+        raise UserError(
+            "ingest.column_mostly_invalid",
+            kind=Phrase(kind_label),
+            rejected=rejected,
+            values=values,
+            share=f"{rejected / values:.0%}",
+        )
 
 
 def _top_reasons(stats: IngestStats) -> Phrase:

@@ -157,6 +157,33 @@ def test_a_wrong_encoding_that_loses_a_whole_column_is_refused(tmp_path: Path, k
     assert "Some values could not be decoded as utf-8" in anyway.stdout
 
 
+def test_a_column_whose_values_are_mostly_invalid_is_refused(tmp_path: Path, keys: Keys, catalog: Path) -> None:
+    # ID numbers exported for Excel as ="…" (so they are not shown as 1.10105E+17): no normalizer reads them, and
+    # every row was still accepted by its phone number, so the ID-number column was lost whole with exit 0.
+    ids = ["11010519491231002X", "110105194912310021", "440106199001011234"]
+    text = "phone,id\n" + "".join(f'1380013{n:04d},="{ids[n % 3]}"\n' for n in range(30))
+    source = tmp_path / "leak.csv"
+    source.write_text(text, encoding="utf-8")
+    common = ["--input", str(source), "--map", "phone=phone,cn_id=id", "--breach", "demo_breach",
+              "--catalog", str(catalog), "--signing-key", str(keys.signing_key)]  # fmt: skip
+    pack = run_cli("pack", "build", *common, "--out", str(tmp_path / "p.ecpack"), admin=True)
+    site = run_cli("service", "build", *common, "--oprf-key", str(keys.oprf_key), "--bucketing-key",
+                   str(keys.bucketing_key), "--out", str(tmp_path / "site"), admin=True)  # fmt: skip
+    for result in (pack, site):
+        assert result.returncode == 2 and result.stdout == ""
+        assert "100% of the values in the ID number column (30 of 30) are not valid" in result.stderr
+        assert "--map" in result.stderr and "Excel" in result.stderr and "Traceback" not in result.stderr
+        assert "11010519491231002X" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog.json", "leak.csv"]
+    chinese = run_cli("pack", "build", *common, "--out", str(tmp_path / "p.ecpack"), admin=True,
+                      env={"LANG": "zh_CN.UTF-8"})  # fmt: skip
+    assert chinese.returncode == 2 and "身份证号这一列有 100% 的值（30 个中的 30 个）无效" in chinese.stderr
+    anyway = run_cli("pack", "build", *common, "--out", str(tmp_path / "p.ecpack"), "--min-accepted", "0",
+                     "--json", admin=True)  # fmt: skip
+    assert anyway.returncode == 0, anyway.stderr
+    assert json.loads(anyway.stdout)["values_rejected"] == {"invalid_cn_id": 30}
+
+
 @pytest.mark.parametrize(
     ("args", "cause"),
     [
