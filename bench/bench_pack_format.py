@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+SLOWER = 1.1  # format 2 / format 1 lookup time allowed ("no slower than today's", with room for noise)
 sys.path[:0] = [str(ROOT / "desktop"), str(ROOT / "server"), str(ROOT / "scripts"), str(ROOT / "bench")]
 
 import numpy as np  # noqa: E402
@@ -168,9 +169,13 @@ def main() -> int:
             print(f"format 1 (baseline, same identifiers): {v1_bytes / result.entries:.3f} bytes/entry; warm lookup "
                   f"median {statistics.median(warm1):.2f} us ({hits1} found); cold: open {cold1[0]:.1f} ms, first "
                   f"lookup {cold1[1]:.0f} us")
+            cold_ratio = cold2[1] / cold1[1]
             print(f"ratios format 2 / format 1: size {pack_bytes / v1_bytes:.2f}x, warm lookup {ratio:.2f}x, "
-                  f"cold lookup {cold2[1] / cold1[1]:.2f}x")
-            ok = ok and hits1 == hits2 and ratio <= 1.1
+                  f"cold lookup {cold_ratio:.2f}x   target: lookups no slower than format 1 (<= {SLOWER}x, warm "
+                  f"and cold; cold figures depend on the disk and are noisy: compare several runs)")
+            # "No slower than today's" holds for cold lookups too: the figure used to be printed but not judged, so
+            # a run with cold lookups 1.5x slower still ended "targets met".
+            ok = ok and hits1 == hits2 and ratio <= SLOWER and cold_ratio <= SLOWER
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     print("targets met" if ok else "targets NOT all met")
     return 0
