@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from exposurecheck.core.errors import UserError
 from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.core.packs import format as fmt
-from exposurecheck.core.packs.reader import PackInfo, PackReader, Shard, sections_of
+from exposurecheck.core.packs.reader import PackInfo, PackReader, Shard, advise_random, prefetch, sections_of
 from exposurecheck.core.trust.publisher_keys import fingerprint
 
 # Bodies up to this size are authenticated in full when opened (~1 GB/s SHA-256 here: 32 MiB costs ~30 ms), so
@@ -103,7 +103,9 @@ def _map(path: Path) -> tuple[BinaryIO, mmap.mmap, int]:
         size = path.stat().st_size
         if size == 0:
             raise UserError("pack.error.truncated", file=path.name)
-        return handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ), size
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        advise_random(mapped)  # a cold pack is read where lookups land, not in read-ahead windows (reader.py)
+        return handle, mapped, size
     except OSError:
         handle.close()
         raise UserError("pack.error.unreadable", file=path.name) from None
@@ -148,6 +150,7 @@ def _parse_head(path: Path, data: mmap.mmap, size: int) -> _Head:
     if size > head_end + preamble.body_length:
         raise UserError("pack.error.damaged_file", file=name)
     variable_end = fmt.VARIABLE_START + meta_len + catalog_len + chunk_count * fmt.CHUNK_HASH_BYTES
+    prefetch(data, 0, head_end)  # the head in one read (the map is read a page per fault otherwise)
     variable = bytes(data[fmt.VARIABLE_START : variable_end])
     if any(data[variable_end:head_end]):
         raise UserError("pack.error.tampered", file=name)  # the padding is not signed, so it must be zero

@@ -14,6 +14,7 @@ Nothing here reads the whole pack into memory: the OS pages in what the bisect t
 from __future__ import annotations
 
 import bisect
+import contextlib
 import hashlib
 import mmap
 import sys
@@ -29,7 +30,35 @@ from exposurecheck.core.identifiers import Identifier, IdentifierType
 from exposurecheck.core.packs import format as fmt
 
 _LITTLE_ENDIAN = sys.byteorder == "little"
+# Read-ahead advice for the maps (absent on Windows, where the calls below do nothing). Without it a page fault on
+# a cold map reads a whole read-ahead window around the page: the device's read_ahead_kb, 8 MiB on some virtual
+# disks, so a cold lookup that needs two 64 KiB chunks read 16 MiB (measured: 2 faults, 16,384 KiB per cold
+# open + first lookup at 10^7 entries, both formats). With MADV_RANDOM a fault reads its page only, and every
+# chunk about to be hashed is asked for whole with MADV_WILLNEED: one read of exactly the bytes needed.
+_MADV_RANDOM = getattr(mmap, "MADV_RANDOM", None)
+_MADV_SEQUENTIAL = getattr(mmap, "MADV_SEQUENTIAL", None)
+_MADV_WILLNEED = getattr(mmap, "MADV_WILLNEED", None)
 INDEX_CACHE_LIMIT = 8 << 20  # the index of a ~10^9-entry pack is 32 MiB: that one is read from the map instead
+
+
+def advise_random(mapped: mmap.mmap) -> None:
+    """Page in only what lookups touch (see _MADV_RANDOM): a pack is read a few chunks at a time, never in order."""
+    _advise(mapped, _MADV_RANDOM)
+
+
+def prefetch(mapped: mmap.mmap, start: int, end: int) -> None:
+    """Ask the OS to read bytes [start, end) of a map in one request instead of a page per fault (asynchronous:
+    the first access waits for the read). Only advice: nothing depends on it for correctness."""
+    if _MADV_WILLNEED is not None and end > start:
+        aligned = start - start % mmap.PAGESIZE
+        _advise(mapped, _MADV_WILLNEED, aligned, end - aligned)
+
+
+def _advise(mapped: mmap.mmap, option: int | None, *where: int) -> None:
+    if option is None:
+        return
+    with contextlib.suppress(OSError, ValueError):  # a closed map or an OS refusing advice: reading still works
+        mapped.madvise(option, *where)
 
 
 @dataclass(frozen=True)
@@ -182,18 +211,28 @@ class PackReader:
         first, last = start // self._chunk, (end - 1) // self._chunk
         verified = self._verified
         if not verified[first] or (last != first and not all(verified[first : last + 1])):
-            for chunk in range(first, last + 1):
-                if not verified[chunk]:
-                    self._verify_chunk(chunk)
+            todo = [chunk for chunk in range(first, last + 1) if not verified[chunk]]
+            for chunk in todo:  # every read requested before the first is waited for (the index: several chunks)
+                self._prefetch_chunk(chunk)
+            for chunk in todo:
+                self._verify_chunk(chunk)
 
-    def _verify_chunk(self, chunk: int) -> None:
+    def _chunk_place(self, chunk: int) -> tuple[Shard, int, int]:
+        """The shard holding a chunk and the chunk's [start, end) in that shard's file."""
         start = chunk * self._chunk
         end = min(start + self._chunk, self.body_length)
-        position = bisect.bisect_right(self._starts, start) - 1
-        shard = self._shards[position]
+        shard = self._shards[bisect.bisect_right(self._starts, start) - 1]
         base = shard.body_start - shard.body_offset
         # Shard slices are whole chunks, so a chunk never spans two files (checked when the pack was opened).
-        digest = hashlib.sha256(shard.map[base + start : base + end]).digest()
+        return shard, base + start, base + end
+
+    def _prefetch_chunk(self, chunk: int) -> None:
+        shard, start, end = self._chunk_place(chunk)
+        prefetch(shard.map, start, end)
+
+    def _verify_chunk(self, chunk: int) -> None:
+        shard, start, end = self._chunk_place(chunk)
+        digest = hashlib.sha256(shard.map[start:end]).digest()
         expected = self._hashes[chunk * fmt.CHUNK_HASH_BYTES : (chunk + 1) * fmt.CHUNK_HASH_BYTES]
         if digest != expected:
             raise UserError("pack.error.tampered_data", file=shard.path.name)
@@ -202,11 +241,17 @@ class PackReader:
     def verify_all(self, progress: Callable[[float], None] | None = None) -> None:
         """Authenticate every chunk of the body (slow for big packs: it reads them all)."""
         count = len(self._verified)
-        for chunk in range(count):
-            if not self._verified[chunk]:
-                self._verify_chunk(chunk)
-            if progress is not None and chunk % 256 == 0:
-                progress(chunk / max(count, 1))
+        for shard in self._shards:  # read in order: let the OS read ahead for the whole pass
+            _advise(shard.map, _MADV_SEQUENTIAL)
+        try:
+            for chunk in range(count):
+                if not self._verified[chunk]:
+                    self._verify_chunk(chunk)
+                if progress is not None and chunk % 256 == 0:
+                    progress(chunk / max(count, 1))
+        finally:
+            for shard in self._shards:
+                advise_random(shard.map)
         self._all_verified()
 
     def _all_verified(self) -> None:
