@@ -6,9 +6,12 @@ built in the same run (the baseline: "no slower than today's").
     .venv/bin/python bench/bench_pack_format.py               # 10 million records (about 2 minutes here)
     .venv/bin/python bench/bench_pack_format.py --records 1000000
 
-Cold lookups: before each one the pack's pages are dropped from the page cache (posix_fadvise DONTNEED on every
-file of the pack, which needs no privileges and leaves other people's caches alone) and the pack is opened
-afresh the way the app opens a big pack (signature checked, body authenticated lazily). Medians throughout.
+Cold lookups: before each one the pack's pages are written out and dropped from the page cache (fsync, then
+posix_fadvise DONTNEED on every file of the pack, which needs no privileges and leaves other people's caches
+alone) and the pack is opened afresh the way the app opens a big pack (signature checked, body authenticated
+lazily). Format 2 and the format-1 baseline take turns round by round, so load falls on both alike; each is timed
+for the open, the first lookup and the two together, with the bytes read from storage (Linux: /proc/self/io).
+Medians throughout.
 The machine is shared: wall-clock figures may be depressed by load; CPU-time figures much less so.
 """
 
@@ -20,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,25 +90,63 @@ def drop_from_page_cache(files: list[Path]) -> None:
     for path in files:
         fd = os.open(path, os.O_RDONLY)
         try:
+            # DONTNEED skips dirty pages: a pack written seconds ago (the baseline is built just before its cold
+            # rounds) would stay partly cached and look faster than it is, so write it out first.
+            os.fsync(fd)
             os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
         finally:
             os.close(fd)
 
 
-def cold_lookups(path: Path, files: list[Path], public: bytes, values: list, rounds: int) -> tuple[float, float]:
-    """Median (open ms, first-lookup us) with the pack's pages dropped before each round."""
-    opens, lookups = [], []
+def read_bytes() -> int | None:
+    """Bytes this process has had read from storage so far (Linux; None elsewhere): what a cold lookup costs."""
+    try:
+        with open("/proc/self/io") as io:
+            return next(int(line.split()[1]) for line in io if line.startswith("read_bytes"))
+    except (OSError, StopIteration):
+        return None
+
+
+@dataclass
+class Cold:
+    """Cold rounds of one pack: open ms, first lookup us, KiB read from storage by both."""
+
+    opens: list[float] = field(default_factory=list)
+    lookups: list[float] = field(default_factory=list)
+    kib: list[float] = field(default_factory=list)
+
+    def median(self, what: str) -> float:
+        if what == "total":
+            return statistics.median(o * 1000 + f for o, f in zip(self.opens, self.lookups, strict=True))
+        return statistics.median(getattr(self, what)) if getattr(self, what) else float("nan")
+
+
+def cold_lookups(packs: dict[str, list[Path]], public: bytes, values: list, rounds: int) -> dict[str, Cold]:
+    """Per pack: each round drops the pack's pages, opens it afresh and looks one value up. The packs take turns
+    round by round, so load on this shared machine falls on all of them alike."""
+    results = {name: Cold() for name in packs}
     for value in values[:rounds]:
-        drop_from_page_cache(files)
-        started = time.perf_counter()
-        reader = open_pack(path, extra_keys=[public], full_check=False)
-        opened = time.perf_counter()
-        reader.lookup(value)
-        done = time.perf_counter()
-        reader.close()
-        opens.append((opened - started) * 1000)
-        lookups.append((done - opened) * 1e6)
-    return statistics.median(opens), statistics.median(lookups)
+        for name, files in packs.items():
+            drop_from_page_cache(files)
+            before = read_bytes()
+            started = time.perf_counter()
+            reader = open_pack(files[0], extra_keys=[public], full_check=False)
+            opened = time.perf_counter()
+            reader.lookup(value)
+            done = time.perf_counter()
+            after = read_bytes()
+            reader.close()
+            cold = results[name]
+            cold.opens.append((opened - started) * 1000)
+            cold.lookups.append((done - opened) * 1e6)
+            if before is not None and after is not None:
+                cold.kib.append((after - before) / 1024)
+    return results
+
+
+def cold_line(cold: Cold) -> str:
+    return (f"cold: open {cold.median('opens'):.1f} ms, first lookup {cold.median('lookups'):.0f} us, both "
+            f"{cold.median('total') / 1000:.2f} ms, {cold.median('kib'):,.0f} KiB read (medians)")
 
 
 def main() -> int:
@@ -153,10 +195,9 @@ def main() -> int:
         with open_pack(files2[0], extra_keys=[public], full_check=True) as reader:
             warm2 = timed_lookups(reader.lookup, values)
             hits2 = sum(1 for v in values if reader.lookup(v))
-        cold2 = cold_lookups(files2[0], files2, public, values[::-1], args.cold)
-        print(f"format 2 warm lookup: median {statistics.median(warm2):.2f} us ({hits2} of {len(values)} found); "
-              f"cold: open {cold2[0]:.1f} ms, first lookup {cold2[1]:.0f} us (medians)")
+        print(f"format 2 warm lookup: median {statistics.median(warm2):.2f} us ({hits2} of {len(values)} found)")
         ok = per_entry <= 7 and projected <= 7 and scratch_ratio <= TEMP_BUDGET and extra_ratio <= TEMP_BUDGET
+        cold_packs = {"2": files2}
         if not args.no_v1:
             (work / "v1").mkdir()
             v1_path = v1_pack(work / "v1", salt, count, seed, key)
@@ -164,18 +205,27 @@ def main() -> int:
             with open_pack(v1_path, extra_keys=[public], full_check=True) as reader:
                 warm1 = timed_lookups(reader.lookup, values)
                 hits1 = sum(1 for v in values if reader.lookup(v))
-            cold1 = cold_lookups(v1_path, [v1_path], public, values[::-1], args.cold)
-            ratio = statistics.median(warm2) / statistics.median(warm1)
             print(f"format 1 (baseline, same identifiers): {v1_bytes / result.entries:.3f} bytes/entry; warm lookup "
-                  f"median {statistics.median(warm1):.2f} us ({hits1} found); cold: open {cold1[0]:.1f} ms, first "
-                  f"lookup {cold1[1]:.0f} us")
-            cold_ratio = cold2[1] / cold1[1]
+                  f"median {statistics.median(warm1):.2f} us ({hits1} found)")
+            cold_packs["1"] = [v1_path]
+        # values is the sample's members, then as many non-members: cold rounds alternate one of each.
+        cold_values = [v for pair in zip(values, values[::-1], strict=True) for v in pair]
+        print(f"cold rounds: {args.cold} per pack, formats taking turns, load average {os.getloadavg()[0]:.2f}")
+        cold = cold_lookups(cold_packs, public, cold_values, args.cold)
+        print(f"format 2 {cold_line(cold['2'])}")
+        if not args.no_v1:
+            print(f"format 1 {cold_line(cold['1'])}")
+            ratio = statistics.median(warm2) / statistics.median(warm1)
+            cold_ratio = cold["2"].median("lookups") / cold["1"].median("lookups")
+            cold_total = cold["2"].median("total") / cold["1"].median("total")
             print(f"ratios format 2 / format 1: size {pack_bytes / v1_bytes:.2f}x, warm lookup {ratio:.2f}x, "
-                  f"cold lookup {cold_ratio:.2f}x   target: lookups no slower than format 1 (<= {SLOWER}x, warm "
-                  f"and cold; cold figures depend on the disk and are noisy: compare several runs)")
+                  f"cold first lookup {cold_ratio:.2f}x, cold open + first lookup {cold_total:.2f}x   target: "
+                  f"lookups no slower than format 1 (<= {SLOWER}x, warm and cold open + first lookup)")
             # "No slower than today's" holds for cold lookups too: the figure used to be printed but not judged, so
-            # a run with cold lookups 1.5x slower still ended "targets met".
-            ok = ok and hits1 == hits2 and ratio <= SLOWER and cold_ratio <= SLOWER
+            # a run with cold lookups 1.5x slower still ended "targets met". What a person sees cold is the open and
+            # the first lookup together; the first lookup alone is one or two chunk reads in both formats (each
+            # reads its index when opened), about 0.3 ms at 10^6 where its ratio wanders 0.84-1.15x between runs.
+            ok = ok and hits1 == hits2 and ratio <= SLOWER and cold_total <= SLOWER
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     print("targets met" if ok else "targets NOT all met")
     return 0
