@@ -40,6 +40,9 @@ def test_training_mode_checks_the_demo_pack_and_labels_every_screen(qtbot):
         for page in window.pages:
             window.show_page(page)
             assert window.top.demo.isVisible(), type(page).__name__
+        window.show_page(window.results)
+        window.results.guided_button.click()  # guided mode has no banner of its own: the top bar's must show
+        assert window.current_page() not in (window.results, None) and window.top.demo.isVisible()
         window.set_language("zh_CN")
         assert "演示" in window.top.demo.text()
     finally:

@@ -176,11 +176,8 @@ class GuidedView(QWidget):
         outer = QVBoxLayout(self)
         outer.setSpacing(12)
 
-        self.demo_banner = SecureLabel(t("gui.demo.banner", lang))  # the top bar's words, word for word
-        self.demo_banner.setObjectName("demoBanner")
-        self.demo_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.demo_banner.setVisible(self.plan.demo)
-        outer.addWidget(self.demo_banner)
+        # No DEMO banner of its own: the top bar above this page already says it for a practice plan, and one
+        # screen should say it once.
 
         # Two short rows rather than one long one, so a longer translation wraps the layout instead of clipping it.
         phone_row, goto_row = QHBoxLayout(), QHBoxLayout()
