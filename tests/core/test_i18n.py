@@ -9,7 +9,17 @@ import string
 import pytest
 
 from exposurecheck.core.advice.readability import ASCII_PUNCT_AFTER_CJK
-from exposurecheck.core.i18n import LANGUAGES, PLURAL_FORMS, catalog, normalize_lang, plural_key, tr
+from exposurecheck.core.i18n import (
+    LANGUAGES,
+    PLURAL_FORMS,
+    Approx,
+    approx_figure,
+    catalog,
+    normalize_lang,
+    plural_key,
+    tr,
+)
+from exposurecheck.core.report import sent_line
 from exposurecheck.resources import resource_path
 
 PLACEHOLDER = re.compile(r"{(\w+)}")
@@ -169,3 +179,36 @@ def test_one_word_for_the_help_desk_in_chinese() -> None:
     for name, text in _resource_texts():
         for other in ("服务台", "帮助台", "求助台", "咨询台"):
             assert other not in text, (name, other)
+
+
+@pytest.mark.parametrize(
+    ("value", "en", "zh"),
+    [
+        (42, "42", "42"),  # below 100: exact
+        (1_234, "1,200", "1200"),  # two significant figures; Chinese writes no thousands separator
+        (9_999, "10,000", "1万"),  # rounds up across the unit: 1万, not 10000
+        (10_000, "10,000", "1万"),
+        (12_345, "12,000", "1.2万"),
+        (195_313, "200,000", "20万"),
+        (12_500_000, "13,000,000", "1300万"),  # halves round up
+        (99_990_000, "100,000,000", "1亿"),  # rounds up across the unit: 1亿, not 10000万
+        (100_000_000, "100,000,000", "1亿"),
+        (123_456_789, "120,000,000", "1.2亿"),
+        (1_250_000_000, "1,300,000,000", "13亿"),
+    ],
+)
+def test_approximate_figures_are_written_the_way_each_language_rounds(value: int, en: str, zh: str) -> None:
+    assert approx_figure(value, "en") == en
+    assert approx_figure(value, "zh_CN") == zh
+    english = tr("service.sent.candidates.phone", "en", count=Approx(value))
+    assert f"about {en} possible phone numbers, however often you check." in english
+    assert f"约{zh}个可能的手机号码" in tr("service.sent.candidates.phone", "zh_CN", count=Approx(value))
+
+
+def test_a_sent_line_writes_its_figure_in_the_language_it_is_shown_in() -> None:
+    # Built once during the check, shown in Chinese, then again after a switch to English.
+    line = sent_line("service.sent.candidates.phone", count=Approx(12_500_000))
+    assert "约1300万个可能的手机号码" in line.text("zh_CN")
+    assert "about 13,000,000 possible phone numbers" in line.text("en")
+    assert "约1300万个" in line.text("zh_CN")  # and back
+    assert str(Approx(12_500_000)) == "13,000,000"  # where no language is known, English

@@ -12,6 +12,7 @@ English adds `key.one` for a count of 1 ("1 leak" / "2 leaks"); Chinese has one 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -100,13 +101,56 @@ def _message(key: str, lang: str, count: object) -> str | None:
     return catalog(lang).get(key)
 
 
+@dataclass(frozen=True)
+class Approx:
+    """A large figure people read as "about so many" (how many phone numbers a check could be narrowed down to).
+
+    It stays a number until `tr` shows it, so a line built before the language is known, or shown again after a
+    language switch, reads the way that language writes round figures: `Approx(12_500_000)` is "13,000,000" in
+    English and "1300万" in Chinese (see `approx_figure`).
+    """
+
+    value: int
+
+    def __str__(self) -> str:
+        return approx_figure(self.value, DEFAULT_LANGUAGE)
+
+
+# Chinese groups large figures by 万 (10^4) and 亿 (10^8), not by thousands: 1300万, 1.2亿, 16亿.
+_CHINESE_UNITS = ((10**8, "亿"), (10**4, "万"))
+
+
+def approx_figure(value: int, lang: str) -> str:
+    """`value` to two significant figures, written the way `lang` writes a round figure.
+
+    Halves round up, as people expect (12.5 million -> 13 million; 9,999 -> 10,000). Below 100 the figure is exact.
+    English separates thousands ("13,000,000"). Chinese uses 亿 from 10^8 and 万 from 10^4, with at most the one
+    decimal two significant figures need ("1.2万", "1300万", "1亿", "16亿"), and plain digits below 10^4 ("9900").
+    The unit is chosen after rounding, so 99,990,000 is "1亿", not "10000万".
+    """
+    if value >= 100:
+        unit = 10 ** (len(str(value)) - 2)
+        value = (value + unit // 2) // unit * unit
+    if normalize_lang(lang) != "zh_CN":
+        return f"{value:,}"
+    for size, word in _CHINESE_UNITS:
+        if value >= size:
+            whole, part = divmod(value, size)
+            # Two significant figures leave at most one digit after the point (12,000 = 1.2万).
+            tenths = part * 10 // size
+            return f"{whole}.{tenths}{word}" if tenths else f"{whole}{word}"
+    return str(value)
+
+
 def tr(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
     """The message `key` in `lang`, with placeholders filled; `count=n` also picks the plural form for n.
+    An `Approx` parameter is written the way `lang` writes round figures.
 
     A key missing from a language falls back to English, then to the key itself, so a gap shows up as a visible
     key rather than a crash (the both-languages test keeps such gaps out of main).
     """
     lang = normalize_lang(lang)
+    params = {name: approx_figure(v.value, lang) if isinstance(v, Approx) else v for name, v in params.items()}
     count = params.get("count")
     text = _message(key, lang, count) or _message(key, DEFAULT_LANGUAGE, count) or key
     if params:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from exposurecheck.core.i18n import Approx
 from exposurecheck.core.identifiers import IdentifierType
 
 
@@ -38,10 +39,11 @@ class Exposure:
 @dataclass(frozen=True)
 class SentLine:
     """One line of "What left this computer": a message key and its parameters, translated when shown, so the
-    page follows a language switch after the check."""
+    page follows a language switch after the check. Parameters are text, except an `Approx` figure, which stays a
+    number so that it is written the way the language shown writes round figures ("13,000,000" / "1300万")."""
 
     key: str
-    params: tuple[tuple[str, str], ...] = ()
+    params: tuple[tuple[str, str | Approx], ...] = ()
 
     def text(self, lang: str = "en") -> str:
         from exposurecheck.core.i18n import tr
@@ -54,7 +56,8 @@ class SentLine:
 
 
 def sent_line(key: str, **params: object) -> SentLine:
-    return SentLine(key, tuple((name, str(value)) for name, value in params.items()))
+    kept = tuple((name, value if isinstance(value, Approx) else str(value)) for name, value in params.items())
+    return SentLine(key, kept)
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,7 @@ def test_candidate_lines_state_the_honest_limit() -> None:
         "Whoever runs the service could narrow each group down only to about 200,000 possible phone numbers, "
         "however often you check."
     ]
-    assert "200,000" in candidate_lines(ids, 13)[0].text("zh_CN")
+    assert "约20万个可能的手机号码" in candidate_lines(ids, 13)[0].text("zh_CN")
     assert "every bucket" in candidate_lines(ids, 0)[0].text("en")  # a small site: one block is the whole site
 
 

@@ -9,6 +9,7 @@ often the person checks: the "revealed bits". The anonymity set is the part of a
 
 from __future__ import annotations
 
+from exposurecheck.core.i18n import Approx
 from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.core.protocol.errors import ProtocolError
 from exposurecheck.core.protocol.manifest import Manifest
@@ -64,9 +65,7 @@ def candidates(kind: IdentifierType, bits: int) -> int | None:
     return max(1, round(space / (1 << bits)))
 
 
-def rounded(count: int) -> str:
-    """A candidate count as people read it: two significant figures, thousands separated (24,414 -> "24,000")."""
-    if count < 100:
-        return f"{count:,}"
-    unit = 10 ** (len(str(count)) - 2)
-    return f"{(count + unit // 2) // unit * unit:,}"  # halves round up, as people expect (12.5 million -> 13)
+def rounded(count: int) -> Approx:
+    """A candidate count as people read it: two significant figures, written when shown in the language shown
+    ("24,000" / "2.4万"; core/i18n.py `approx_figure`)."""
+    return Approx(count)
