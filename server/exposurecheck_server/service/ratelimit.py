@@ -65,14 +65,19 @@ class RateLimiter:
                 burst, rate = self._burst * scale, self._rate * scale
                 tokens, last = self._clients.get(key, (burst, now))
                 tokens = min(burst, tokens + (now - last) * rate)
-                balances.append((key, tokens))
+                balances.append((key, tokens, burst))
                 if tokens < cost:
                     waits.append(max(1, math.ceil((cost - tokens) / rate)) if rate > 0 else 3600)
             if waits:
-                for key, tokens in balances:
-                    self._clients[key] = (tokens, now)
+                # A refused request spends nothing, so it adds no client: a full bucket is the same as none. (Else a
+                # flood from fresh /64s of a spent /48, all refused, would grow the table without ever pruning it.)
+                for key, tokens, burst in balances:
+                    if tokens < burst:
+                        self._clients[key] = (tokens, now)
+                    else:
+                        self._clients.pop(key, None)
                 return max(waits)
-            for key, tokens in balances:
+            for key, tokens, _burst in balances:
                 self._clients[key] = (tokens - cost, now)
             if len(self._clients) > self._max_clients:
                 self._forget_full(now)

@@ -12,7 +12,7 @@ import pytest
 
 from exposurecheck.core.crypto import sodium
 from exposurecheck.core.protocol import messages
-from exposurecheck_server.service.ratelimit import RateLimiter
+from exposurecheck_server.service.ratelimit import NETWORK_FACTOR, RateLimiter
 from exposurecheck_server.service.server import ServiceServer, make_config
 from tests.conftest import run_cli
 from tests.server.service.site_helpers import build, make_keys
@@ -187,3 +187,14 @@ def test_chunked_or_lengthless_posts_are_refused_and_the_connection_closed(serve
     ):
         answer = _raw_exchange(server.host, server.port, request_head + b"GET /v2/manifest.json HTTP/1.1\r\n\r\n")
         assert re.findall(rb"HTTP/1\.1 (\d{3}) ", answer) == [b"411"]
+
+
+def test_refused_requests_from_fresh_ipv6_networks_add_no_clients() -> None:
+    # A spent /48 refuses every further /64 in it; those refusals must not each leave an entry behind (the table
+    # is pruned only when a request is allowed, so a flood of refused ones would otherwise grow it without end).
+    limiter = RateLimiter(per_minute=60, burst=8, clock=lambda: 0.0, max_clients=100)
+    for n in range(NETWORK_FACTOR):
+        assert limiter.take(f"2001:db8:7:{n:x}::1", 8) is None
+    refused = [limiter.take(f"2001:db8:7:{n:x}::1", 8) for n in range(NETWORK_FACTOR, NETWORK_FACTOR + 1000)]
+    assert all(wait is not None for wait in refused)
+    assert len(limiter._clients) == NETWORK_FACTOR + 1  # the /64s that spent, and their /48
