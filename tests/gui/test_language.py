@@ -3,7 +3,7 @@ is rebuilt in the new language, and Qt's own dialogs follow."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QTranslator
 from PySide6.QtWidgets import QAbstractButton, QLabel
 
 from exposurecheck.core.identifiers import IdentifierType
@@ -71,3 +71,22 @@ def test_qt_standard_dialogs_follow_the_language(qtbot, make_window):
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
     window.set_language("en")
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+
+
+def test_switching_back_and_forth_does_not_pile_up_qt_catalogs(qtbot):
+    """Each switch to Chinese loads Qt's catalog and our supplement; the ones it replaces are freed, not kept as
+    children of the application for as long as the help desk leaves the app open."""
+    app = QCoreApplication.instance()
+    translations = QtTranslations(app)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # what earlier tests' switches let go
+    before = len(app.findChildren(QTranslator))
+    for _ in range(5):
+        translations.apply("zh_CN")
+        translations.apply("en")
+    translations.apply("zh_CN")
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert len(app.findChildren(QTranslator)) - before == len(translations._translators) == 2
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+    translations.apply("en")
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert len(app.findChildren(QTranslator)) == before

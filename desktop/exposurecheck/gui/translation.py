@@ -28,6 +28,7 @@ class QtTranslations:
         in effect (the supplement alone would leave most of Qt's dialogs in English)."""
         for translator in self._translators:
             self._app.removeTranslator(translator)
+            translator.deleteLater()  # parented to the app: without this each language switch would keep two more
         self._translators = []
         if lang != "zh_CN":
             QLocale.setDefault(QLocale(QLocale.Language.English))
@@ -36,11 +37,14 @@ class QtTranslations:
         qt_catalog = QTranslator(self._app)
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         if not qt_catalog.load("qtbase_zh_CN", folder):
+            qt_catalog.deleteLater()
             return False
         self._install(qt_catalog)
         supplement = QTranslator(self._app)
         if supplement.load(str(resource_path(*SUPPLEMENTS[lang]))):  # after Qt's: the last installed is asked first
             self._install(supplement)
+        else:
+            supplement.deleteLater()
         return True
 
     def _install(self, translator: QTranslator) -> None:
