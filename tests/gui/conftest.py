@@ -130,3 +130,12 @@ def all_texts(window: MainWindow) -> str:
     for box in window.findChildren(QListWidget):
         parts += [box.item(i).text() for i in range(box.count())]
     return "\n".join(parts)
+
+
+def type_password_and_ask(qtbot, window: MainWindow, password: str) -> None:  # type: ignore[no-untyped-def]
+    """What a person does before an online check: type a password on the details page and press Check, which
+    asks first (the consent page is on screen when this returns; the caller agrees, or looks at it first)."""
+    window.show_page(window.details)
+    window.details.fields[IdentifierType.PASSWORD].edit.setText(password)
+    window.details.check_button.click()
+    qtbot.waitUntil(lambda: window.current_page() is window.consent, timeout=5_000)

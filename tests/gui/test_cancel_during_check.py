@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import time
 
-from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.core.sources.pwned_passwords import PwnedPasswordsSource
+from tests.gui.conftest import type_password_and_ask
 from tests.support.drip import drip_server
 
 
 def test_stop_ends_the_connection_to_a_dripping_server_within_seconds(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]  # pytest-qt's untyped fixtures
     with drip_server(every=1.0, give_up=120) as server:
         window = make_window(lambda _training: [PwnedPasswordsSource(server.url)])
-        window.show_page(window.details)
-        window.details.fields[IdentifierType.PASSWORD].edit.setText("stop-canary-password")
-        window.details.check_button.click()
-        qtbot.waitUntil(lambda: window.current_page() is window.consent, timeout=5_000)
+        type_password_and_ask(qtbot, window, "stop-canary-password")
         window.consent.accept_button.click()
         qtbot.waitUntil(lambda: len(server.opened) == 1, timeout=10_000)
         time.sleep(1.5)  # the body is dripping: the read is blocked inside the socket

@@ -3,9 +3,9 @@ sources: on the consent page, before the person agrees, in the checking rows, an
 
 from __future__ import annotations
 
-from exposurecheck.core.identifiers import IdentifierType
 from exposurecheck.core.sources.pwned_passwords import PwnedPasswordsSource
 from exposurecheck.gui.widgets import Title
+from tests.gui.conftest import type_password_and_ask
 from tests.support.loopback import Reply, loopback_server
 
 
@@ -22,10 +22,7 @@ def test_an_insecure_source_is_named_unsafe_before_and_during_the_check(qtbot, m
         remote_looking = server.url.replace("127.0.0.1", "[::ffff:127.0.0.1]")
         source = PwnedPasswordsSource(remote_looking, allow_insecure_http=True)
         window = make_window(lambda _t: [source], lang="zh_CN")
-        window.show_page(window.details)
-        window.details.fields[IdentifierType.PASSWORD].edit.setText("hunter2-canary")
-        window.details.check_button.click()
-        qtbot.waitUntil(lambda: window.current_page() is window.consent, timeout=5_000)
+        type_password_and_ask(qtbot, window, "hunter2-canary")
         assert "未加密：不安全" in window.consent.sources_label.text()
         window.consent.accept_button.click()
         qtbot.waitUntil(lambda: bool(window.checking.rows), timeout=5_000)
@@ -44,10 +41,7 @@ def test_a_loopback_source_is_not_named_unsafe_on_what_left_this_computer(qtbot,
     with loopback_server() as server:  # plain http, but to this computer: nothing crosses a network
         server.set("/range/", Reply(200, b"0000000000000000000000000000000000A:1\r\n"))
         window = make_window(lambda _t: [PwnedPasswordsSource(server.url)])
-        window.show_page(window.details)
-        window.details.fields[IdentifierType.PASSWORD].edit.setText("hunter2-canary")
-        window.details.check_button.click()
-        qtbot.waitUntil(lambda: window.current_page() is window.consent, timeout=5_000)
+        type_password_and_ask(qtbot, window, "hunter2-canary")
         window.consent.accept_button.click()
         qtbot.waitUntil(lambda: window.current_page() is window.results, timeout=10_000)
         titles = _sent_titles(window)
