@@ -49,7 +49,12 @@ def _register_serve(actions: argparse._SubParsersAction) -> None:
     serve.add_argument("--bucketing-key", required=True, type=Path, metavar="FILE", help=BUCKETING_HELP)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080, help="0 picks a free port (printed on start)")
-    serve.add_argument("--rate", type=float, default=240, help="evaluations per minute per client (default 240)")
+    serve.add_argument(
+        "--rate",
+        type=float,
+        default=240,
+        help="evaluations per minute per client (default 240; an IPv6 /48 gets 16 times that in all)",
+    )
     serve.add_argument("--burst", type=int, default=64, help="evaluations a client may make at once (default 64)")
     serve.add_argument(
         "--trust-forwarded-for",
