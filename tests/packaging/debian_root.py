@@ -186,8 +186,15 @@ def prepare(deb: Path) -> bool:
         box.mount()
         (work / "packages").mkdir(exist_ok=True)
         shutil.copy(deb, work / "packages" / deb.name)
-        for kept in (work / "var/cache/apt/archives").glob("*.deb"):  # debootstrap's own: already installed
+        cache = work / "var/cache/apt/archives"
+        for kept in cache.glob("*.deb"):  # debootstrap's own: already installed
             kept.unlink()
+        # What the last run fetched goes in first: apt-get update then downloads only the indexes that changed, and
+        # --download-only only the packages it lacks (a .deb rebuilt with the same Depends fetches none).
+        if LISTS.is_dir():
+            shutil.copytree(LISTS, work / "var/lib/apt/lists", symlinks=True, dirs_exist_ok=True)
+        for package in ARCHIVES.glob("*.deb"):
+            shutil.copy(package, cache / package.name)
         retries = "-oAcquire::Retries=3"
         box.run("apt-get", retries, "update", "-qq")
         box.run(
@@ -200,6 +207,7 @@ def prepare(deb: Path) -> bool:
             "--no-install-recommends",
             f"/packages/{deb.name}",
         )
+        box.run("apt-get", "autoclean", "-qq")  # versions the archive no longer has: do not keep them forever
         fetched = work / "var/cache/apt/archives"
         ARCHIVES.mkdir(parents=True, exist_ok=True)
         for old in ARCHIVES.glob("*.deb"):
@@ -225,7 +233,21 @@ def main(argv: list[str] | None = None) -> int:
     if not deb.is_file():
         print(f"debian_root: no package at {deb}", file=sys.stderr)
         return 1
-    fetched = prepare(deb)
+    try:
+        fetched = prepare(deb)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, ChrootCommandFailed) as failure:
+        # Offline, or the mirror unreachable: say what failed and its output (debootstrap's is captured), not a
+        # traceback; the install test then skips, or under CI fails, saying the packages were not fetched.
+        output = "".join(
+            part.decode("utf-8", "replace") if isinstance(part, bytes) else part
+            for part in (getattr(failure, "stdout", None), getattr(failure, "stderr", None))
+            if part
+        )
+        print(
+            f"debian_root: could not fetch what installing {deb.name} needs: {failure}\n{output[-2000:]}",
+            file=sys.stderr,
+        )
+        return 1
     print(f"debian_root: {'fetched' if fetched else 'already had'} what installing {deb.name} needs, in {CACHE}")
     return 0
 
