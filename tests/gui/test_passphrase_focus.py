@@ -27,9 +27,10 @@ def test_the_focus_goes_back_to_keep_this_check_when_the_passphrase_box_is_done(
     box.second.setText("blue kettle 42")
     box.second.setFocus()
     box.submit_button.click()
-    # While the key is derived the box is disabled: the focus waits on the button, not in a dead field.
-    if not box.isEnabled():
-        assert QApplication.focusWidget() is keep
+    # While the key is derived (in the pool: its answer cannot have come yet) the box is disabled: the focus waits on
+    # the button, not in a dead field.
+    assert not box.isEnabled()
+    assert QApplication.focusWidget() is keep
     qtbot.waitUntil(lambda: window.vault_link.kept_id is not None, timeout=30_000)
     assert not box.isVisible()
     focus = QApplication.focusWidget()
