@@ -6,7 +6,6 @@ environment (Qt's core library, libsodium's binding, a stdlib module), the way b
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -17,15 +16,11 @@ from PySide6.QtWidgets import QLabel
 from exposurecheck import __version__
 from exposurecheck.gui.about import AboutDialog, LicenceFiles, licence_files
 from tests.conftest import REPO
+from tests.support.scripts import load_script
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("third_party_notices", REPO / "packaging" / "third_party_notices.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_script(REPO / "packaging" / "third_party_notices.py")
 
 
 @pytest.fixture

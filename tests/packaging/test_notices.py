@@ -14,16 +14,12 @@ import pytest
 
 from exposurecheck import __version__
 from tests.conftest import REPO
+from tests.support.scripts import load_script
 
 
 @pytest.fixture(scope="module")
 def notices():
-    spec = importlib.util.spec_from_file_location("third_party_notices", REPO / "packaging" / "third_party_notices.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_script(REPO / "packaging" / "third_party_notices.py")
 
 
 def _write(notices, tmp_path: Path, entries):
