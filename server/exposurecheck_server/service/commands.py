@@ -23,6 +23,7 @@ from exposurecheck_server.service.keyfiles import load_bucketing_keypair, load_o
 from exposurecheck_server.spark.pack_command import add_engine_arguments
 
 BUCKETING_HELP = "the service's long-lived bucketing key (keygen --bucketing; the same for every epoch, never changed)"
+RATE_HELP = "evaluations per minute per client (default 240; an IPv6 /48 gets 16 times that in all)"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -49,12 +50,7 @@ def _register_serve(actions: argparse._SubParsersAction) -> None:
     serve.add_argument("--bucketing-key", required=True, type=Path, metavar="FILE", help=BUCKETING_HELP)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080, help="0 picks a free port (printed on start)")
-    serve.add_argument(
-        "--rate",
-        type=float,
-        default=240,
-        help="evaluations per minute per client (default 240; an IPv6 /48 gets 16 times that in all)",
-    )
+    serve.add_argument("--rate", type=float, default=240, help=RATE_HELP)
     serve.add_argument("--burst", type=int, default=64, help="evaluations a client may make at once (default 64)")
     serve.add_argument(
         "--trust-forwarded-for",
