@@ -42,6 +42,7 @@ class RateLimiter:
         self._burst = float(burst)
         self._clock = clock
         self._max_clients = max_clients
+        self._prune_at = max_clients  # table size at which refilled clients are next dropped
         self._clients: dict[str, tuple[float, float]] = {}  # client -> (tokens, last update)
         self._lock = threading.Lock()
 
@@ -79,7 +80,7 @@ class RateLimiter:
                 return max(waits)
             for key, tokens, _burst in balances:
                 self._clients[key] = (tokens - cost, now)
-            if len(self._clients) > self._max_clients:
+            if len(self._clients) > self._prune_at:
                 self._forget_full(now)
             return None
 
@@ -87,6 +88,10 @@ class RateLimiter:
         # Clients whose bucket has refilled are indistinguishable from new ones: dropping them loses nothing.
         refill = self._burst / self._rate if self._rate > 0 else math.inf
         self._clients = {c: (t, last) for c, (t, last) in self._clients.items() if now - last < refill}
+        # When most clients are recent (a flood of many addresses), pruning again at the next request would walk the
+        # whole table under the lock for every request; waiting until it has doubled keeps the cost per request
+        # constant, and the table stays within twice the clients seen in one refill time.
+        self._prune_at = max(self._max_clients, 2 * len(self._clients))
 
 
 # How many /64 clients' allowance one IPv6 /48 gets in all (see RateLimiter.take).

@@ -198,3 +198,20 @@ def test_refused_requests_from_fresh_ipv6_networks_add_no_clients() -> None:
     refused = [limiter.take(f"2001:db8:7:{n:x}::1", 8) for n in range(NETWORK_FACTOR, NETWORK_FACTOR + 1000)]
     assert all(wait is not None for wait in refused)
     assert len(limiter._clients) == NETWORK_FACTOR + 1  # the /64s that spent, and their /48
+
+
+def test_a_flood_of_recent_clients_does_not_make_every_request_walk_the_table() -> None:
+    # 5,000 distinct clients within one refill time, table limit 100: none can be dropped. Pruning at every request
+    # past the limit would walk the table 4,900 times; it now waits until the table has doubled.
+    class Counting(RateLimiter):
+        walks = 0
+
+        def _forget_full(self, now: float) -> None:
+            self.walks += 1
+            super()._forget_full(now)
+
+    limiter = Counting(per_minute=60, burst=8, clock=lambda: 0.0, max_clients=100)
+    for i in range(5000):
+        assert limiter.take(f"10.1.{i // 256}.{i % 256}", 1) is None
+    assert len(limiter._clients) == 5000
+    assert limiter.walks <= 7  # at 101, 203, 407, ..., 3,263 clients: about log2(5000 / 100) times
