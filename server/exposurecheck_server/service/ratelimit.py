@@ -43,6 +43,7 @@ class RateLimiter:
         self._clock = clock
         self._max_clients = max_clients
         self._prune_at = max_clients  # table size at which refilled clients are next dropped
+        self._pruned = -math.inf  # when they last were
         self._clients: dict[str, tuple[float, float]] = {}  # client -> (tokens, last update)
         self._lock = threading.Lock()
 
@@ -80,18 +81,25 @@ class RateLimiter:
                 return max(waits)
             for key, tokens, _burst in balances:
                 self._clients[key] = (tokens - cost, now)
-            if len(self._clients) > self._prune_at:
+            size = len(self._clients)
+            if size > self._prune_at or (size > self._max_clients and now - self._pruned >= self._refill()):
                 self._forget_full(now)
             return None
 
     def _forget_full(self, now: float) -> None:
         # Clients whose bucket has refilled are indistinguishable from new ones: dropping them loses nothing.
-        refill = self._burst / self._rate if self._rate > 0 else math.inf
+        refill = self._refill()
         self._clients = {c: (t, last) for c, (t, last) in self._clients.items() if now - last < refill}
         # When most clients are recent (a flood of many addresses), pruning again at the next request would walk the
-        # whole table under the lock for every request; waiting until it has doubled keeps the cost per request
-        # constant, and the table stays within twice the clients seen in one refill time.
+        # whole table under the lock for every request; waiting until it has doubled (or one refill time has passed,
+        # so a flood's clients are dropped once it is over) keeps the cost per request constant, and the table
+        # within twice the clients seen in one refill time.
         self._prune_at = max(self._max_clients, 2 * len(self._clients))
+        self._pruned = now
+
+    def _refill(self) -> float:
+        """Seconds in which any bucket refills from empty (the same for a /48, whose rate and burst scale alike)."""
+        return self._burst / self._rate if self._rate > 0 else math.inf
 
 
 # How many /64 clients' allowance one IPv6 /48 gets in all (see RateLimiter.take).

@@ -215,3 +215,14 @@ def test_a_flood_of_recent_clients_does_not_make_every_request_walk_the_table() 
         assert limiter.take(f"10.1.{i // 256}.{i % 256}", 1) is None
     assert len(limiter._clients) == 5000
     assert limiter.walks <= 7  # at 101, 203, 407, ..., 3,263 clients: about log2(5000 / 100) times
+
+
+def test_a_flood_s_clients_are_dropped_once_it_is_over() -> None:
+    now = [0.0]
+    limiter = RateLimiter(per_minute=60, burst=8, clock=lambda: now[0], max_clients=100)
+    for i in range(5000):  # a flood within one refill time: the next prune waits for 6,000+ clients
+        limiter.take(f"10.1.{i // 256}.{i % 256}", 1)
+    now[0] += 60  # over: a few ordinary clients later, the flood's entries are gone
+    for i in range(101):
+        limiter.take(f"10.2.0.{i}", 1)
+    assert len(limiter._clients) <= 101
