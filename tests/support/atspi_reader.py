@@ -682,11 +682,7 @@ class Tour:
         self.record("welcome", tab=True)
 
         r.press("aboutButton")
-        r.find("aboutDialog")
-        r.desktop.focus_dialog()
-        r.pump(0.3)
-        self.record("about dialog", tab=True, arrived=False, dialog=True)
-        self.close_dialog()
+        self.walk_dialog("aboutDialog", "about dialog")
 
         r.press("questionsButton")
         self.page_change("QuestionnairePage")
@@ -703,11 +699,7 @@ class Tour:
         if os.environ.get("EXPOSURECHECK_PACK_DIRS"):
             # The test left a data file from a publisher this computer does not know where the app looks: it asks
             # first, in a dialog; Escape is "Don't use it".
-            r.find("publisherDialog")
-            r.desktop.focus_dialog()
-            r.pump(0.3)
-            self.record("publisher dialog", tab=True, arrived=False, dialog=True)
-            self.close_dialog("declinePublisherButton")
+            self.walk_dialog("publisherDialog", "publisher dialog", safe="declinePublisherButton")
         self.page_change("ConsentPage")
         self.record("consent", tab=True)
 
@@ -813,11 +805,7 @@ class Tour:
         self.record("saved checks", tab=True, arrived=False)
 
         r.press("wipeButton")  # asks first, in a dialog whose focused answer is the safe one
-        r.find("confirmDialog")
-        r.desktop.focus_dialog()
-        r.pump(0.3)
-        self.record("wipe confirmation", tab=True, arrived=False, dialog=True)
-        self.close_dialog("cancelButton")
+        self.walk_dialog("confirmDialog", "wipe confirmation", safe="cancelButton")
 
         r.press("endSession")
         self.page_change("WelcomePage", whole_tree=True)
@@ -844,6 +832,15 @@ class Tour:
                 return
         raise RuntimeError(f"the demo person's details did not fill the fields (the box shows "
                            f"{r.find('demoIdentity').name!r}, page {r.current_page()})")
+
+    def walk_dialog(self, name: str, label: str, *, safe: str = "") -> None:
+        """A dialog just opened (object name `name`): give it the keyboard, Tab through it, then close it."""
+        r = self.reader
+        r.find(name)
+        r.desktop.focus_dialog()
+        r.pump(0.3)
+        self.record(label, tab=True, arrived=False, dialog=True)
+        self.close_dialog(safe)
 
     def close_dialog(self, safe: str = "") -> None:
         """Press the dialog's safe answer (`safe`, an object name; else its last button, About's Close) through its
