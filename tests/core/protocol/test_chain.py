@@ -171,3 +171,29 @@ def test_the_pin_keeps_the_most_bits_ever_revealed() -> None:
     assert first.revealed_bits == 5  # 8-bit buckets in blocks of 8
     wider = chain.Pin(first.digest, 1, BUCKETING, first.publisher_keys, first.oprf_keys, 13)
     assert chain.pin_of(m.parse_payload(manifest(2, [OLD]).body), wider).revealed_bits == 13
+
+
+def test_a_walk_checks_its_reduced_steps_as_it_would_the_manifests() -> None:
+    # What the client's history walk really passes (lookup_service_trust._walk): steps that keep only the keys,
+    # links and which listed keys signed; the signatures are checked once, when each is fetched.
+    first = manifest(1, [OLD], announce_signers=(raw(NEW),))
+    rotated = manifest(2, [OLD, NEW], previous=first.digest)
+    only_new = manifest(3, [NEW], previous=rotated.digest, oprf_keys=(b"\x34" * 32,))
+    steps = [chain.step_of(rotated), chain.step_of(only_new, keep_content=True)]
+    assert chain.step_of(rotated).manifest.catalog is None  # a walked step does not keep the catalog
+    with pytest.raises(ProtocolError) as unannounced_oprf:
+        chain.verify_chain(pinned(first), steps)  # the new OPRF key was never announced
+    assert unannounced_oprf.value.key == "service.error.key_change"
+    only_new = manifest(3, [NEW], previous=rotated.digest)
+    accepted = chain.verify_chain(pinned(first), [chain.step_of(rotated), chain.step_of(only_new)])
+    assert accepted.sequence == 3
+    # Keys the pin knows, listed, but signed by another (whoever serves the files, with a key of their own) ...
+    stranger = Ed25519PrivateKey.generate()
+    forged = manifest(2, [stranger], previous=first.digest, listed=[raw(OLD)])
+    # ... or by a pinned key it does not list; or listing the key it was signed by, which the pin does not know.
+    unlisted = manifest(2, [OLD], previous=first.digest, listed=[raw(NEW)])
+    self_signed = manifest(2, [stranger], previous=first.digest)
+    for step in (forged, unlisted, self_signed):
+        with pytest.raises(ProtocolError) as refused:
+            chain.verify_chain(pinned(first), [chain.step_of(step)])
+        assert refused.value.key == "service.error.key_change"
