@@ -147,7 +147,9 @@ def test_gui_self_test_fails_when_about_has_no_notices(bundle: Path, clean_env: 
     if sys.platform == "win32":
         pytest.skip("a linked copy of the bundle: POSIX hard links")
     copy = tmp_path / "bundle"
-    subprocess.run(["cp", "-al", str(bundle), str(copy)], check=True)  # hard links: quick, the original untouched
+    # Hard links: quick, and the original untouched (unlinking a link leaves the file); Python's own, since the
+    # release workflow runs this on macOS too, whose older cp has no -l.
+    shutil.copytree(bundle, copy, symlinks=True, copy_function=os.link)
     (copy / "_internal" / "licenses" / "THIRD-PARTY-NOTICES.txt").unlink()
     result = run(copy / EXE.name, "gui", "--self-test", env=clean_env)
     assert result.returncode == 1, result.stdout + result.stderr
