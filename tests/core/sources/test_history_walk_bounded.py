@@ -3,8 +3,9 @@
 When the current manifest uses a key the pin does not know, the client walks `previous` back through
 `v2/manifests/` (up to 200 steps of up to 8 MB each) before it believes any of it. Whoever serves the static
 files (the CDN of docs/protocol.md section 7, which "cannot change" anything) can answer that walk with a long chain
-of large, unsigned manifests. The client used to hold every one of them until the end of the walk: 200 x 8 MB. It
-now keeps only what the forward check needs of each step, so memory stays near one manifest whatever the chain.
+of large manifests signed with a key of their own. The client used to hold every one of them until the end of the
+walk: 200 x 8 MB. It now keeps only what the forward check needs of each step, so memory stays near one manifest
+whatever the chain. A manifest signed by none of the keys it lists ends the walk at once.
 
 The server is real (127.0.0.1); the client runs in its own process so its peak memory can be measured.
 """
@@ -18,7 +19,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from exposurecheck.core.crypto import oprf
+from exposurecheck.core.errors import UserError
 from exposurecheck.core.protocol import manifest as manifests
 from exposurecheck.core.protocol import messages
 from exposurecheck.core.protocol.canonical import canonical_json
@@ -53,8 +57,13 @@ print(json.dumps({"key": key, "grew_kb": after - before}))
 """
 
 
-def _envelope(payload: dict) -> bytes:
+STRANGER = Ed25519PrivateKey.generate()  # whoever serves the files, signing with a key of their own
+
+
+def _envelope(payload: dict, *, signed: bool = True) -> bytes:
     body = canonical_json(payload)
+    if signed:
+        return manifests.envelope_for(body, manifests.sign_payload(body, [STRANGER]))
     payload_text = base64.b64encode(body).decode()
     envelope = {"format": manifests.ENVELOPE_FORMAT, "version": 2, "payload": payload_text, "signatures": []}
     return json.dumps(envelope).encode()
@@ -70,10 +79,13 @@ def test_a_long_chain_of_large_unsigned_manifests_is_refused_with_little_memory(
         file = site / path.lstrip("/")
         return Reply(200, file.read_bytes()) if file.is_file() else Reply(404, b"")
 
-    # The hostile history, newest first: each names the next as its predecessor, none is signed, and the oldest
-    # names a manifest that does not exist. Made again on each request, so this test process stays small too.
+    # The hostile history, newest first: each names the next as its predecessor, each is signed by the stranger's
+    # key it lists, and the oldest names a manifest that does not exist. Made again on each request, so this test
+    # process stays small too.
+    stranger = STRANGER.public_key().public_bytes_raw().hex()
+
     def hostile(step: int, previous: str) -> dict:
-        return dict(pinned, sequence=1000 - step, previous=previous, catalog="x" * PADDING)
+        return dict(pinned, sequence=1000 - step, previous=previous, catalog="x" * PADDING, publisher_keys=[stranger])
 
     digests: list[str] = []
     missing = os.urandom(32).hex()  # what the oldest one names: a manifest that was never published
@@ -113,6 +125,20 @@ def test_a_long_chain_of_large_unsigned_manifests_is_refused_with_little_memory(
             env={**os.environ, "PYTHONPATH": os.pathsep.join([PYTHONPATH, str(Path(__file__).parents[3])])},
         )
         walked = sum(1 for _m, path, _h, _b in server.requests if path.startswith("/v2/manifests/"))
+
+        # An unsigned manifest is no step of any history: refused before a single history request.
+        server.requests.clear()
+        server.set("/v2/manifest.json", Reply(200, _envelope(hostile(0, digests[1]), signed=False)))
+        refused = None
+        try:
+            ServiceSource(server.url, state=PinStore(state), include_pinned=False).lookup(
+                planted_identifiers(), lambda *_: None, CancelToken()
+            )
+        except UserError as exc:
+            refused = exc.key
+        asked_history = [path for _m, path, _h, _b in server.requests if path.startswith("/v2/manifests/")]
+    assert refused == "service.error.key_change"
+    assert asked_history == []
     assert result.returncode == 0, result.stderr
     outcome = json.loads(result.stdout)
     assert walked == STEPS  # the client walked the whole hostile chain, and asked for the missing one at its end

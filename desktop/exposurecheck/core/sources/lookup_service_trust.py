@@ -75,6 +75,10 @@ def _walk(get: Get, pin: chain.Pin, current: Envelope) -> Manifest:
     walked = [chain.step_of(current, keep_content=True)]
     manifest = walked[0].manifest
     while manifest.previous != pin.digest:
+        if not walked[-1].signers:
+            # Signed by none of the keys it lists, it is no step of any history (verify_chain would refuse it):
+            # stop before asking for more, as each request tells the operator when this app last checked.
+            raise ProtocolError("service.error.key_change")
         if not manifest.previous or manifest.sequence <= pin.sequence:
             raise ProtocolError("service.error.forked")  # went past the pin without meeting it
         if len(walked) >= chain.MAX_CHAIN_STEPS:
