@@ -102,10 +102,11 @@ class Envelope:
 
     def signed_by(self, keys: Sequence[bytes] | frozenset[bytes]) -> bytes | None:
         """The first key of `keys` (raw Ed25519) that made one of the signatures, or None."""
+        message = SIGNING_DOMAIN + self.body  # once: a body may be megabytes and the pairs many
         for signature in self.signatures:
             for raw in keys:
                 try:
-                    Ed25519PublicKey.from_public_bytes(raw).verify(signature, SIGNING_DOMAIN + self.body)
+                    Ed25519PublicKey.from_public_bytes(raw).verify(signature, message)
                 except (InvalidSignature, ValueError):
                     continue
                 return raw
